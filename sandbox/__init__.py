@@ -1,0 +1,28 @@
+"""A local Telegram Bot API emulator for tests, benchmarks and manual play."""
+
+from sandbox.config import SandboxConfig
+from sandbox.driver import GroupDriver, UserDriver
+from sandbox.errors import ApiError, SandboxError
+from sandbox.faults import FaultRule, Faults
+from sandbox.flood import FloodLimits
+from sandbox.images import make_png
+from sandbox.server import Sandbox
+from sandbox.views import Button, CallbackAnswer, MessageView, PaymentResult, TopicView
+
+__all__ = [
+    "ApiError",
+    "Button",
+    "CallbackAnswer",
+    "FaultRule",
+    "Faults",
+    "FloodLimits",
+    "GroupDriver",
+    "MessageView",
+    "PaymentResult",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxError",
+    "TopicView",
+    "UserDriver",
+    "make_png",
+]
