@@ -1,0 +1,1 @@
+"""Business rules and persistence of the client area. Knows nothing of Telegram."""
