@@ -1,0 +1,1 @@
+"""The application shell: configuration, composition, middlewares, run modes, scheduler, CLI."""

@@ -1,0 +1,170 @@
+"""Composition root: settings in, a wired Bot + Dispatcher + database out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram_i18n import I18nMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import handlers
+from bot import migrate
+from bot.config import ConfigError, Settings, available_locales
+from bot.i18n import create_i18n
+from bot.middlewares import (
+    ErrorBoundary,
+    InFlightMiddleware,
+    ThrottlingMiddleware,
+    UnitOfWorkMiddleware,
+    UserMiddleware,
+)
+from bot.storage import SqlStorage
+from bot.telegram import FloodWaitRetry
+from domain.clock import Clock, SystemClock
+from domain.db import create_engine, create_session_factory, ping
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "menu", "help", "cancel")
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    bot: Bot
+    dispatcher: Dispatcher
+    i18n: I18nMiddleware
+    inflight: InFlightMiddleware
+    storage: BaseStorage
+    clock: Clock
+    closers: list[Any] = field(default_factory=list)
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        for closer in self.closers:
+            await closer()
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+def create_bot(settings: Settings, token: str | None = None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session.middleware(FloodWaitRetry())
+    return Bot(
+        token=token or settings.token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_fsm(settings: Settings, sessions: async_sessionmaker[AsyncSession],
+               clock: Clock) -> tuple[BaseStorage, BaseEventIsolation, list[Any]]:
+    """SQL storage on the app's database by default; Redis storage and Redis locks when REDIS_URL is set."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+        return storage, storage.create_isolation(), []
+    isolation = SimpleEventIsolation()
+    return SqlStorage(sessions, clock=clock), isolation, [isolation.close]
+
+
+def create_dispatcher(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    storage: BaseStorage,
+    isolation: BaseEventIsolation,
+    extra_routers: Sequence[Router] = (),
+) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
+    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, clock=clock)
+    i18n = create_i18n(settings.default_locale)
+    inflight = InFlightMiddleware()
+
+    # aiogram's own ErrorsMiddleware is the outermost layer; the boundary hangs there as the error handler.
+    dp.errors.register(ErrorBoundary(i18n.core, settings.default_locale).handle)  # type: ignore[arg-type]
+    # The cheap gates go before aiogram's FSM middleware, which takes the per-chat lock: a throttled tap must
+    # not queue for the lock, and shutdown must see updates that are still waiting for it.
+    dp.update.outer_middleware.unregister(dp.fsm)
+    dp.update.outer_middleware(inflight)
+    dp.update.outer_middleware(
+        ThrottlingMiddleware(i18n.core, settings.default_locale, settings.throttle_rate,  # type: ignore[arg-type]
+                             settings.throttle_burst)
+    )
+    dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
+    dp.update.outer_middleware(UserMiddleware())
+
+    async def let_updates_finish() -> None:
+        await inflight.drain()
+
+    # Registered before i18n so translations are still loaded while the last updates finish.
+    dp.shutdown.register(let_updates_finish)
+    i18n.setup(dp)
+
+    routers = handlers.get_routers(extra_routers)
+    for router in routers:
+        _detach(router)
+    dp.include_routers(*routers)
+    return dp, i18n, inflight
+
+
+def _detach(router: Router) -> None:
+    """Section routers are module-level singletons; a process that builds a second dispatcher (an in-process
+    restart, tests, benchmarks) must take them off the first one, which aiogram offers no public call for."""
+    parent = router.parent_router
+    if parent is not None:
+        parent.sub_routers.remove(router)
+        router._parent_router = None
+
+
+async def set_commands(bot: Bot, i18n: I18nMiddleware, default_locale: str) -> None:
+    """Command list per language; a failure is logged and the bot keeps running."""
+    core = i18n.core
+    try:
+        for locale in (None, *available_locales()):
+            commands = [
+                BotCommand(command=name, description=core.get(f"command-{name}", locale or default_locale))
+                for name in COMMANDS
+            ]
+            await bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(), language_code=locale)
+    except Exception as exc:
+        log.warning("could not set the bot commands: %s", exc)
+
+
+async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+    """Connect and migrate to head; an unreachable database is a configuration error."""
+    engine = create_engine(settings.database_url)
+    try:
+        await ping(engine)
+    except Exception as exc:
+        await engine.dispose()
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError("DATABASE_URL", f"cannot connect: {reason}") from None
+    await migrate.upgrade(engine)
+    return engine, create_session_factory(engine)
+
+
+async def build_app(settings: Settings, *, token: str | None = None, clock: Clock | None = None,
+                    extra_routers: Sequence[Router] = ()) -> App:
+    clock = clock or SystemClock()
+    engine, sessions = await open_database(settings)
+    storage, isolation, closers = create_fsm(settings, sessions, clock)
+    dp, i18n, inflight = create_dispatcher(settings, sessions, clock, storage, isolation, extra_routers)
+    bot = create_bot(settings, token)
+    app = App(settings, engine, sessions, bot, dp, i18n, inflight, storage, clock, closers)
+    dp["app"] = app
+    return app

@@ -1,0 +1,197 @@
+"""Settings from the environment and `.env`. A bad value stops startup with one line naming the setting."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from babel.numbers import list_currencies
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCALES_DIR = PROJECT_ROOT / "locales"
+TELEGRAM_API = "https://api.telegram.org"
+TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
+WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
+
+
+class ConfigError(Exception):
+    """A setting that cannot be used; `str()` is the one line shown to the operator."""
+
+    def __init__(self, setting: str, reason: str) -> None:
+        self.setting = setting
+        self.reason = reason
+        super().__init__(f"{setting}: {reason}")
+
+
+def available_locales() -> tuple[str, ...]:
+    """Locales are the folders of locales/ that hold at least one .ftl file."""
+    return tuple(sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and any(p.glob("*.ftl"))))
+
+
+def _http_url(value: str, setting: str, *, https_only: bool = False) -> str:
+    value = value.strip().rstrip("/")
+    schemes = ("https://",) if https_only else ("http://", "https://")
+    host = value.split("://", 1)[-1].split("/", 1)[0]
+    if not value.startswith(schemes) or not host or " " in value:
+        wanted = "an https:// URL" if https_only else "an http:// or https:// URL"
+        raise ValueError(f"must be {wanted}, got {value!r}")
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_base: str = TELEGRAM_API
+    database_url: str = "sqlite+aiosqlite:///./data/bot.db"
+    redis_url: str | None = None
+    staff_chat_id: int | None = None
+    default_locale: str = "en"
+    currency: str = "EUR"
+    secret_key: SecretStr | None = None
+    data_dir: Path = Path("./data")
+    scheduler_enabled: bool = True
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    throttle_rate: float = Field(default=3.0, gt=0)
+    throttle_burst: int = Field(default=6, ge=1)
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(default=8081, ge=0, le=65535)
+
+    @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("staff_chat_id", mode="before")
+    @classmethod
+    def _blank_chat_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_RE.match(value.get_secret_value().strip()):
+            raise ValueError("is malformed: expected <bot id>:<secret> as given by @BotFather")
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _api_base(cls, value: str) -> str:
+        return _http_url(value, "TELEGRAM_API_BASE")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value, "WEBHOOK_URL", https_only=False)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_RE.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value.strip())
+        except ArgumentError:
+            raise ValueError(f"is not a database URL: {value!r}") from None
+        backend = url.get_backend_name()
+        if backend not in ASYNC_DRIVERS:
+            raise ValueError(f"backend {backend!r} is not supported (use sqlite or postgresql)")
+        if "+" not in url.drivername:
+            url = url.set(drivername=ASYNC_DRIVERS[backend])
+        if url.drivername not in ASYNC_DRIVERS.values():
+            raise ValueError(f"driver {url.drivername!r} is not async (use sqlite+aiosqlite or postgresql+asyncpg)")
+        return url.render_as_string(hide_password=False)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"must be a redis:// URL, got {value!r}")
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        locales = available_locales()
+        if value not in locales:
+            raise ValueError(f"unknown locale {value!r} (available: {', '.join(locales)})")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in list_currencies():
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                Fernet(value.get_secret_value().encode())
+            except ValueError:
+                raise ValueError("must be a Fernet key (32 url-safe base64-encoded bytes)") from None
+        return value
+
+    @property
+    def sandbox_mode(self) -> bool:
+        """No token: the bot talks to a local sandbox instead of Telegram."""
+        return self.bot_token is None
+
+    @property
+    def token(self) -> str:
+        if self.bot_token is None:
+            raise ConfigError("BOT_TOKEN", "is not set")
+        return self.bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; turn the first validation problem into a ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        setting = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(setting, message) from None
+
+
+def resolve_secret_key(settings: Settings) -> tuple[bytes, bool]:
+    """The encryption key for secrets at rest; generated into the data folder on first run.
+
+    Returns the key and whether it was just generated (the caller warns: losing that file loses the secrets).
+    """
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value().encode(), False
+    path = settings.data_dir / "secret.key"
+    if path.exists():
+        key = path.read_bytes().strip()
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError("SECRET_KEY", f"the generated key in {path} is corrupt") from None
+        return key, False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key()
+    path.write_bytes(key)
+    path.chmod(0o600)
+    return key, True

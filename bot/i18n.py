@@ -1,0 +1,55 @@
+"""Fluent translations through aiogram-i18n: the saved language, else Telegram's, else the default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import User as TelegramUser
+from aiogram_i18n import I18nMiddleware
+from aiogram_i18n.cores import FluentRuntimeCore
+from aiogram_i18n.managers import BaseManager
+
+from bot.config import LOCALES_DIR, available_locales
+from domain.models import User
+from domain.unit import Domain
+
+
+def pick_locale(saved: str | None, telegram: str | None, default: str, available: tuple[str, ...]) -> str:
+    if saved in available:
+        return saved  # type: ignore[return-value]
+    if telegram:
+        base = telegram.replace("_", "-").split("-", 1)[0].lower()
+        if base in available:
+            return base
+    return default
+
+
+class AccountLocaleManager(BaseManager):
+    """Reads the locale from the account the user middleware loaded; writes it through the domain."""
+
+    def __init__(self, default_locale: str) -> None:
+        super().__init__(default_locale=default_locale)
+        self.available = available_locales()
+
+    async def get_locale(self, event_from_user: TelegramUser | None = None, user: User | None = None,
+                         **_: Any) -> str:
+        telegram = event_from_user.language_code if event_from_user else None
+        saved = user.locale if user else None
+        return pick_locale(saved, telegram, self.default_locale or "en", self.available)
+
+    async def set_locale(self, locale: str, domain: Domain | None = None,
+                         event_from_user: TelegramUser | None = None, **_: Any) -> None:
+        if domain is not None and event_from_user is not None:
+            await domain.accounts.set_locale(event_from_user.id, locale, self.available)
+
+
+def create_core(default_locale: str) -> FluentRuntimeCore:
+    return FluentRuntimeCore(path=LOCALES_DIR / "{locale}", default_locale=default_locale)
+
+
+def create_i18n(default_locale: str) -> I18nMiddleware:
+    return I18nMiddleware(
+        core=create_core(default_locale),
+        manager=AccountLocaleManager(default_locale),
+        default_locale=default_locale,
+    )

@@ -1,0 +1,57 @@
+"""Error boundary: the user gets a localized apology with a reference id, the log gets the traceback."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from aiogram import Bot
+from aiogram.types import ErrorEvent
+from aiogram_i18n.cores import FluentRuntimeCore
+
+from bot import metrics
+from bot.i18n import pick_locale
+from domain.errors import DomainError
+
+log = logging.getLogger("bot.errors")
+
+
+class ErrorBoundary:
+    """Registered as the dispatcher's error handler, the outermost place every exception reaches."""
+
+    def __init__(self, core: FluentRuntimeCore, default_locale: str) -> None:
+        self._core = core
+        self._default_locale = default_locale
+
+    def _locale(self, event: ErrorEvent, data: dict) -> str:
+        tg_user = data.get("event_from_user")
+        return pick_locale(
+            data.get("saved_locale"),  # type: ignore[arg-type]
+            getattr(tg_user, "language_code", None),
+            self._default_locale,
+            tuple(self._core.locales),
+        )
+
+    async def handle(self, event: ErrorEvent, bot: Bot, **data: object) -> bool:
+        update = event.update
+        locale = self._locale(event, data)
+        if isinstance(event.exception, DomainError):
+            # An expected refusal that escaped its handler: say what it is, no apology needed.
+            text = self._core.get(event.exception.message_id, locale, **event.exception.args_)
+            ref = None
+        else:
+            ref = secrets.token_hex(4)
+            metrics.ERRORS.inc()
+            log.error("unhandled error ref=%s update_id=%s", ref, update.update_id, exc_info=event.exception,
+                      extra={"ref": ref, "update_id": update.update_id})
+            text = self._core.get("error-unexpected", locale, ref=ref)
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+                if update.callback_query.message is not None:
+                    await bot.send_message(update.callback_query.message.chat.id, text)
+            elif update.message is not None and update.message.chat.type == "private":
+                await update.message.answer(text)
+        except Exception:
+            log.warning("could not tell the user about error ref=%s", ref, exc_info=True)
+        return True

@@ -1,0 +1,164 @@
+"""Run modes: long polling (+ scheduler), webhook server, and the token-less local sandbox."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import signal
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.app import App, build_app, set_commands
+from bot.config import ConfigError, Settings
+from bot.scheduler import Scheduler, standard_jobs
+from domain.db import ping
+
+log = logging.getLogger(__name__)
+
+DEMO_CUSTOMER = {"id": 1001, "first_name": "Demo", "last_name": "Customer", "username": "demo_customer",
+                 "language_code": "en"}
+DEMO_STAFF = {"id": 2001, "first_name": "Sam", "username": "support_sam", "language_code": "en"}
+DEMO_STAFF_CHAT = -1001000000001
+
+
+def lifecycle(app: App) -> Scheduler | None:
+    """Startup/shutdown hooks shared by both run modes; shutdown first lets in-flight updates finish."""
+    dp = app.dispatcher
+    scheduler = None
+    if app.settings.scheduler_enabled:
+        scheduler = Scheduler(app.engine)
+        standard_jobs(scheduler, app.storage)
+    dp["scheduler"] = scheduler
+
+    async def on_startup(**_: Any) -> None:
+        await set_commands(app.bot, app.i18n, app.settings.default_locale)
+        if scheduler is not None:
+            await scheduler.start()
+
+    async def on_shutdown(**_: Any) -> None:
+        if scheduler is not None:
+            await scheduler.stop()
+
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    return scheduler
+
+
+async def start_sandbox(settings: Settings) -> tuple[Any, Settings]:
+    """Start the local Telegram in this process with a demo customer and a staff forum group."""
+    from sandbox import Sandbox
+
+    sandbox = Sandbox(host=settings.sandbox_host, port=settings.sandbox_port, bot_username="client_area_bot",
+                      bot_first_name="Client Area")
+    await sandbox.start()
+    await sandbox.user(**DEMO_CUSTOMER)
+    staff = await sandbox.user(**DEMO_STAFF)
+    staff_chat = settings.staff_chat_id or DEMO_STAFF_CHAT
+    await sandbox.group(id=staff_chat, title="Support staff", forum=True, members=[staff], admins=[staff],
+                        bot_rights={"can_manage_topics": True, "can_delete_messages": True,
+                                    "can_pin_messages": True})
+    settings = settings.model_copy(update={"telegram_api_base": sandbox.url, "staff_chat_id": staff_chat})
+    return sandbox, settings
+
+
+async def run_polling(settings: Settings) -> None:
+    sandbox = None
+    token = None
+    if settings.sandbox_mode:
+        sandbox, settings = await start_sandbox(settings)
+        token = sandbox.token
+    app = await build_app(settings, token=token)
+    lifecycle(app)
+    if sandbox is not None:
+        # Printed, not logged: this is the line a newcomer running `make run` is looking for.
+        print(f"\nNo BOT_TOKEN set: running against the local Telegram sandbox.\n"
+              f"  Playground: {sandbox.url}/\n"
+              f"  Bot API:    {sandbox.url}/bot<token>/<method>\n", flush=True)
+    try:
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await app.dispatcher.start_polling(
+            app.bot, allowed_updates=app.dispatcher.resolve_used_update_types(), handle_signals=True
+        )
+    finally:
+        await app.close()
+        if sandbox is not None:
+            await sandbox.stop()
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The configured secret, or one derived from the token so every worker agrees without config."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    return hashlib.sha256(b"webhook:" + settings.token.encode()).hexdigest()[:64]
+
+
+def create_webhook_app(app: App) -> web.Application:
+    settings = app.settings
+    if not settings.webhook_url:
+        raise ConfigError("WEBHOOK_URL", "is required in webhook mode")
+    path = urlsplit(settings.webhook_url).path or "/webhook"
+    secret = webhook_secret(settings)
+    web_app = web.Application()
+
+    async def healthz(_: web.Request) -> web.Response:
+        try:
+            await ping(app.engine)
+        except Exception:
+            return web.json_response({"status": "database unavailable"}, status=503)
+        return web.json_response({"status": "ok", "in_flight": app.inflight.in_flight})
+
+    async def metrics(_: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics)
+    SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret, handle_in_background=True).register(
+        web_app, path=path
+    )
+
+    async def register_webhook(**_: Any) -> None:
+        await app.bot.set_webhook(
+            settings.webhook_url,  # type: ignore[arg-type]
+            secret_token=secret,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+        )
+
+    async def close_app(_: web.Application) -> None:
+        await app.close()
+
+    app.dispatcher.startup.register(register_webhook)
+    setup_application(web_app, app.dispatcher, bot=app.bot)
+    web_app.on_cleanup.append(close_app)
+    return web_app
+
+
+async def run_webhook(settings: Settings) -> None:
+    if settings.sandbox_mode:
+        raise ConfigError("BOT_TOKEN", "is required in webhook mode (use `run` for the local sandbox)")
+    app = await build_app(settings)
+    lifecycle(app)
+    web_app = create_webhook_app(app)
+    runner = web.AppRunner(web_app, handle_signals=True)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    log.info("webhook server listening on %s:%s", settings.webhook_host, settings.webhook_port)
+    stop = _signal_event()
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def _signal_event() -> Any:
+    import asyncio
+
+    event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, event.set)
+    return event

@@ -1,0 +1,91 @@
+"""FSM storage on the app's own database, so a dialog left half-way survives a restart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.clock import Clock, SystemClock
+from domain.models import DialogState
+
+# The session of the update being handled (set by the unit-of-work middleware). Dialog writes made by a
+# handler join that transaction: they commit or roll back with the handler's own changes, and SQLite never
+# sees two writers from one update.
+update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
+
+def _state_name(state: StateType) -> str | None:
+    return state.state if isinstance(state, State) else state
+
+
+class SqlStorage(BaseStorage):
+    """One row per storage key; one statement per call, in the update's transaction when there is one."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        key_builder: KeyBuilder | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._sessions = session_factory
+        self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
+        self._clock = clock or SystemClock()
+
+    def _insert(self, session: AsyncSession) -> Any:
+        dialect = session.bind.dialect.name
+        return (postgresql if dialect == "postgresql" else sqlite).insert(DialogState)
+
+    @asynccontextmanager
+    async def _session(self, write: bool) -> AsyncIterator[AsyncSession]:
+        current = update_session.get()
+        if current is not None:
+            yield current
+            return
+        async with self._sessions() as session:
+            yield session
+            if write:
+                await session.commit()
+
+    async def _upsert(self, key: StorageKey, **values: Any) -> None:
+        row_key = self._keys.build(key)
+        values["updated_at"] = self._clock.now()
+        async with self._session(write=True) as session:
+            stmt = self._insert(session).values(key=row_key, **{"state": None, "data": {}, **values})
+            await session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values))
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await self._upsert(key, state=_state_name(state))
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with self._session(write=False) as session:
+            return await session.scalar(select(DialogState.state).where(DialogState.key == self._keys.build(key)))
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        # Only JSON survives a restart: refuse anything else now rather than lose it later.
+        json.dumps(dict(data))
+        await self._upsert(key, data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with self._session(write=False) as session:
+            data = await session.scalar(select(DialogState.data).where(DialogState.key == self._keys.build(key)))
+        return dict(data or {})
+
+    async def purge_idle(self, older_than: timedelta) -> int:
+        """Forget dialogs nobody touched for `older_than`; returns how many were dropped."""
+        cutoff = self._clock.now() - older_than
+        async with self._sessions.begin() as session:
+            result = await session.execute(delete(DialogState).where(DialogState.updated_at < cutoff))
+        return result.rowcount or 0
+
+    async def close(self) -> None:
+        """The engine belongs to the app, which disposes it."""

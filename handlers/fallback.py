@@ -1,0 +1,33 @@
+"""Catch-alls, included last: nothing the customer sends goes unanswered."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.types import CallbackQuery, Message
+from aiogram_i18n import I18nContext
+
+from domain.models import User
+from handlers.menu import send_menu
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(StateFilter(None))
+async def unknown_text(message: Message, i18n: I18nContext, user: User) -> None:
+    """Outside a dialog: a short hint and the menu."""
+    await message.answer(i18n.get("unknown-text"))
+    await send_menu(message, i18n, user)
+
+
+@router.message()
+async def unexpected_dialog_input(message: Message, i18n: I18nContext) -> None:
+    """Inside a dialog but not what the current step takes (e.g. a sticker where text is asked)."""
+    await message.answer(i18n.get("dialog-unexpected-input"))
+
+
+@router.callback_query()
+async def stale_button(callback: CallbackQuery, i18n: I18nContext) -> None:
+    """A button from an old screen nobody handles any more: say so instead of spinning forever."""
+    await callback.answer(i18n.get("error-generic"), show_alert=False)

@@ -1,0 +1,117 @@
+"""Main menu, help, deep links and /cancel: the frame every client-area section plugs into."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram_i18n import I18nContext
+
+from domain.models import User
+from handlers.ui import (
+    HOME,
+    MenuCb,
+    MenuSection,
+    keyboard,
+    main_menu_keyboard,
+    nav_row,
+    register_section,
+    show,
+)
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+register_section(MenuSection(key="help", text_key="menu-button-help", order=1000))
+
+DeepLink = Callable[[Message, I18nContext, User, FSMContext], Awaitable[None]]
+_DEEP_LINKS: dict[str, DeepLink] = {}
+
+
+def deep_link(prefix: str) -> Callable[[DeepLink], DeepLink]:
+    """Register a /start payload handler; the payload is `<prefix>` or `<prefix>-<argument>`."""
+
+    def register(func: DeepLink) -> DeepLink:
+        _DEEP_LINKS[prefix] = func
+        return func
+
+    return register
+
+
+def menu_text(i18n: I18nContext, user: User) -> str:
+    return i18n.get("menu-text", name=escape(user.first_name))
+
+
+async def send_menu(message: Message, i18n: I18nContext, user: User) -> None:
+    await message.answer(menu_text(i18n, user), reply_markup=main_menu_keyboard(i18n))
+
+
+@deep_link("help")
+async def help_link(message: Message, i18n: I18nContext, user: User, state: FSMContext) -> None:
+    await show_help(message, i18n)
+
+
+@router.message(CommandStart(deep_link=True))
+async def cmd_start_link(message: Message, command: CommandObject, i18n: I18nContext, user: User,
+                         state: FSMContext) -> None:
+    """Open whatever a t.me/<bot>?start=<payload> link points at; unknown payloads get the menu."""
+    payload = command.args or ""
+    handler = _DEEP_LINKS.get(payload.split("-", 1)[0])
+    await state.clear()
+    if handler is None:
+        await message.answer(i18n.get("start-link-unknown"))
+        await send_menu(message, i18n, user)
+        return
+    await handler(message, i18n, user, state)
+
+
+@router.message(CommandStart())
+@router.message(Command("menu"))
+async def cmd_start(message: Message, i18n: I18nContext, user: User, state: FSMContext) -> None:
+    """Open the main menu, leaving any dialog."""
+    await state.clear()
+    await send_menu(message, i18n, user)
+
+
+@router.message(Command("cancel"))
+async def cmd_cancel(message: Message, i18n: I18nContext, user: User, state: FSMContext) -> None:
+    """Leave any dialog and return to the menu."""
+    had_dialog = await state.get_state() is not None
+    await state.clear()
+    await message.answer(i18n.get("cancel-done" if had_dialog else "cancel-nothing"))
+    await send_menu(message, i18n, user)
+
+
+@router.callback_query(F.data == "cancel")
+async def cancel_pressed(callback: CallbackQuery, i18n: I18nContext, user: User, state: FSMContext) -> None:
+    """The Cancel button of any text-input step."""
+    await state.clear()
+    await callback.answer(i18n.get("cancel-done"))
+    await show(callback, menu_text(i18n, user), main_menu_keyboard(i18n))
+
+
+async def show_help(event: Message | CallbackQuery, i18n: I18nContext) -> None:
+    await show(event, i18n.get("help-text"), keyboard(nav_row(i18n, HOME)))
+
+
+@router.message(Command("help"))
+async def cmd_help(message: Message, i18n: I18nContext) -> None:
+    """Show what the bot can do and its commands."""
+    await show_help(message, i18n)
+
+
+@router.callback_query(MenuCb.filter(F.section == "help"))
+async def help_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
+    await show_help(callback, i18n)
+
+
+@router.callback_query(MenuCb.filter(F.section == "home"))
+async def home_pressed(callback: CallbackQuery, i18n: I18nContext, user: User, state: FSMContext) -> None:
+    """Main menu button: also leaves a dialog the customer walked away from."""
+    await state.clear()
+    await show(callback, menu_text(i18n, user), main_menu_keyboard(i18n))

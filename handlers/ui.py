@@ -1,0 +1,83 @@
+"""Screens: navigation edits the current message in place; a typed command gets a fresh message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_i18n import I18nContext
+
+
+class MenuCb(CallbackData, prefix="m"):
+    """Top-level navigation: `home` is the main menu, anything else a section's entry screen."""
+
+    section: str
+
+
+HOME = MenuCb(section="home")
+
+
+@dataclass(frozen=True, slots=True)
+class MenuSection:
+    """A main-menu button. Section modules register themselves; only working sections appear."""
+
+    key: str
+    text_key: str
+    order: int
+    visible: Callable[[], bool] = lambda: True
+
+
+_SECTIONS: dict[str, MenuSection] = {}
+
+
+def register_section(section: MenuSection) -> None:
+    _SECTIONS[section.key] = section
+
+
+def sections() -> list[MenuSection]:
+    return sorted((s for s in _SECTIONS.values() if s.visible()), key=lambda s: s.order)
+
+
+def button(text: str, callback: CallbackData | str) -> InlineKeyboardButton:
+    data = callback.pack() if isinstance(callback, CallbackData) else callback
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def nav_row(i18n: I18nContext, back: CallbackData | None = None) -> list[InlineKeyboardButton]:
+    """Back (when it leads somewhere other than the menu) and Main menu: the foot of every screen."""
+    row = []
+    if back is not None and back != HOME:
+        row.append(button(i18n.get("button-back"), back))
+    row.append(button(i18n.get("button-main-menu"), HOME))
+    return row
+
+
+def keyboard(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[list(r) for r in rows if r])
+
+
+def main_menu_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
+    entries = [button(i18n.get(s.text_key), MenuCb(section=s.key)) for s in sections()]
+    return keyboard(*(entries[i : i + 2] for i in range(0, len(entries), 2)))
+
+
+async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Render a screen: edit the pressed message in place, or send a new one for a typed command."""
+    if isinstance(event, CallbackQuery):
+        await event.answer()
+        if isinstance(event.message, Message):
+            try:
+                await event.message.edit_text(text, reply_markup=markup)
+                return
+            except TelegramBadRequest as exc:
+                if "message is not modified" in exc.message:
+                    return
+                if "message can't be edited" not in exc.message and "message to edit not found" not in exc.message:
+                    raise
+        if event.message is not None:
+            await event.bot.send_message(event.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+        return
+    await event.answer(text, reply_markup=markup)
