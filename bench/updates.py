@@ -1,0 +1,213 @@
+"""Throughput and latency of the real app against a bare aiogram echo bot, both on the local sandbox.
+
+N simulated customers act concurrently, each like a person: act, wait for the bot's answer, act again
+(main menu navigation, /help, unknown text). Latency is measured from the moment the sandbox accepted
+the update to the moment the bot's first answer (a message or an edit) is recorded in that chat.
+
+    python -m bench.updates [--customers 50] [--rounds 6]
+
+Prints one JSON object on stdout and a one-line summary on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy import event
+
+from bot.app import build_app
+from bot.config import load_settings
+from sandbox import FloodLimits, Sandbox
+
+# One round of a customer's session: (kind, action, argument); kinds name the answer counts below.
+SCRIPT: list[tuple[str, str, str]] = [
+    ("start", "send", "/start"),
+    ("nav", "press", "❓ Help"),
+    ("nav", "press", "☰ Main menu"),
+    ("help", "send", "/help"),
+    ("unknown", "send", "hello, is anybody there?"),
+]
+
+
+class AnswerWatch:
+    """Resolves when the bot has answered in a chat: per chat, counts bot messages and edits."""
+
+    def __init__(self) -> None:
+        self.counts: dict[int, int] = defaultdict(int)
+        self.first_at: dict[int, float] = {}
+        self.waiters: dict[int, tuple[int, asyncio.Future[None]]] = {}
+
+    def __call__(self, ev: dict[str, Any]) -> None:
+        if ev.get("type") not in ("message", "edit"):
+            return
+        message = ev.get("message") or {}
+        if ev["type"] == "message" and not message.get("from_bot"):
+            return
+        chat_id = ev["chat_id"]
+        self.counts[chat_id] += 1
+        self.first_at.setdefault(chat_id, time.perf_counter())
+        waiter = self.waiters.get(chat_id)
+        if waiter and self.counts[chat_id] >= waiter[0] and not waiter[1].done():
+            waiter[1].set_result(None)
+
+    def expect(self, chat_id: int, answers: int) -> asyncio.Future[None]:
+        self.counts[chat_id] = 0
+        self.first_at.pop(chat_id, None)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters[chat_id] = (answers, future)
+        return future
+
+
+async def drive(sb: Sandbox, customers: int, rounds: int, answers: dict[str, int]) -> dict[str, Any]:
+    watch = AnswerWatch()
+    sb.world.add_listener(watch)
+    users = [await sb.user(id=500_000 + i, first_name=f"Customer{i}", language_code="en" if i % 2 else "ru")
+             for i in range(customers)]
+    latencies: list[float] = []
+
+    async def session(user: Any, rounds_: int, record: bool) -> None:
+        for _ in range(rounds_):
+            for kind, action, argument in SCRIPT:
+                waiter = watch.expect(user.id, answers[kind])
+                started = time.perf_counter()
+                if action == "send":
+                    await user.send(argument, wait=False)
+                else:
+                    label = argument if argument in user.screen.button_texts else _localized(argument, user)
+                    await user.press(label, message=user.screen, wait=False)
+                await asyncio.wait_for(waiter, 30)
+                if record:
+                    latencies.append(watch.first_at[user.id] - started)
+
+    await asyncio.gather(*(session(u, 1, record=False) for u in users))  # warm-up: accounts, caches
+    statements_before = sb_stats["statements"]
+    started = time.perf_counter()
+    await asyncio.gather(*(session(u, rounds, record=True) for u in users))
+    elapsed = time.perf_counter() - started
+    sb.world.remove_listener(watch)
+    updates = customers * rounds * len(SCRIPT)
+    return {
+        "updates": updates,
+        "seconds": round(elapsed, 3),
+        "updates_per_s": round(updates / elapsed, 1),
+        "latency_ms": _percentiles(latencies),
+        "sql_statements": sb_stats["statements"] - statements_before,
+    }
+
+
+RU_LABELS = {"❓ Help": "❓ Помощь", "☰ Main menu": "☰ Главное меню"}
+
+
+def _localized(label: str, user: Any) -> str:
+    return RU_LABELS.get(label, label)
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    cuts = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {"p50": round(cuts[49] * 1000, 2), "p95": round(cuts[94] * 1000, 2), "p99": round(cuts[98] * 1000, 2),
+            "max": round(ordered[-1] * 1000, 2)}
+
+
+sb_stats = {"statements": 0}
+
+
+async def bench_app(customers: int, rounds: int, workdir: Path) -> dict[str, Any]:
+    async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits.off(), bot_username="client_area_bot") as sb:
+        settings = load_settings(_env_file=None, bot_token=sb.token, telegram_api_base=sb.url,
+                                 database_url=f"sqlite+aiosqlite:///{workdir / 'bench.db'}", data_dir=workdir,
+                                 scheduler_enabled=False, throttle_rate=1000, throttle_burst=1000)
+        app = await build_app(settings)
+
+        def count(*_: Any) -> None:
+            sb_stats["statements"] += 1
+
+        event.listen(app.engine.sync_engine, "before_cursor_execute", count)
+        result = await _polling(app.dispatcher, app.bot, lambda: drive(sb, customers, rounds,
+                                                                       {"start": 1, "nav": 1, "help": 1, "unknown": 2}))
+        await app.close()
+    result["sql_per_update"] = round(result["sql_statements"] / result["updates"], 2)
+    return result
+
+
+def echo_dispatcher() -> Dispatcher:
+    """The baseline: a bare aiogram bot doing the same Telegram work (a message, or an edit + answer)."""
+    dp = Dispatcher()
+    markup = InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text="❓ Help", callback_data="help"),
+        InlineKeyboardButton(text="☰ Main menu", callback_data="home"),
+    ]])
+
+    @dp.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "", reply_markup=markup)
+
+    @dp.callback_query()
+    async def pressed(callback: CallbackQuery) -> None:
+        await callback.answer()
+        await callback.message.edit_text(f"{callback.data} {time.perf_counter_ns()}", reply_markup=markup)
+
+    return dp
+
+
+async def bench_echo(customers: int, rounds: int) -> dict[str, Any]:
+    async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits.off(), bot_username="echo_bot") as sb:
+        bot = Bot(token=sb.token, session=AiohttpSession(api=TelegramAPIServer.from_base(sb.url)))
+        result = await _polling(echo_dispatcher(), bot, lambda: drive(sb, customers, rounds,
+                                                                      {"start": 1, "nav": 1, "help": 1, "unknown": 1}))
+        await bot.session.close()
+    result.pop("sql_statements")
+    return result
+
+
+async def _polling(dp: Dispatcher, bot: Bot, load: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=False,
+                                                allowed_updates=dp.resolve_used_update_types()))
+    try:
+        return await load()
+    finally:
+        await dp.stop_polling()
+        await task
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=6)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = await bench_app(args.customers, args.rounds, Path(tmp))
+    echo = await bench_echo(args.customers, args.rounds)
+    report = {
+        "benchmark": "updates",
+        "customers": args.customers,
+        "rounds": args.rounds,
+        "script": [kind for kind, _, _ in SCRIPT],
+        "app": app,
+        "echo": echo,
+        "throughput_ratio": round(app["updates_per_s"] / echo["updates_per_s"], 3),
+        "targets": {"throughput_ratio_min": 0.6, "sql_per_update_max": 4},
+    }
+    report["targets_met"] = report["throughput_ratio"] >= 0.6 and app["sql_per_update"] <= 4
+    print(json.dumps(report, indent=2))
+    print(f"app {app['updates_per_s']} upd/s (p95 {app['latency_ms']['p95']} ms, {app['sql_per_update']} SQL/update)"
+          f" vs echo {echo['updates_per_s']} upd/s (p95 {echo['latency_ms']['p95']} ms):"
+          f" ratio {report['throughput_ratio']}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,127 @@
+"""End-to-end harness: the local Telegram sandbox plus the real app (real Bot, Dispatcher and database)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Router
+
+from bot.app import App, build_app
+from bot.config import Settings, load_settings
+from bot.runner import lifecycle
+from sandbox import FloodLimits, Sandbox
+
+# Telegram tolerates short bursts in a private chat before answering 429; a test types faster than a person.
+E2E_FLOOD_LIMITS = FloodLimits(per_private_chat_burst=12)
+
+
+class RunningBot:
+    """The app polling the sandbox; can be stopped and started again on the same database."""
+
+    def __init__(self, settings: Settings, extra_routers: Sequence[Router] = ()) -> None:
+        self.settings = settings
+        self.extra_routers = extra_routers
+        self.app: App | None = None
+        self._task: asyncio.Task[Any] | None = None
+
+    async def start(self) -> App:
+        self.app = await build_app(self.settings, extra_routers=self.extra_routers)
+        lifecycle(self.app)
+        dp = self.app.dispatcher
+        self._task = asyncio.create_task(
+            dp.start_polling(self.app.bot, handle_signals=False, allowed_updates=dp.resolve_used_update_types(),
+                             polling_timeout=1)
+        )
+        return self.app
+
+    async def stop(self) -> None:
+        if self.app is None or self._task is None:
+            return
+        with contextlib.suppress(RuntimeError):  # polling had already ended
+            await self.app.dispatcher.stop_polling()
+        await asyncio.wait_for(self._task, 15)
+        await self.app.close()
+        self.app, self._task = None, None
+
+    async def restart(self) -> App:
+        await self.stop()
+        # Fresh routers: aiogram refuses to attach a router to a second dispatcher.
+        self.extra_routers = [_clone(r) for r in self.extra_routers]
+        return await self.start()
+
+    @property
+    def sessions(self):
+        assert self.app is not None
+        return self.app.sessions
+
+
+def _clone(router: Router) -> Router:
+    factory = getattr(router, "factory", None)
+    if factory is None:
+        raise RuntimeError("routers given to RunningBot must carry a `factory` to be rebuilt on restart")
+    new = factory()
+    new.factory = factory  # type: ignore[attr-defined]
+    return new
+
+
+def routers(*factories: Any) -> list[Router]:
+    """Test routers built by factories, so a restarted app can get fresh copies."""
+    built = []
+    for factory in factories:
+        router = factory()
+        router.factory = factory  # type: ignore[attr-defined]
+        built.append(router)
+    return built
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    async with Sandbox(host="127.0.0.1", port=0, bot_username="client_area_bot", bot_first_name="Client Area",
+                       flood_limits=E2E_FLOOD_LIMITS) as sb:
+        yield sb
+
+
+def make_settings(sandbox: Sandbox, db_url: str, redis_url: str | None, data_dir: Path, **extra: Any) -> Settings:
+    return load_settings(
+        _env_file=None,
+        bot_token=sandbox.token,
+        telegram_api_base=sandbox.url,
+        database_url=db_url,
+        redis_url=redis_url,
+        data_dir=data_dir,
+        **extra,
+    )
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox, db_url: str, redis_url: str | None, tmp_path: Path) -> Settings:
+    return make_settings(sandbox, db_url, redis_url, tmp_path)
+
+
+@pytest.fixture
+def extra_routers() -> list[Router]:
+    """Override in a test module to plug test-only routers into the real dispatcher."""
+    return []
+
+
+@pytest.fixture
+async def running(settings: Settings, extra_routers: list[Router]) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(settings, extra_routers)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+@pytest.fixture
+async def ann(sandbox: Sandbox, running: RunningBot):
+    return await sandbox.user(id=1001, first_name="Ann", last_name="Lee", username="ann", language_code="en")
+
+
+@pytest.fixture
+async def ivan(sandbox: Sandbox, running: RunningBot):
+    return await sandbox.user(id=1002, first_name="Иван", username="ivan", language_code="ru")

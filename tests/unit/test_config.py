@@ -1,0 +1,112 @@
+"""Configuration: good values load, every bad value is refused with one line naming the setting."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings, resolve_secret_key
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_TOKEN = "123456:" + "A" * 35
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name in {"BOT_TOKEN", "DATABASE_URL", "REDIS_URL", "DEFAULT_LOCALE", "CURRENCY", "SECRET_KEY",
+                    "TELEGRAM_API_BASE", "WEBHOOK_URL", "WEBHOOK_SECRET", "LOG_FORMAT", "LOG_LEVEL",
+                    "STAFF_CHAT_ID", "WEBHOOK_PORT", "SCHEDULER_ENABLED"}:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.sandbox_mode
+    assert settings.database_url == "sqlite+aiosqlite:///./data/bot.db"
+    assert settings.telegram_api_base == "https://api.telegram.org"
+    assert (settings.default_locale, settings.currency, settings.log_format) == ("en", "EUR", "text")
+    assert settings.scheduler_enabled and settings.redis_url is None and settings.staff_chat_id is None
+
+
+def test_env_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"BOT_TOKEN={GOOD_TOKEN}\nCURRENCY=usd\nSTAFF_CHAT_ID=-100123\n")
+    monkeypatch.setenv("DEFAULT_LOCALE", "ru")
+    settings = load_settings()
+    assert settings.token == GOOD_TOKEN and not settings.sandbox_mode
+    assert settings.currency == "USD" and settings.staff_chat_id == -100123 and settings.default_locale == "ru"
+    assert GOOD_TOKEN not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("BOT_TOKEN", "not-a-token", "malformed"),
+        ("BOT_TOKEN", "123:short", "malformed"),
+        ("TELEGRAM_API_BASE", "api.telegram.org", "URL"),
+        ("DATABASE_URL", "mysql://localhost/x", "not supported"),
+        ("DATABASE_URL", "::nonsense::", "not a database URL"),
+        ("DEFAULT_LOCALE", "de", "unknown locale 'de'"),
+        ("CURRENCY", "EURO", "ISO 4217"),
+        ("SECRET_KEY", "too-short", "Fernet"),
+        ("REDIS_URL", "localhost:6379", "redis://"),
+        ("WEBHOOK_SECRET", "has spaces", "1-256"),
+        ("WEBHOOK_PORT", "0", "greater than"),
+        ("LOG_FORMAT", "xml", "text"),
+        ("STAFF_CHAT_ID", "support", "integer"),
+    ],
+)
+def test_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert info.value.setting == name
+    assert expected in info.value.reason
+
+
+def test_plain_driver_names_become_async(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:pw@db:5432/bot")
+    assert load_settings().database_url == "postgresql+asyncpg://bot:pw@db:5432/bot"
+
+
+def test_secret_key_generated_once(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path / "data")
+    key, generated = resolve_secret_key(settings)
+    assert generated and (tmp_path / "data" / "secret.key").read_bytes() == key
+    assert resolve_secret_key(settings) == (key, False)
+
+
+def _cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_"))}
+    return subprocess.run([sys.executable, "-m", "bot", *args], env={**clean, **env}, cwd=cwd,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_cli_bad_setting_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = _cli({"BOT_TOKEN": "nope", "PYTHONPATH": str(ROOT)}, tmp_path, "migrate")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: BOT_TOKEN: is malformed: expected <bot id>:<secret> as given by @BotFather"
+    ]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_unreachable_database_exits_2(tmp_path: Path) -> None:
+    result = _cli({"DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none", "PYTHONPATH": str(ROOT)}, tmp_path,
+                  "migrate")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "Configuration error" in line]
+    assert len(lines) == 1 and lines[0].startswith("Configuration error: DATABASE_URL: cannot connect")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_migrate_creates_the_database(tmp_path: Path) -> None:
+    result = _cli({"PYTHONPATH": str(ROOT)}, tmp_path, "migrate")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "bot.db").exists()
+    assert "SECRET_KEY is not set" in result.stderr
