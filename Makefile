@@ -1,0 +1,41 @@
+# Every target bootstraps .venv (plain venv + pip) when it is missing or pyproject.toml changed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run webhook migrate test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime  ## Run the bot (no BOT_TOKEN: against the local sandbox, printing the playground URL)
+	$(BIN)/client-area-bot run
+
+webhook: $(VENV)/.runtime  ## Run the webhook server
+	$(BIN)/client-area-bot webhook
+
+migrate: $(VENV)/.runtime  ## Upgrade the database and exit
+	$(BIN)/client-area-bot migrate
+
+test: $(VENV)/.dev  ## The whole test suite (SQLite; TEST_DATABASE_URL / TEST_REDIS_URL for PostgreSQL / Redis)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev  ## Benchmarks (JSON on stdout)
+	$(BIN)/python -m bench.updates
+
+lint: $(VENV)/.dev  ## ruff + import-linter
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
