@@ -4,9 +4,10 @@ N simulated customers act concurrently, each like a person: act, wait for the bo
 (main menu navigation, /help, unknown text). Latency is measured from the moment the sandbox accepted
 the update to the moment the bot's first answer (a message or an edit) is recorded in that chat.
 
-    python -m bench.updates [--customers 50] [--rounds 6]
+    python -m bench.updates [--customers 20] [--rounds 5] [--repeats 3] [--database-url URL]
 
-Prints one JSON object on stdout and a one-line summary on stderr.
+Each repeat runs the app and then the echo bot; the report gives the median run of each (this machine's
+timing is noisy, single runs are not). Prints one JSON object on stdout and a one-line summary on stderr.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class AnswerWatch:
         return future
 
 
-async def drive(sb: Sandbox, customers: int, rounds: int, answers: dict[str, int]) -> dict[str, Any]:
+async def drive(sb: Sandbox, customers: int, rounds: int, answers: dict[str, int],
+                statements: list[int]) -> dict[str, Any]:
     watch = AnswerWatch()
     sb.world.add_listener(watch)
     users = [await sb.user(id=500_000 + i, first_name=f"Customer{i}", language_code="en" if i % 2 else "ru")
@@ -94,7 +96,7 @@ async def drive(sb: Sandbox, customers: int, rounds: int, answers: dict[str, int
                     latencies.append(watch.first_at[user.id] - started)
 
     await asyncio.gather(*(session(u, 1, record=False) for u in users))  # warm-up: accounts, caches
-    statements_before = sb_stats["statements"]
+    statements_before = statements[0]
     started = time.perf_counter()
     await asyncio.gather(*(session(u, rounds, record=True) for u in users))
     elapsed = time.perf_counter() - started
@@ -105,7 +107,7 @@ async def drive(sb: Sandbox, customers: int, rounds: int, answers: dict[str, int
         "seconds": round(elapsed, 3),
         "updates_per_s": round(updates / elapsed, 1),
         "latency_ms": _percentiles(latencies),
-        "sql_statements": sb_stats["statements"] - statements_before,
+        "sql_statements": statements[0] - statements_before,
     }
 
 
@@ -123,22 +125,20 @@ def _percentiles(values: list[float]) -> dict[str, float]:
             "max": round(ordered[-1] * 1000, 2)}
 
 
-sb_stats = {"statements": 0}
-
-
-async def bench_app(customers: int, rounds: int, workdir: Path) -> dict[str, Any]:
+async def bench_app(customers: int, rounds: int, workdir: Path, database_url: str | None = None) -> dict[str, Any]:
     async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits.off(), bot_username="client_area_bot") as sb:
         settings = load_settings(_env_file=None, bot_token=sb.token, telegram_api_base=sb.url,
-                                 database_url=f"sqlite+aiosqlite:///{workdir / 'bench.db'}", data_dir=workdir,
-                                 scheduler_enabled=False, throttle_rate=1000, throttle_burst=1000)
+                                 database_url=database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
+                                 data_dir=workdir, scheduler_enabled=False, throttle_rate=1000, throttle_burst=1000)
         app = await build_app(settings)
+        statements = [0]
 
         def count(*_: Any) -> None:
-            sb_stats["statements"] += 1
+            statements[0] += 1
 
         event.listen(app.engine.sync_engine, "before_cursor_execute", count)
-        result = await _polling(app.dispatcher, app.bot, lambda: drive(sb, customers, rounds,
-                                                                       {"start": 1, "nav": 1, "help": 1, "unknown": 2}))
+        result = await _polling(app.dispatcher, app.bot, lambda: drive(
+            sb, customers, rounds, {"start": 1, "nav": 1, "help": 1, "unknown": 2}, statements))
         await app.close()
     result["sql_per_update"] = round(result["sql_statements"] / result["updates"], 2)
     return result
@@ -167,8 +167,8 @@ def echo_dispatcher() -> Dispatcher:
 async def bench_echo(customers: int, rounds: int) -> dict[str, Any]:
     async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits.off(), bot_username="echo_bot") as sb:
         bot = Bot(token=sb.token, session=AiohttpSession(api=TelegramAPIServer.from_base(sb.url)))
-        result = await _polling(echo_dispatcher(), bot, lambda: drive(sb, customers, rounds,
-                                                                      {"start": 1, "nav": 1, "help": 1, "unknown": 1}))
+        result = await _polling(echo_dispatcher(), bot, lambda: drive(
+            sb, customers, rounds, {"start": 1, "nav": 1, "help": 1, "unknown": 1}, [0]))
         await bot.session.close()
     result.pop("sql_statements")
     return result
@@ -184,21 +184,48 @@ async def _polling(dp: Dispatcher, bot: Bot, load: Callable[[], Awaitable[dict[s
         await task
 
 
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return sorted(runs, key=lambda r: r["updates_per_s"])[len(runs) // 2]
+
+
+async def _wipe_postgres(url: str) -> None:
+    from sqlalchemy import text
+
+    from domain.db import create_engine
+
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--customers", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        app = await bench_app(args.customers, args.rounds, Path(tmp))
-    echo = await bench_echo(args.customers, args.rounds)
+    apps, echoes = [], []
+    for _ in range(args.repeats):
+        if args.database_url and args.database_url.startswith("postgresql"):
+            await _wipe_postgres(args.database_url)
+        with tempfile.TemporaryDirectory() as tmp:
+            apps.append(await bench_app(args.customers, args.rounds, Path(tmp), args.database_url))
+        echoes.append(await bench_echo(args.customers, args.rounds))
+    app, echo = _median_run(apps), _median_run(echoes)
     report = {
         "benchmark": "updates",
+        "database": "postgresql" if args.database_url and args.database_url.startswith("postgresql") else "sqlite",
         "customers": args.customers,
         "rounds": args.rounds,
+        "repeats": args.repeats,
         "script": [kind for kind, _, _ in SCRIPT],
         "app": app,
         "echo": echo,
+        "app_runs_updates_per_s": [r["updates_per_s"] for r in apps],
+        "echo_runs_updates_per_s": [r["updates_per_s"] for r in echoes],
         "throughput_ratio": round(app["updates_per_s"] / echo["updates_per_s"], 3),
         "targets": {"throughput_ratio_min": 0.6, "sql_per_update_max": 4},
     }

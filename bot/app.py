@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +31,11 @@ from bot.middlewares import (
     UserMiddleware,
 )
 from bot.storage import SqlStorage
-from bot.telegram import FloodWaitRetry
+from bot.telegram import FloodWaitRetry, KeepResponseTypes
+from domain.accounts import AccountCache
 from domain.clock import Clock, SystemClock
-from domain.db import create_engine, create_session_factory, ping
+from domain.db import create_engine, create_session_factory, is_sqlite, ping
+from domain.unit import Domain
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "menu", "help", "cancel")
@@ -49,7 +52,20 @@ class App:
     inflight: InFlightMiddleware
     storage: BaseStorage
     clock: Clock
+    account_cache: AccountCache | None
     closers: list[Any] = field(default_factory=list)
+
+    @asynccontextmanager
+    async def domain(self) -> AsyncIterator[Domain]:
+        """A unit of work outside any update (jobs, tools, tests): commits on success, like an update does."""
+        async with self.sessions() as session:
+            domain = Domain(session, self.clock, self.account_cache)
+            try:
+                yield domain
+            except BaseException:
+                await domain.rollback()
+                raise
+            await domain.commit()
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -61,6 +77,7 @@ class App:
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session.middleware(KeepResponseTypes())
     session.middleware(FloodWaitRetry())
     return Bot(
         token=token or settings.token,
@@ -79,7 +96,8 @@ def create_fsm(settings: Settings, sessions: async_sessionmaker[AsyncSession],
         storage = RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
         return storage, storage.create_isolation(), []
     isolation = SimpleEventIsolation()
-    return SqlStorage(sessions, clock=clock), isolation, [isolation.close]
+    single_process = is_sqlite(settings.database_url)
+    return SqlStorage(sessions, clock=clock, cache=single_process), isolation, [isolation.close]
 
 
 def create_dispatcher(
@@ -89,6 +107,7 @@ def create_dispatcher(
     storage: BaseStorage,
     isolation: BaseEventIsolation,
     extra_routers: Sequence[Router] = (),
+    account_cache: AccountCache | None = None,
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
     dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, clock=clock)
     i18n = create_i18n(settings.default_locale)
@@ -105,7 +124,7 @@ def create_dispatcher(
                              settings.throttle_burst)
     )
     dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock, account_cache))
     dp.update.outer_middleware(UserMiddleware())
 
     async def let_updates_finish() -> None:
@@ -163,8 +182,11 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
     clock = clock or SystemClock()
     engine, sessions = await open_database(settings)
     storage, isolation, closers = create_fsm(settings, sessions, clock)
-    dp, i18n, inflight = create_dispatcher(settings, sessions, clock, storage, isolation, extra_routers)
+    # SQLite means one process: recently seen accounts can be served from memory.
+    account_cache = AccountCache() if is_sqlite(settings.database_url) else None
+    dp, i18n, inflight = create_dispatcher(settings, sessions, clock, storage, isolation, extra_routers,
+                                           account_cache)
     bot = create_bot(settings, token)
-    app = App(settings, engine, sessions, bot, dp, i18n, inflight, storage, clock, closers)
+    app = App(settings, engine, sessions, bot, dp, i18n, inflight, storage, clock, account_cache, closers)
     dp["app"] = app
     return app

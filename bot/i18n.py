@@ -10,7 +10,7 @@ from aiogram_i18n.cores import FluentRuntimeCore
 from aiogram_i18n.managers import BaseManager
 
 from bot.config import LOCALES_DIR, available_locales
-from domain.models import User
+from domain.accounts import Customer
 from domain.unit import Domain
 
 
@@ -31,7 +31,7 @@ class AccountLocaleManager(BaseManager):
         super().__init__(default_locale=default_locale)
         self.available = available_locales()
 
-    async def get_locale(self, event_from_user: TelegramUser | None = None, user: User | None = None,
+    async def get_locale(self, event_from_user: TelegramUser | None = None, user: Customer | None = None,
                          **_: Any) -> str:
         telegram = event_from_user.language_code if event_from_user else None
         saved = user.locale if user else None

@@ -28,18 +28,30 @@ def _state_name(state: StateType) -> str | None:
     return state.state if isinstance(state, State) else state
 
 
+_MISSING = object()
+
+
 class SqlStorage(BaseStorage):
-    """One row per storage key; one statement per call, in the update's transaction when there is one."""
+    """One row per storage key; one statement per call, in the update's transaction when there is one.
+
+    With `cache=True` (a single-process deployment, i.e. SQLite) committed rows read outside an update's
+    transaction are remembered, so plain navigation needs no query. Any write drops the key from the cache:
+    the next read goes to the database, which holds whatever that transaction ended with.
+    """
+
+    MAX_CACHED = 50_000
 
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
         key_builder: KeyBuilder | None = None,
         clock: Clock | None = None,
+        cache: bool = False,
     ) -> None:
         self._sessions = session_factory
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
         self._clock = clock or SystemClock()
+        self._cache: dict[str, tuple[str | None, dict[str, Any]]] | None = {} if cache else None
 
     def _insert(self, session: AsyncSession) -> Any:
         dialect = session.bind.dialect.name
@@ -56,8 +68,27 @@ class SqlStorage(BaseStorage):
             if write:
                 await session.commit()
 
+    async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        row_key = self._keys.build(key)
+        cache = self._cache
+        if cache is not None and (hit := cache.get(row_key, _MISSING)) is not _MISSING:
+            return hit  # type: ignore[return-value]
+        outside_update = update_session.get() is None
+        async with self._session(write=False) as session:
+            row = (await session.execute(
+                select(DialogState.state, DialogState.data).where(DialogState.key == row_key)
+            )).first()
+        value = (row.state, dict(row.data or {})) if row is not None else (None, {})
+        if cache is not None and outside_update:
+            if len(cache) >= self.MAX_CACHED:
+                cache.clear()
+            cache[row_key] = value
+        return value
+
     async def _upsert(self, key: StorageKey, **values: Any) -> None:
         row_key = self._keys.build(key)
+        if self._cache is not None:
+            self._cache.pop(row_key, None)
         values["updated_at"] = self._clock.now()
         async with self._session(write=True) as session:
             stmt = self._insert(session).values(key=row_key, **{"state": None, "data": {}, **values})
@@ -67,8 +98,7 @@ class SqlStorage(BaseStorage):
         await self._upsert(key, state=_state_name(state))
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session(write=False) as session:
-            return await session.scalar(select(DialogState.state).where(DialogState.key == self._keys.build(key)))
+        return (await self._read(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         # Only JSON survives a restart: refuse anything else now rather than lose it later.
@@ -76,13 +106,13 @@ class SqlStorage(BaseStorage):
         await self._upsert(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session(write=False) as session:
-            data = await session.scalar(select(DialogState.data).where(DialogState.key == self._keys.build(key)))
-        return dict(data or {})
+        return dict((await self._read(key))[1])
 
     async def purge_idle(self, older_than: timedelta) -> int:
         """Forget dialogs nobody touched for `older_than`; returns how many were dropped."""
         cutoff = self._clock.now() - older_than
+        if self._cache is not None:
+            self._cache.clear()
         async with self._sessions.begin() as session:
             result = await session.execute(delete(DialogState).where(DialogState.updated_at < cutoff))
         return result.rowcount or 0

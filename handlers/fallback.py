@@ -7,7 +7,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
-from domain.models import User
+from domain.accounts import Customer
 from handlers.menu import send_menu
 
 router = Router(name=__name__)
@@ -15,7 +15,7 @@ router.message.filter(F.chat.type == "private")
 
 
 @router.message(StateFilter(None))
-async def unknown_text(message: Message, i18n: I18nContext, user: User) -> None:
+async def unknown_text(message: Message, i18n: I18nContext, user: Customer) -> None:
     """Outside a dialog: a short hint and the menu."""
     await message.answer(i18n.get("unknown-text"))
     await send_menu(message, i18n, user)

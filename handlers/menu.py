@@ -11,12 +11,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
-from domain.models import User
+from domain.accounts import Customer
 from handlers.ui import (
     HOME,
     MenuCb,
     MenuSection,
     keyboard,
+    leave_dialog,
     main_menu_keyboard,
     nav_row,
     register_section,
@@ -29,7 +30,7 @@ router.callback_query.filter(F.message.chat.type == "private")
 
 register_section(MenuSection(key="help", text_key="menu-button-help", order=1000))
 
-DeepLink = Callable[[Message, I18nContext, User, FSMContext], Awaitable[None]]
+DeepLink = Callable[[Message, I18nContext, Customer, FSMContext], Awaitable[None]]
 _DEEP_LINKS: dict[str, DeepLink] = {}
 
 
@@ -43,26 +44,26 @@ def deep_link(prefix: str) -> Callable[[DeepLink], DeepLink]:
     return register
 
 
-def menu_text(i18n: I18nContext, user: User) -> str:
+def menu_text(i18n: I18nContext, user: Customer) -> str:
     return i18n.get("menu-text", name=escape(user.first_name))
 
 
-async def send_menu(message: Message, i18n: I18nContext, user: User) -> None:
+async def send_menu(message: Message, i18n: I18nContext, user: Customer) -> None:
     await message.answer(menu_text(i18n, user), reply_markup=main_menu_keyboard(i18n))
 
 
 @deep_link("help")
-async def help_link(message: Message, i18n: I18nContext, user: User, state: FSMContext) -> None:
+async def help_link(message: Message, i18n: I18nContext, user: Customer, state: FSMContext) -> None:
     await show_help(message, i18n)
 
 
 @router.message(CommandStart(deep_link=True))
-async def cmd_start_link(message: Message, command: CommandObject, i18n: I18nContext, user: User,
-                         state: FSMContext) -> None:
+async def cmd_start_link(message: Message, command: CommandObject, i18n: I18nContext, user: Customer,
+                         state: FSMContext, raw_state: str | None) -> None:
     """Open whatever a t.me/<bot>?start=<payload> link points at; unknown payloads get the menu."""
     payload = command.args or ""
     handler = _DEEP_LINKS.get(payload.split("-", 1)[0])
-    await state.clear()
+    await leave_dialog(state, raw_state)
     if handler is None:
         await message.answer(i18n.get("start-link-unknown"))
         await send_menu(message, i18n, user)
@@ -72,25 +73,27 @@ async def cmd_start_link(message: Message, command: CommandObject, i18n: I18nCon
 
 @router.message(CommandStart())
 @router.message(Command("menu"))
-async def cmd_start(message: Message, i18n: I18nContext, user: User, state: FSMContext) -> None:
+async def cmd_start(message: Message, i18n: I18nContext, user: Customer, state: FSMContext,
+                    raw_state: str | None) -> None:
     """Open the main menu, leaving any dialog."""
-    await state.clear()
+    await leave_dialog(state, raw_state)
     await send_menu(message, i18n, user)
 
 
 @router.message(Command("cancel"))
-async def cmd_cancel(message: Message, i18n: I18nContext, user: User, state: FSMContext) -> None:
+async def cmd_cancel(message: Message, i18n: I18nContext, user: Customer, state: FSMContext,
+                     raw_state: str | None) -> None:
     """Leave any dialog and return to the menu."""
-    had_dialog = await state.get_state() is not None
-    await state.clear()
+    had_dialog = await leave_dialog(state, raw_state)
     await message.answer(i18n.get("cancel-done" if had_dialog else "cancel-nothing"))
     await send_menu(message, i18n, user)
 
 
 @router.callback_query(F.data == "cancel")
-async def cancel_pressed(callback: CallbackQuery, i18n: I18nContext, user: User, state: FSMContext) -> None:
+async def cancel_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext,
+                         raw_state: str | None) -> None:
     """The Cancel button of any text-input step."""
-    await state.clear()
+    await leave_dialog(state, raw_state)
     await callback.answer(i18n.get("cancel-done"))
     await show(callback, menu_text(i18n, user), main_menu_keyboard(i18n))
 
@@ -111,7 +114,8 @@ async def help_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
 
 
 @router.callback_query(MenuCb.filter(F.section == "home"))
-async def home_pressed(callback: CallbackQuery, i18n: I18nContext, user: User, state: FSMContext) -> None:
+async def home_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext,
+                       raw_state: str | None) -> None:
     """Main menu button: also leaves a dialog the customer walked away from."""
-    await state.clear()
+    await leave_dialog(state, raw_state)
     await show(callback, menu_text(i18n, user), main_menu_keyboard(i18n))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
 
@@ -81,3 +82,14 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
             await event.bot.send_message(event.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
         return
     await event.answer(text, reply_markup=markup)
+
+
+async def leave_dialog(state: FSMContext, raw_state: str | None) -> bool:
+    """Leave the current dialog, if any. Plain navigation outside a dialog writes nothing to the database.
+
+    Dialogs always have a state, so "no state" means there is nothing to clear. Returns whether one was left.
+    """
+    if raw_state is None:
+        return False
+    await state.clear()
+    return True

@@ -10,14 +10,17 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage import update_session
+from domain.accounts import AccountCache
 from domain.clock import Clock
 from domain.unit import Domain
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock,
+                 account_cache: AccountCache | None = None) -> None:
         self._sessions = session_factory
         self._clock = clock
+        self._account_cache = account_cache
 
     async def __call__(
         self,
@@ -26,15 +29,14 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         async with self._sessions() as session:
-            data["domain"] = Domain(session, self._clock)
+            domain = data["domain"] = Domain(session, self._clock, self._account_cache)
             token = update_session.set(session)
             try:
                 result = await handler(event, data)
             except BaseException:
-                await session.rollback()
+                await domain.rollback()
                 raise
             finally:
                 update_session.reset(token)
-            if session.in_transaction():
-                await session.commit()
+            await domain.commit()
             return result

@@ -67,10 +67,8 @@ async def test_russian_customer_gets_russian(ivan, running) -> None:
 
 async def test_saved_language_wins_over_telegram(ann, running) -> None:
     await ann.send("/start")
-    async with running.sessions() as session:
-        user = await session.get(User, 1001)
-        user.locale = "ru"
-        await session.commit()
+    async with running.app.domain() as domain:
+        await domain.accounts.set_locale(1001, "ru", ("en", "ru"))
     await ann.send("/menu")
     assert "Здравствуйте, Ann!" in ann.screen.text
 

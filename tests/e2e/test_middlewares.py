@@ -72,8 +72,7 @@ def survey_router() -> Router:
 
     @router.message(Command("boom"))
     async def boom(message: Message, domain: Domain) -> None:
-        user = await domain.accounts.get(message.from_user.id)
-        user.locale = "ru"
+        await domain.accounts.set_locale(message.from_user.id, "ru", ("en", "ru"))
         await domain.session.flush()
         raise RuntimeError("kaboom")
 

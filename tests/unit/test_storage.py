@@ -60,3 +60,27 @@ async def test_purge_idle(sessions) -> None:
     assert await storage.purge_idle(timedelta(days=30)) == 1
     assert await storage.get_state(KEY) is None
     assert await storage.get_state(fresh) == "Order:ip"
+
+
+async def test_cache_never_outlives_a_rollback(engine, sessions) -> None:
+    from sqlalchemy import event
+
+    from bot.storage import update_session
+
+    storage = SqlStorage(sessions, cache=True)
+    await storage.set_state(KEY, Order.ip)
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert await storage.get_state(KEY) == "Order:ip"
+    assert await storage.get_state(KEY) == "Order:ip"
+    assert len(statements) == 1, "the second read is served from memory"
+
+    async with sessions() as session:  # an update that moves the dialog on, then fails
+        token = update_session.set(session)
+        try:
+            await storage.set_state(KEY, None)
+            assert await storage.get_state(KEY) is None  # its own write, inside its transaction
+        finally:
+            update_session.reset(token)
+        await session.rollback()
+    assert await storage.get_state(KEY) == "Order:ip"
