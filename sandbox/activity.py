@@ -12,15 +12,19 @@ class Activity:
     def __init__(self) -> None:
         self.in_flight = 0
         self.last_activity = time.monotonic()
-        self.taken: set[int] = set()
+        self.taken: dict[int, float] = {}
+        self.responded_at = 0.0
         self._changed = asyncio.Event()
 
     def _notify(self) -> None:
         self.last_activity = time.monotonic()
         self._changed.set()
 
-    def request_started(self) -> None:
+    def request_started(self, response: bool = True) -> None:
+        """A bot API call (a response to some update) or, with response=False, the sandbox's own delivery."""
         self.in_flight += 1
+        if response:
+            self.responded_at = time.monotonic()
         self._notify()
 
     def request_finished(self) -> None:
@@ -30,7 +34,9 @@ class Activity:
     def mark_taken(self, update_ids: Iterable[int]) -> None:
         ids = list(update_ids)
         if ids:
-            self.taken.update(ids)
+            at = time.monotonic()
+            for update_id in ids:
+                self.taken.setdefault(update_id, at)
             self._notify()
 
     async def _wait_change(self, seconds: float) -> None:
@@ -46,13 +52,20 @@ class Activity:
             await self._wait_change(remaining)
         return True
 
-    async def wait_quiet(self, settle: float, deadline: float) -> bool:
+    async def wait_quiet(self, settle: float, deadline: float, after: int | None = None, grace: float = 0.0) -> bool:
+        """Wait until no request is in flight and none came for `settle` seconds. With `after` (an update id),
+        quiet also needs a response since that update was taken, or `grace` seconds without one: a handler
+        whose first database query is slow has not finished just because it has not called the API yet."""
         while True:
             at = time.monotonic()
             if at >= deadline:
                 return False
             if self.in_flight == 0:
                 idle = at - self.last_activity
+                taken_at = self.taken.get(after) if after is not None else None
+                if taken_at is not None and self.responded_at < taken_at and at - taken_at < grace:
+                    await self._wait_change(min(taken_at + grace - at, deadline - at))
+                    continue
                 if idle >= settle:
                     return True
                 await self._wait_change(min(settle - idle, deadline - at))

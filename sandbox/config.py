@@ -11,6 +11,9 @@ from sandbox.flood import FloodLimits
 class SandboxConfig:
     settle: float = 0.1
     """Seconds without bot API requests (other than getUpdates) after which the bot counts as quiet."""
+    response_grace: float = 1.0
+    """After the bot takes an update, how long a wait keeps waiting for its first API call before counting a
+    silent bot as quiet (a bot that ignores an update costs this long in a wait)."""
     wait_timeout: float = 5.0
     """Default timeout of driver actions waiting for the bot."""
     pre_checkout_timeout: float = 10.0

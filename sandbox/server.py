@@ -199,7 +199,8 @@ class Sandbox:
             kind = next((k for k in pending[0] if k != "update_id"), "update") if pending else "update"
             raise TimeoutError(f"the bot did not take {kind} {update_id} within {timeout} s "
                                f"(is it polling {self.url} or is a webhook set?)")
-        if not await self.core.activity.wait_quiet(self.config.settle, deadline):
+        if not await self.core.activity.wait_quiet(self.config.settle, deadline, after=update_id,
+                                                   grace=self.config.response_grace):
             raise TimeoutError(f"the bot took update {update_id} but did not go quiet within {timeout} s "
                                f"({self.core.activity.in_flight} requests in flight)")
 

@@ -135,7 +135,7 @@ class Webhook:
             self._fail(state, _connection_error(error))
             record["status"] = None
             return False
-        self.core.activity.request_started()
+        self.core.activity.request_started(response=reply is not None)
         try:
             self.core.activity.mark_taken([update["update_id"]])
             if reply is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -149,3 +150,28 @@ async def test_updates_outside_allowed_updates_are_dropped(sb: Sandbox, bot: Bot
     sent = await ann.send("hi", wait=False)
     updates = await bot.get_updates()
     assert [u.update_id for u in updates] == [sent.update_id]
+
+
+async def test_wait_outlasts_a_slow_start_but_not_a_silent_bot(sb: Sandbox, start_polling: StartPolling) -> None:
+    """A handler that thinks longer than the settle time before its first call is still waited for;
+    a bot that never answers ends the wait after the response grace."""
+    dp = Dispatcher()
+
+    @dp.message(F.text == "slow")
+    async def slow(message: Message) -> None:
+        await asyncio.sleep(0.4)  # longer than settle (0.05 s here), shorter than the grace
+        await message.answer("finally")
+
+    @dp.message()
+    async def ignore(message: Message) -> None:
+        """Says nothing."""
+
+    await start_polling(dp)
+    ann = await sb.user(id=1001, first_name="Ann")
+    await ann.send("slow")
+    assert ann.screen is not None and ann.screen.text == "finally"
+
+    started = asyncio.get_running_loop().time()
+    await ann.send("anything")
+    waited = asyncio.get_running_loop().time() - started
+    assert sb.config.response_grace <= waited < sb.config.response_grace + 2
