@@ -16,7 +16,7 @@ class FloodLimits:
     per_bot_per_second: float | None = 30.0
     per_bot_burst: int = 30
     per_private_chat_per_second: float | None = 1.0
-    per_private_chat_burst: int = 3
+    per_private_chat_burst: int = 10
     per_group_per_minute: float | None = 20.0
     per_group_burst: int = 20
 

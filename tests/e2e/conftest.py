@@ -14,10 +14,7 @@ from aiogram import Router
 from bot.app import App, build_app
 from bot.config import Settings, load_settings
 from bot.runner import lifecycle
-from sandbox import FloodLimits, Sandbox
-
-# Telegram tolerates short bursts in a private chat before answering 429; a test types faster than a person.
-E2E_FLOOD_LIMITS = FloodLimits(per_private_chat_burst=12)
+from sandbox import Sandbox
 
 
 class RunningBot:
@@ -81,8 +78,8 @@ def routers(*factories: Any) -> list[Router]:
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[Sandbox]:
-    async with Sandbox(host="127.0.0.1", port=0, bot_username="client_area_bot", bot_first_name="Client Area",
-                       flood_limits=E2E_FLOOD_LIMITS) as sb:
+    async with Sandbox(host="127.0.0.1", port=0, bot_username="client_area_bot",
+                       bot_first_name="Client Area") as sb:
         yield sb
 
 

@@ -31,7 +31,7 @@ async def flooded() -> AsyncIterator[tuple[Sandbox, Bot]]:
 
 async def test_private_chat_burst_then_retry_after(flooded: tuple[Sandbox, Bot]) -> None:
     _, bot = flooded
-    for n in range(3):
+    for n in range(FloodLimits().per_private_chat_burst):
         await bot.send_message(1001, f"burst {n}")
     with pytest.raises(TelegramRetryAfter) as caught:
         await bot.send_message(1001, "one too many")
