@@ -177,11 +177,24 @@ async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionm
     return engine, create_session_factory(engine)
 
 
+async def _ping_redis(storage: BaseStorage, engine: AsyncEngine) -> None:
+    """An unreachable Redis is a configuration error, like an unreachable database."""
+    try:
+        await storage.redis.ping()  # type: ignore[attr-defined]
+    except Exception as exc:
+        await storage.close()
+        await engine.dispose()
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError("REDIS_URL", f"cannot connect: {reason}") from None
+
+
 async def build_app(settings: Settings, *, token: str | None = None, clock: Clock | None = None,
                     extra_routers: Sequence[Router] = ()) -> App:
     clock = clock or SystemClock()
     engine, sessions = await open_database(settings)
     storage, isolation, closers = create_fsm(settings, sessions, clock)
+    if settings.redis_url:
+        await _ping_redis(storage, engine)
     # SQLite means one process: recently seen accounts can be served from memory.
     account_cache = AccountCache() if is_sqlite(settings.database_url) else None
     dp, i18n, inflight = create_dispatcher(settings, sessions, clock, storage, isolation, extra_routers,

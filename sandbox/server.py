@@ -204,6 +204,13 @@ class Sandbox:
             raise TimeoutError(f"the bot took update {update_id} but did not go quiet within {timeout} s "
                                f"({self.core.activity.in_flight} requests in flight)")
 
+    async def wait_taken(self, update: int | MessageView, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Return as soon as the bot has taken the update, without waiting for it to be handled."""
+        update_id = update.update_id if isinstance(update, MessageView) else update
+        timeout = self.config.wait_timeout if timeout is None else timeout
+        if not await self.core.activity.wait_taken(update_id, time.monotonic() + timeout):
+            raise TimeoutError(f"the bot did not take update {update_id} within {timeout} s")
+
     async def settle(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Wait until no bot request is in flight and none came for the settle time."""
         timeout = self.config.wait_timeout if timeout is None else timeout

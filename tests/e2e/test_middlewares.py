@@ -61,6 +61,11 @@ def survey_router() -> Router:
         concurrency["now"] -= 1
         await callback.answer("done")
 
+    @router.message(Command("long"))
+    async def long_job(message: Message) -> None:
+        await asyncio.sleep(0.8)
+        await message.answer("Long job finished")
+
     @router.message(Command("tap"))
     async def tap(message: Message) -> None:
         markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Tap", callback_data="tap")]])
@@ -152,3 +157,12 @@ async def test_throttling_answers_instead_of_silence(ann, sandbox) -> None:
     throttled = "You are going a little fast. Please wait a second and try again."
     assert texts.count("ok") >= 3 and texts.count(throttled) >= 3
     assert set(texts) == {"ok", throttled}
+
+
+async def test_stopping_lets_updates_in_flight_finish(ann, sandbox, running) -> None:
+    """What SIGTERM does: polling stops, the update being handled still completes and answers."""
+    await ann.send("/start")
+    sent = await ann.send("/long", wait=False)
+    await sandbox.wait_taken(sent, timeout=5)
+    await running.stop()
+    assert ann.screen.text == "Long job finished"

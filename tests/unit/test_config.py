@@ -105,6 +105,16 @@ def test_cli_unreachable_database_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+async def test_unreachable_redis_is_a_configuration_error(tmp_path: Path) -> None:
+    from bot.app import build_app
+
+    settings = load_settings(_env_file=None, bot_token=GOOD_TOKEN, data_dir=tmp_path,
+                             database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", redis_url="redis://127.0.0.1:9/0")
+    with pytest.raises(ConfigError) as info:
+        await build_app(settings)
+    assert info.value.setting == "REDIS_URL" and info.value.reason.startswith("cannot connect")
+
+
 def test_cli_migrate_creates_the_database(tmp_path: Path) -> None:
     result = _cli({"PYTHONPATH": str(ROOT)}, tmp_path, "migrate")
     assert result.returncode == 0, result.stderr
