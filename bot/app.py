@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
 from bot import migrate
-from bot.config import ConfigError, Settings, available_locales
+from bot.config import ConfigError, Settings, available_locales, resolve_secret_key
 from bot.i18n import create_i18n
 from bot.middlewares import (
     ErrorBoundary,
@@ -34,8 +34,9 @@ from bot.storage import SqlStorage
 from bot.telegram import FloodWaitRetry, KeepResponseTypes
 from domain.accounts import AccountCache
 from domain.clock import Clock, SystemClock
+from domain.crypto import Cipher
 from domain.db import create_engine, create_session_factory, is_sqlite, ping
-from domain.unit import Domain
+from domain.unit import Domain, DomainContext
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "menu", "help", "cancel")
@@ -51,15 +52,14 @@ class App:
     i18n: I18nMiddleware
     inflight: InFlightMiddleware
     storage: BaseStorage
-    clock: Clock
-    account_cache: AccountCache | None
+    context: DomainContext
     closers: list[Any] = field(default_factory=list)
 
     @asynccontextmanager
     async def domain(self) -> AsyncIterator[Domain]:
         """A unit of work outside any update (jobs, tools, tests): commits on success, like an update does."""
         async with self.sessions() as session:
-            domain = Domain(session, self.clock, self.account_cache)
+            domain = Domain(session, self.context)
             try:
                 yield domain
             except BaseException:
@@ -103,13 +103,12 @@ def create_fsm(settings: Settings, sessions: async_sessionmaker[AsyncSession],
 def create_dispatcher(
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
+    context: DomainContext,
     storage: BaseStorage,
     isolation: BaseEventIsolation,
     extra_routers: Sequence[Router] = (),
-    account_cache: AccountCache | None = None,
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
-    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, clock=clock)
+    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, clock=context.clock)
     i18n = create_i18n(settings.default_locale)
     inflight = InFlightMiddleware()
 
@@ -124,7 +123,7 @@ def create_dispatcher(
                              settings.throttle_burst)
     )
     dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock, account_cache))
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, context))
     dp.update.outer_middleware(UserMiddleware())
 
     async def let_updates_finish() -> None:
@@ -195,11 +194,16 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
     storage, isolation, closers = create_fsm(settings, sessions, clock)
     if settings.redis_url:
         await _ping_redis(storage, engine)
-    # SQLite means one process: recently seen accounts can be served from memory.
-    account_cache = AccountCache() if is_sqlite(settings.database_url) else None
-    dp, i18n, inflight = create_dispatcher(settings, sessions, clock, storage, isolation, extra_routers,
-                                           account_cache)
+    key, _ = resolve_secret_key(settings)
+    context = DomainContext(
+        clock=clock,
+        cipher=Cipher(key),
+        # SQLite means one process: recently seen accounts can be served from memory.
+        account_cache=AccountCache() if is_sqlite(settings.database_url) else None,
+        currency=settings.currency,
+    )
+    dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)
-    app = App(settings, engine, sessions, bot, dp, i18n, inflight, storage, clock, account_cache, closers)
+    app = App(settings, engine, sessions, bot, dp, i18n, inflight, storage, context, closers)
     dp["app"] = app
     return app

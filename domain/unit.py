@@ -1,24 +1,39 @@
-"""The per-update entry point into the domain: one session, one clock, every service built lazily."""
+"""The per-update entry point into the domain: one session, the process-wide context, services built lazily."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.accounts import AccountCache, Accounts
-from domain.clock import Clock
+from domain.clock import Clock, SystemClock
+from domain.crypto import Cipher
+
+
+@dataclass(frozen=True)
+class DomainContext:
+    """What every unit of work shares: the clock, the key for secrets at rest, caches and shop settings."""
+
+    clock: Clock = field(default_factory=SystemClock)
+    cipher: Cipher = field(default_factory=Cipher.generate)
+    account_cache: AccountCache | None = None
+    currency: str = "EUR"
 
 
 class Domain:
     """What handlers receive as `domain`; they never see the session itself."""
 
-    def __init__(self, session: AsyncSession, clock: Clock, account_cache: AccountCache | None = None) -> None:
+    def __init__(self, session: AsyncSession, context: DomainContext) -> None:
         self.session = session
-        self.clock = clock
-        self._account_cache = account_cache
+        self.context = context
         self._after_commit: list[Callable[[], None]] = []
+
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
 
     def on_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once this unit of work has committed (never after a rollback)."""
@@ -37,4 +52,4 @@ class Domain:
 
     @cached_property
     def accounts(self) -> Accounts:
-        return Accounts(self.session, self.clock, self._account_cache, self.on_commit)
+        return Accounts(self.session, self.clock, self.context.account_cache, self.on_commit)

@@ -10,17 +10,13 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage import update_session
-from domain.accounts import AccountCache
-from domain.clock import Clock
-from domain.unit import Domain
+from domain.unit import Domain, DomainContext
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock,
-                 account_cache: AccountCache | None = None) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], context: DomainContext) -> None:
         self._sessions = session_factory
-        self._clock = clock
-        self._account_cache = account_cache
+        self._context = context
 
     async def __call__(
         self,
@@ -29,7 +25,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         async with self._sessions() as session:
-            domain = data["domain"] = Domain(session, self._clock, self._account_cache)
+            domain = data["domain"] = Domain(session, self._context)
             token = update_session.set(session)
             try:
                 result = await handler(event, data)

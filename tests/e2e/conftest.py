@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,20 +15,22 @@ from aiogram import Router
 from bot.app import App, build_app
 from bot.config import Settings, load_settings
 from bot.runner import lifecycle
+from domain.clock import Clock, FrozenClock
 from sandbox import Sandbox
 
 
 class RunningBot:
     """The app polling the sandbox; can be stopped and started again on the same database."""
 
-    def __init__(self, settings: Settings, extra_routers: Sequence[Router] = ()) -> None:
+    def __init__(self, settings: Settings, extra_routers: Sequence[Router] = (), clock: Clock | None = None) -> None:
         self.settings = settings
         self.extra_routers = extra_routers
+        self.clock = clock
         self.app: App | None = None
         self._task: asyncio.Task[Any] | None = None
 
     async def start(self) -> App:
-        self.app = await build_app(self.settings, extra_routers=self.extra_routers)
+        self.app = await build_app(self.settings, extra_routers=self.extra_routers, clock=self.clock)
         lifecycle(self.app)
         dp = self.app.dispatcher
         self._task = asyncio.create_task(
@@ -107,8 +110,14 @@ def extra_routers() -> list[Router]:
 
 
 @pytest.fixture
-async def running(settings: Settings, extra_routers: list[Router]) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(settings, extra_routers)
+def clock() -> FrozenClock:
+    """The app's clock in end-to-end tests: it stands still until a test moves it."""
+    return FrozenClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def running(settings: Settings, extra_routers: list[Router], clock: FrozenClock) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(settings, extra_routers, clock)
     await bot.start()
     yield bot
     await bot.stop()

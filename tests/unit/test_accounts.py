@@ -10,7 +10,7 @@ from domain.accounts import AccountCache, Accounts, Profile
 from domain.clock import FrozenClock
 from domain.errors import InvalidInput, NotFound
 from domain.models import User
-from domain.unit import Domain
+from domain.unit import Domain, DomainContext
 
 
 async def test_touch_creates_then_refreshes(sessions) -> None:
@@ -62,44 +62,45 @@ def test_pick_locale(saved: str | None, telegram: str | None, expected: str) -> 
 async def test_account_cache_serves_unchanged_customers_without_sql(engine, sessions) -> None:
     clock = FrozenClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
     cache = AccountCache()
+    context = DomainContext(clock=clock, account_cache=cache)
     statements: list[str] = []
     event.listen(engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     ann = Profile(id=7, first_name="Ann", username="ann", language_code="en")
 
     async with sessions() as session:  # a unit of work that fails: nothing may be remembered
-        domain = Domain(session, clock, cache)
+        domain = Domain(session, context)
         await domain.accounts.touch(ann)
         await domain.rollback()
     assert cache.get(7) is None
 
     for _ in range(2):
         async with sessions() as session:
-            domain = Domain(session, clock, cache)
+            domain = Domain(session, context)
             await domain.accounts.touch(ann)
             await domain.commit()
     first_two = len(statements)
     assert cache.get(7) is not None
 
     async with sessions() as session:
-        domain = Domain(session, clock, cache)
+        domain = Domain(session, context)
         customer = await domain.accounts.touch(ann)
         await domain.commit()
     assert len(statements) == first_two, "a known, unchanged customer costs no statement"
     assert customer.first_name == "Ann" and customer.locale is None
 
     async with sessions() as session:  # a change is never served from the cache
-        domain = Domain(session, clock, cache)
+        domain = Domain(session, context)
         await domain.accounts.set_locale(7, "ru", ("en", "ru"))
         await domain.commit()
     assert cache.get(7) is None
     async with sessions() as session:
-        domain = Domain(session, clock, cache)
+        domain = Domain(session, context)
         assert (await domain.accounts.touch(ann)).locale == "ru"
         renamed = await domain.accounts.touch(Profile(id=7, first_name="Anna", username="ann", language_code="en"))
         assert renamed.first_name == "Anna"
         await domain.commit()
     clock.move(minutes=11)
     async with sessions() as session:
-        domain = Domain(session, clock, cache)
+        domain = Domain(session, context)
         assert (await domain.accounts.touch(ann)).last_seen_at == clock.now()
         await domain.commit()
