@@ -1,0 +1,47 @@
+"""Money and dates as the customer reads them: their language's conventions, their time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date as babel_date
+from babel.dates import format_datetime as babel_datetime
+from babel.numbers import format_currency, get_currency_precision
+
+BABEL_LOCALES = {"en": "en_GB", "ru": "ru_RU"}
+
+
+def babel_locale(locale: str) -> str:
+    return BABEL_LOCALES.get(locale, locale)
+
+
+def minor_to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-get_currency_precision(currency))
+
+
+def money(minor: int, currency: str, locale: str) -> str:
+    """12345 EUR -> '€123.45' (en) / '123,45 €' (ru). XTR (Telegram Stars) is shown as '★ 50'."""
+    if currency == "XTR":
+        return f"★ {minor}"
+    return format_currency(minor_to_decimal(minor, currency), currency, locale=babel_locale(locale))
+
+
+def zone(time_zone: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def when(moment: datetime, time_zone: str | None, locale: str) -> str:
+    """A moment in the customer's zone: '26 Nov 2026, 14:05'."""
+    local = moment.astimezone(UTC).astimezone(zone(time_zone))
+    return babel_datetime(local, "d MMM y, HH:mm", locale=babel_locale(locale))
+
+
+def day(moment: datetime, time_zone: str | None, locale: str) -> str:
+    """A calendar day in the customer's zone: '26 Nov 2026'."""
+    local = moment.astimezone(UTC).astimezone(zone(time_zone))
+    return babel_date(local.date(), "d MMM y", locale=babel_locale(locale))
