@@ -14,6 +14,7 @@ class Activity:
         self.last_activity = time.monotonic()
         self.taken: dict[int, float] = {}
         self.responded_at = 0.0
+        self.retry_expected_until = 0.0
         self._changed = asyncio.Event()
 
     def _notify(self) -> None:
@@ -29,6 +30,11 @@ class Activity:
 
     def request_finished(self) -> None:
         self.in_flight -= 1
+        self._notify()
+
+    def expect_retry(self, retry_after: float) -> None:
+        """The bot was told to wait `retry_after` seconds; a wait for quiet lasts at least that long."""
+        self.retry_expected_until = max(self.retry_expected_until, time.monotonic() + retry_after)
         self._notify()
 
     def mark_taken(self, update_ids: Iterable[int]) -> None:
@@ -61,7 +67,8 @@ class Activity:
             if at >= deadline:
                 return False
             if self.in_flight == 0:
-                idle = at - self.last_activity
+                # The moment a retry is due counts as activity: the bot needs `settle` after it, too.
+                idle = at - max(self.last_activity, self.retry_expected_until)
                 taken_at = self.taken.get(after) if after is not None else None
                 if taken_at is not None and self.responded_at < taken_at and at - taken_at < grace:
                     await self._wait_change(min(taken_at + grace - at, deadline - at))
@@ -74,4 +81,5 @@ class Activity:
 
     def reset(self) -> None:
         self.taken.clear()
+        self.retry_expected_until = 0.0
         self._notify()

@@ -56,6 +56,9 @@ async def bot_method(request: web.Request) -> web.StreamResponse:
         result = await core.call(method, params)
         return api_response({"ok": True, "result": result})
     except ApiError as error:
+        if error.code == 429 and error.parameters and not polling:
+            # A well-behaved bot comes back after retry_after: it is not quiet before then.
+            core.activity.expect_retry(float(error.parameters.get("retry_after", 0)))
         return api_response(error.to_json(), error.code)
     except DropConnection:
         if request.transport is not None:

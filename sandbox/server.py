@@ -204,6 +204,22 @@ class Sandbox:
             raise TimeoutError(f"the bot took update {update_id} but did not go quiet within {timeout} s "
                                f"({self.core.activity.in_flight} requests in flight)")
 
+    async def redeliver(self, update: int | MessageView, *, wait: bool = True,
+                        timeout: float | None = None) -> int:  # noqa: ASYNC109
+        """Deliver an earlier update's payload once more, as Telegram does when it is not sure the bot got it
+        (a webhook retried after a timeout, a restart before confirming). Returns the new update_id."""
+        update_id = update.update_id if isinstance(update, MessageView) else update
+        original = self.world.updates.history.get(update_id)
+        if original is None:
+            raise SandboxError(f"update {update_id} is not in the recent history")
+        kind = next(k for k in original if k != "update_id")
+        new_id = self.world.push_update(kind, original[kind])
+        if new_id is None:
+            raise SandboxError(f"the bot's allowed_updates exclude {kind}")
+        if wait:
+            await self.wait(new_id, timeout)
+        return new_id
+
     async def wait_taken(self, update: int | MessageView, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Return as soon as the bot has taken the update, without waiting for it to be handled."""
         update_id = update.update_id if isinstance(update, MessageView) else update

@@ -18,8 +18,11 @@ log = logging.getLogger(__name__)
 class UpdateQueue:
     """Updates waiting for the bot, numbered like Telegram's update_id."""
 
+    HISTORY = 1000
+
     def __init__(self) -> None:
         self.pending: list[dict[str, Any]] = []
+        self.history: dict[int, dict[str, Any]] = {}  # the last HISTORY updates, for redelivery
         self.next_update_id = 1
         self.allowed_updates: list[str] | None = None
         self.changed = asyncio.Event()
@@ -30,7 +33,11 @@ class UpdateQueue:
             return None
         update_id = self.next_update_id
         self.next_update_id += 1
-        self.pending.append({"update_id": update_id, kind: payload})
+        update = {"update_id": update_id, kind: payload}
+        self.pending.append(update)
+        self.history[update_id] = update
+        if len(self.history) > self.HISTORY:
+            del self.history[next(iter(self.history))]
         self.changed.set()
         return update_id
 
@@ -49,6 +56,7 @@ class UpdateQueue:
 
     def clear(self) -> None:
         self.pending.clear()
+        self.history.clear()
 
 
 class World:
