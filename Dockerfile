@@ -29,6 +29,7 @@ COPY --chown=bot:bot domain ./domain
 COPY --chown=bot:bot sandbox ./sandbox
 COPY --chown=bot:bot migrations ./migrations
 COPY --chown=bot:bot locales ./locales
+COPY --chown=bot:bot catalogue ./catalogue
 USER bot
 VOLUME ["/data"]
 EXPOSE 8080

@@ -30,8 +30,11 @@ migrate: $(VENV)/.runtime  ## Upgrade the database and exit
 test: $(VENV)/.dev  ## The whole test suite (SQLite; TEST_DATABASE_URL / TEST_REDIS_URL for PostgreSQL / Redis)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev  ## Benchmarks (JSON on stdout)
+bench: $(VENV)/.dev  ## Benchmarks (JSON on stdout, a summary line each on stderr)
 	$(BIN)/python -m bench.updates
+	$(BIN)/python -m bench.checkout
+	$(BIN)/python -m bench.delivery
+	$(BIN)/python -m bench.notify
 
 lint: $(VENV)/.dev  ## ruff + import-linter
 	$(BIN)/ruff check .

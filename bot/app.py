@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -17,6 +18,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram_i18n import I18nMiddleware
+from babel.numbers import get_currency_precision
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
@@ -25,6 +27,7 @@ from bot.config import ConfigError, Settings, available_locales, resolve_secret_
 from bot.i18n import create_i18n
 from bot.middlewares import (
     ErrorBoundary,
+    GuardMiddleware,
     InFlightMiddleware,
     ThrottlingMiddleware,
     UnitOfWorkMiddleware,
@@ -33,13 +36,16 @@ from bot.middlewares import (
 from bot.storage import SqlStorage
 from bot.telegram import FloodWaitRetry, KeepResponseTypes
 from domain.accounts import AccountCache
+from domain.catalogue import Catalogue, CatalogueError
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.db import create_engine, create_session_factory, is_sqlite, ping
+from domain.payments import PaymentSettings
+from domain.renewals import RenewalSettings
 from domain.unit import Domain, DomainContext
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "menu", "help", "cancel")
+COMMANDS = ("start", "menu", "settings", "help", "cancel")
 
 
 @dataclass
@@ -108,7 +114,13 @@ def create_dispatcher(
     isolation: BaseEventIsolation,
     extra_routers: Sequence[Router] = (),
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
-    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, clock=context.clock)
+    dp = Dispatcher(
+        storage=storage, events_isolation=isolation, settings=settings, clock=context.clock,
+        # Plain values for handlers, which cannot import the bot layer's Settings.
+        staff_chat_id=settings.staff_chat_id,
+        payment_provider_token=(settings.payment_provider_token.get_secret_value()
+                                if settings.payment_provider_token else ""),
+    )
     i18n = create_i18n(settings.default_locale)
     inflight = InFlightMiddleware()
 
@@ -129,9 +141,16 @@ def create_dispatcher(
     async def let_updates_finish() -> None:
         await inflight.drain()
 
-    # Registered before i18n so translations are still loaded while the last updates finish.
+    # First of all shutdown hooks: aiogram registered the FSM storage's close (Redis) at construction, and
+    # i18n unloads translations; the updates still in flight need both.
     dp.shutdown.register(let_updates_finish)
+    dp.shutdown.handlers.insert(0, dp.shutdown.handlers.pop())
     i18n.setup(dp)
+    # Inner middlewares: they see the handler's flags (2FA gate for `flags=GUARDED` handlers).
+    dp.message.middleware(GuardMiddleware())
+    dp.callback_query.middleware(GuardMiddleware())
+    # The settings section sets a customer's own command list when they switch language.
+    dp["bot_commands"] = COMMANDS
 
     routers = handlers.get_routers(extra_routers)
     for router in routers:
@@ -173,7 +192,32 @@ async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionm
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigError("DATABASE_URL", f"cannot connect: {reason}") from None
     await migrate.upgrade(engine)
-    return engine, create_session_factory(engine)
+    sessions = create_session_factory(engine)
+    await load_catalogue(settings, sessions, engine)
+    return engine, sessions
+
+
+async def load_catalogue(settings: Settings, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) -> None:
+    """The catalogue file into the database; a broken file stops startup naming the problem."""
+    try:
+        async with sessions.begin() as session:
+            text = settings.catalogue_file.read_text(encoding="utf-8")
+            counts = await Catalogue(session).sync(text, available_locales())
+    except (CatalogueError, OSError) as exc:
+        await engine.dispose()
+        raise ConfigError("CATALOGUE_FILE", f"{settings.catalogue_file}: {exc}") from None
+    log.info("catalogue: %(products)d products, %(tariffs)d tariffs, %(withdrawn)d withdrawn", counts)
+
+
+def payment_settings(settings: Settings) -> PaymentSettings:
+    return PaymentSettings(
+        method=settings.payments_provider,
+        stars_per_unit=settings.stars_per_unit,
+        topup_min=settings.minor(settings.topup_min),
+        topup_max=settings.minor(settings.topup_max),
+        presets=tuple(settings.minor(Decimal(p)) for p in settings.topup_presets.split(",") if p.strip()),
+        precision=get_currency_precision(settings.currency),
+    )
 
 
 async def _ping_redis(storage: BaseStorage, engine: AsyncEngine) -> None:
@@ -201,6 +245,10 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
         # SQLite means one process: recently seen accounts can be served from memory.
         account_cache=AccountCache() if is_sqlite(settings.database_url) else None,
         currency=settings.currency,
+        payments=payment_settings(settings),
+        renewals=RenewalSettings(
+            reminder_days=settings.reminder_thresholds, renew_days_before=settings.renew_days_before,
+            suspend_after_days=settings.suspend_after_days, delete_after_days=settings.delete_after_days),
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal
 
-from babel.numbers import list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 from cryptography.fernet import Fernet
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -58,6 +59,19 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     data_dir: Path = Path("./data")
     scheduler_enabled: bool = True
+    # Push delivery (bot/delivery.py): messages a second overall, attempts before a message is given up,
+    # and the first retry delay (doubling on each further attempt).
+    delivery_rate: float = Field(default=25.0, gt=0, le=1000)
+    delivery_max_attempts: int = Field(default=5, ge=1, le=50)
+    delivery_backoff: float = Field(default=15.0, gt=0)
+    # Service expiry (domain/renewals.py): reminder thresholds in days before expiry, auto-renewal lead time,
+    # grace before suspension, days from suspension to deletion, and how often the sweeps run (seconds).
+    reminder_days: str = "14,7,3,1,0"
+    renew_days_before: int = Field(default=3, ge=0, le=60)
+    suspend_after_days: int = Field(default=3, ge=0, le=365)
+    delete_after_days: int = Field(default=30, ge=0, le=3650)
+    reminder_interval: float = Field(default=3600.0, ge=1)
+    renewal_interval: float = Field(default=3600.0, ge=1)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
@@ -68,6 +82,13 @@ class Settings(BaseSettings):
     throttle_burst: int = Field(default=6, ge=1)
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8081, ge=0, le=65535)
+    catalogue_file: Path = PROJECT_ROOT / "catalogue" / "catalogue.toml"
+    payments_provider: Literal["telegram-stars", "telegram-provider"] = "telegram-stars"
+    payment_provider_token: SecretStr | None = None
+    stars_per_unit: int = Field(default=50, ge=1)
+    topup_min: Decimal = Field(default=Decimal("5"), gt=0)
+    topup_max: Decimal = Field(default=Decimal("1000"), gt=0)
+    topup_presets: str = "10,25,50,100"
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod
@@ -152,6 +173,45 @@ class Settings(BaseSettings):
                 raise ValueError("must be a Fernet key (32 url-safe base64-encoded bytes)") from None
         return value
 
+    @field_validator("topup_presets")
+    @classmethod
+    def _presets(cls, value: str) -> str:
+        try:
+            amounts = [Decimal(part.strip()) for part in value.split(",") if part.strip()]
+        except InvalidOperation:
+            raise ValueError(f"must be amounts separated by commas, got {value!r}") from None
+        if not amounts or any(a <= 0 for a in amounts):
+            raise ValueError("must list at least one positive amount")
+        return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _reminder_days(cls, value: str) -> str:
+        try:
+            days = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise ValueError(f"must be whole numbers of days separated by commas, got {value!r}") from None
+        if not days or any(not 0 <= d <= 365 for d in days):
+            raise ValueError("must list at least one number of days from 0 to 365")
+        return ",".join(str(d) for d in sorted(set(days), reverse=True))
+
+    @property
+    def reminder_thresholds(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.reminder_days.split(","))
+
+    @model_validator(mode="after")
+    def _payments(self) -> Settings:
+        if self.payments_provider == "telegram-provider" and self.payment_provider_token is None \
+                and self.bot_token is not None:
+            raise ValueError("PAYMENT_PROVIDER_TOKEN is required when PAYMENTS_PROVIDER=telegram-provider")
+        if self.topup_min > self.topup_max:
+            raise ValueError("TOPUP_MIN is larger than TOPUP_MAX")
+        return self
+
+    def minor(self, amount: Decimal) -> int:
+        """An amount in the shop currency's major units as integer minor units."""
+        return int((amount * 10 ** get_currency_precision(self.currency)).to_integral_value(ROUND_HALF_UP))
+
     @property
     def sandbox_mode(self) -> bool:
         """No token: the bot talks to a local sandbox instead of Telegram."""
@@ -170,8 +230,13 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        setting = str(first["loc"][0]).upper() if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
+        if first["loc"]:
+            setting = str(first["loc"][0]).upper()
+        elif message.split(" ", 1)[0].isupper():  # a rule across settings starts with the one to fix
+            setting, _, message = message.partition(" ")
+        else:
+            setting = "settings"
         raise ConfigError(setting, message) from None
 
 

@@ -41,11 +41,24 @@ class Customer:
     time_zone: str
     reachable: bool
     last_seen_at: datetime
+    # Settings (domain/settings.py): the phone in E.164, the e-mail, the Telegram file id showing the avatar.
+    phone: str | None = None
+    email: str | None = None
+    avatar_file_id: str | None = None
+    two_factor: bool = False
 
     @classmethod
     def of(cls, user: User) -> Customer:
         return cls(user.id, user.first_name, user.last_name, user.username, user.language_code, user.locale,
-                   user.time_zone, user.reachable, user.last_seen_at)
+                   user.time_zone, user.reachable, user.last_seen_at, user.phone, user.email, user.avatar_file_id,
+                   bool(user.two_factor))
+
+    @property
+    def phone_masked(self) -> str | None:
+        """'+44 •••••••456': enough to recognise one's own number, not enough to read it off a shoulder."""
+        from domain.settings import mask_phone
+
+        return mask_phone(self.phone) if self.phone else None
 
     def matches(self, profile: Profile) -> bool:
         return (self.first_name, self.last_name, self.username) == (
@@ -140,6 +153,10 @@ class Accounts:
         if self._cache is not None:
             self._cache.forget(user_id)
 
+    def changed(self, user_id: int) -> None:
+        """Another domain service changed this account's row: drop the cached snapshot."""
+        self._changed(user_id)
+
     async def get(self, user_id: int) -> User:
         user = await self._session.get(User, user_id)
         if user is None:
@@ -153,3 +170,10 @@ class Accounts:
         user.locale = locale
         self._changed(user_id)
         return Customer.of(user)
+
+    async def mark_unreachable(self, user_id: int) -> None:
+        """Telegram refused to deliver (the bot is blocked): stop pushing until the customer writes again."""
+        user = await self._session.get(User, user_id)
+        if user is not None and user.reachable:
+            user.reachable = False
+        self._changed(user_id)

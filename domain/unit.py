@@ -9,8 +9,16 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.accounts import AccountCache, Accounts
+from domain.catalogue import Catalogue
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
+from domain.ledger import Ledger
+from domain.notifications import Notifications, Outbox
+from domain.orders import Orders
+from domain.payments import Payments, PaymentSettings
+from domain.renewals import Renewals, RenewalSettings
+from domain.security import Security
+from domain.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,8 @@ class DomainContext:
     cipher: Cipher = field(default_factory=Cipher.generate)
     account_cache: AccountCache | None = None
     currency: str = "EUR"
+    payments: PaymentSettings = field(default_factory=PaymentSettings)
+    renewals: RenewalSettings = field(default_factory=RenewalSettings)
 
 
 class Domain:
@@ -53,3 +63,39 @@ class Domain:
     @cached_property
     def accounts(self) -> Accounts:
         return Accounts(self.session, self.clock, self.context.account_cache, self.on_commit)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings(self.session, self.clock, self.accounts)
+
+    @cached_property
+    def security(self) -> Security:
+        return Security(self.session, self.clock, self.context.cipher, self.accounts, self.notifications)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return Catalogue(self.session)
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        return Ledger(self.session, self.clock, self.context.currency)
+
+    @cached_property
+    def orders(self) -> Orders:
+        return Orders(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher)
+
+    @cached_property
+    def payments(self) -> Payments:
+        return Payments(self.session, self.clock, self.ledger, self.context.payments)
+
+    @cached_property
+    def notifications(self) -> Notifications:
+        return Notifications(self.session, self.clock)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.session, self.clock)
+
+    @cached_property
+    def renewals(self) -> Renewals:
+        return Renewals(self.session, self.clock, self.ledger, self.notifications, self.context.renewals)

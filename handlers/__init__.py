@@ -9,6 +9,23 @@ from aiogram import Router
 
 def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     """Commands that work anywhere (/start, /cancel, ...) first, then sections, then the catch-alls."""
-    from handlers import fallback, menu
+    from handlers import (
+        billing,
+        cart,
+        fallback,
+        guard,
+        menu,
+        notifications,
+        order,
+        payments,
+        renewals,
+        security,
+        settings,
+        support,
+    )
 
-    return [menu.router, *extra, fallback.router]
+    return [
+        menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
+        guard.router, settings.router, security.router, support.router, notifications.router,
+        *extra, fallback.router,
+    ]

@@ -94,8 +94,7 @@ async def cancel_pressed(callback: CallbackQuery, i18n: I18nContext, user: Custo
                          raw_state: str | None) -> None:
     """The Cancel button of any text-input step."""
     await leave_dialog(state, raw_state)
-    await callback.answer(i18n.get("cancel-done"))
-    await show(callback, menu_text(i18n, user), main_menu_keyboard(i18n))
+    await show(callback, i18n.get("cancel-done") + "\n\n" + menu_text(i18n, user), main_menu_keyboard(i18n))
 
 
 async def show_help(event: Message | CallbackQuery, i18n: I18nContext) -> None:

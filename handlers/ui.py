@@ -68,18 +68,21 @@ def main_menu_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
 async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Render a screen: edit the pressed message in place, or send a new one for a typed command."""
     if isinstance(event, CallbackQuery):
-        await event.answer()
+        # The new screen first, then the answer that stops the button's spinner.
         if isinstance(event.message, Message):
             try:
                 await event.message.edit_text(text, reply_markup=markup)
+                await event.answer()
                 return
             except TelegramBadRequest as exc:
                 if "message is not modified" in exc.message:
+                    await event.answer()
                     return
                 if "message can't be edited" not in exc.message and "message to edit not found" not in exc.message:
                     raise
         if event.message is not None:
             await event.bot.send_message(event.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+        await event.answer()
         return
     await event.answer(text, reply_markup=markup)
 

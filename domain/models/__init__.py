@@ -1,7 +1,30 @@
 """All ORM models; importing this module registers every table on `Base.metadata`."""
 
+from sqlalchemy import Index
+
 from domain.models.base import Base, UTCDateTime
+from domain.models.commerce import (
+    Balance,
+    CartItem,
+    LedgerEntry,
+    Order,
+    OrderItem,
+    Payment,
+    Product,
+    Service,
+    ServiceEvent,
+    Tariff,
+)
 from domain.models.fsm import DialogState
+from domain.models.notifications import Notification, NotificationMute, OutboxMessage
+from domain.models.security import Avatar, RecoveryCode, TwoFactor
 from domain.models.user import User
 
-__all__ = ["Base", "DialogState", "UTCDateTime", "User"]
+# The expiry sweeps (domain/renewals.py) range over the services of one status by expiry date.
+Index("ix_services_status_expires_at", Service.status, Service.expires_at)
+
+__all__ = [  # noqa: RUF022 - grouped by module
+    "Balance", "CartItem", "LedgerEntry", "Order", "OrderItem", "Payment", "Product", "Service", "ServiceEvent",
+    "Tariff",
+"Avatar", "Base", "DialogState", "Notification", "NotificationMute",
+"OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String, true
+from sqlalchemy import BigInteger, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.models.base import Base
@@ -25,3 +25,9 @@ class User(Base):
     reachable: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # Settings (domain/settings.py): phone in E.164, e-mail for invoices, the Telegram file id that shows the
+    # stored avatar, and whether two-step authentication is in force (details in `two_factor`).
+    phone: Mapped[str | None] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    avatar_file_id: Mapped[str | None] = mapped_column(String(256))
+    two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())

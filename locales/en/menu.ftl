@@ -19,6 +19,8 @@ help-text =
     Commands:
     /start — open the client area
     /menu — main menu
+    /settings — your settings and two-step authentication
+    /support — support and notifications
     /help — this help
     /cancel — leave the current dialog
 

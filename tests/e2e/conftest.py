@@ -87,6 +87,8 @@ async def sandbox() -> AsyncIterator[Sandbox]:
 
 
 def make_settings(sandbox: Sandbox, db_url: str, redis_url: str | None, data_dir: Path, **extra: Any) -> Settings:
+    # A test taps faster than any person; throttling has its own test with the real defaults.
+    values: dict[str, Any] = {"throttle_rate": 100, "throttle_burst": 100, **extra}
     return load_settings(
         _env_file=None,
         bot_token=sandbox.token,
@@ -94,7 +96,7 @@ def make_settings(sandbox: Sandbox, db_url: str, redis_url: str | None, data_dir
         database_url=db_url,
         redis_url=redis_url,
         data_dir=data_dir,
-        **extra,
+        **values,
     )
 
 

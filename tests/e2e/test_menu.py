@@ -93,8 +93,8 @@ async def test_commands_are_set_per_language(ann, running) -> None:
     russian = await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(), language_code="ru")
     assert [(c.command, c.description) for c in english][:2] == [("start", "Open the client area"),
                                                                   ("menu", "Main menu")]
-    assert [c.command for c in russian] == ["start", "menu", "help", "cancel"]
-    assert russian[2].description == "Помощь"
+    assert [c.command for c in russian] == ["start", "menu", "settings", "help", "cancel"]
+    assert russian[3].description == "Помощь"
 
 
 async def test_group_chatter_is_ignored(sandbox, running) -> None:

@@ -89,6 +89,17 @@ def extra_routers() -> list[Router]:
     return routers(survey_router)
 
 
+@pytest.fixture
+def settings(sandbox, db_url, redis_url, tmp_path):
+    """The shipped throttling defaults, which these tests exercise."""
+    from bot.config import Settings
+    from tests.e2e.conftest import make_settings
+
+    defaults = Settings.model_fields
+    return make_settings(sandbox, db_url, redis_url, tmp_path, throttle_rate=defaults["throttle_rate"].default,
+                         throttle_burst=defaults["throttle_burst"].default)
+
+
 async def test_dialog_continues_after_restart(ann, running) -> None:
     await ann.send("/survey")
     await ann.send("Ann")

@@ -1,0 +1,131 @@
+"""The ledger: append-only entries, a cached balance kept in the same transaction, never below zero."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.models import Balance, LedgerEntry
+
+KINDS = ("topup", "charge", "refund", "adjustment")
+PAYMENT_KINDS = ("topup", "refund")
+EXPENSE_KINDS = ("charge",)
+
+
+class InsufficientFunds(DomainError):
+    message_id = "billing-insufficient-funds"
+
+    def __init__(self, shortfall: int, total: int, balance: int) -> None:
+        super().__init__(shortfall=shortfall, total=total, balance=balance)
+        self.shortfall = shortfall
+
+
+def upsert(session: AsyncSession, model: type) -> object:
+    """INSERT ... ON CONFLICT for the session's dialect (SQLite and PostgreSQL share the syntax)."""
+    dialect = session.bind.dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    entries: list[LedgerEntry]
+    total: int
+    page: int
+    pages: int
+
+
+class Ledger:
+    def __init__(self, session: AsyncSession, clock: Clock, currency: str) -> None:
+        self._session = session
+        self._clock = clock
+        self.currency = currency
+
+    async def balance(self, user_id: int) -> int:
+        amount = await self._session.scalar(select(Balance.amount).where(Balance.user_id == user_id))
+        return amount or 0
+
+    async def post(self, user_id: int, kind: str, amount: int, reference: str, *, service_id: int | None = None,
+                   payment_id: int | None = None) -> bool:
+        """Enter a movement once per reference. Returns False (and changes nothing) for a reference already
+        entered. A debit the balance cannot cover raises InsufficientFunds; the caller's transaction must
+        then roll back, which is what keeps a checkout all-or-nothing."""
+        if kind not in KINDS or not reference:
+            raise ValueError(f"bad ledger entry {kind!r} {reference!r}")
+        inserted = await self._session.scalar(
+            upsert(self._session, LedgerEntry)  # type: ignore[attr-defined]
+            .values(user_id=user_id, kind=kind, amount=amount, currency=self.currency, reference=reference,
+                    service_id=service_id, payment_id=payment_id, created_at=self._clock.now())
+            .on_conflict_do_nothing(index_elements=["reference"])
+            .returning(LedgerEntry.id)
+        )
+        if inserted is None:
+            return False
+        if amount >= 0:
+            stmt = upsert(self._session, Balance).values(  # type: ignore[attr-defined]
+                user_id=user_id, amount=amount, currency=self.currency)
+            await self._session.execute(stmt.on_conflict_do_update(
+                index_elements=["user_id"], set_={"amount": Balance.amount + stmt.excluded.amount}))
+        else:
+            result = await self._session.execute(
+                update(Balance).where(Balance.user_id == user_id, Balance.amount >= -amount)
+                .values(amount=Balance.amount + amount)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                balance = await self.balance(user_id)
+                raise InsufficientFunds(shortfall=-amount - balance, total=-amount, balance=balance)
+        return True
+
+    async def charge_many(self, user_id: int, charges: list[tuple[int, str, int | None]]) -> None:
+        """Debit several (amount, reference, service_id) at once: one insert, one guarded balance update.
+        A balance that cannot cover the total raises InsufficientFunds; the caller's transaction must roll back."""
+        total = sum(amount for amount, _, _ in charges)
+        now = self._clock.now()
+        await self._session.execute(insert(LedgerEntry), [
+            {"user_id": user_id, "kind": "charge", "amount": -amount, "currency": self.currency,
+             "reference": reference, "service_id": service_id, "created_at": now}
+            for amount, reference, service_id in charges
+        ])
+        result = await self._session.execute(
+            update(Balance).where(Balance.user_id == user_id, Balance.amount >= total)
+            .values(amount=Balance.amount - total)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            balance = await self.balance(user_id)
+            raise InsufficientFunds(shortfall=total - balance, total=total, balance=balance)
+
+    async def entries(self, user_id: int, kinds: tuple[str, ...], page: int, per_page: int = 8) -> Page:
+        where = (LedgerEntry.user_id == user_id, LedgerEntry.kind.in_(kinds))
+        total = await self._session.scalar(select(func.count()).select_from(LedgerEntry).where(*where)) or 0
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 0), pages - 1)
+        entries = list(await self._session.scalars(
+            select(LedgerEntry).where(*where).order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+            .offset(page * per_page).limit(per_page)
+        ))
+        return Page(entries, total, page, pages)
+
+    async def between(self, user_id: int, start: datetime, end: datetime) -> list[LedgerEntry]:
+        return list(await self._session.scalars(
+            select(LedgerEntry).where(LedgerEntry.user_id == user_id, LedgerEntry.created_at >= start,
+                                      LedgerEntry.created_at < end)
+            .order_by(LedgerEntry.created_at, LedgerEntry.id)
+        ))
+
+    async def months_with_entries(self, user_id: int) -> list[datetime]:
+        """First and last entry dates, for offering which months can be exported."""
+        row = (await self._session.execute(
+            select(func.min(LedgerEntry.created_at), func.max(LedgerEntry.created_at))
+            .where(LedgerEntry.user_id == user_id)
+        )).one()
+        return [value for value in row if value is not None]
+
+    async def sum_of_entries(self, user_id: int) -> int:
+        return await self._session.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(LedgerEntry.user_id == user_id)
+        ) or 0

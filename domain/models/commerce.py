@@ -1,0 +1,180 @@
+"""Catalogue, cart, orders, services, the ledger and Telegram payments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.models.base import Base
+
+
+class Product(Base):
+    """A product line of the catalogue file (licence, module, SSL); withdrawn ones stay for existing services."""
+
+    __tablename__ = "products"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    base_months: Mapped[int]
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
+    descriptions: Mapped[dict[str, str]] = mapped_column(JSON)
+    # [{"months": 3, "discount_bp": 500}, ...]
+    periods: Mapped[list[dict[str, int]]] = mapped_column(JSON)
+    sort: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class Tariff(Base):
+    __tablename__ = "tariffs"
+    __table_args__ = (UniqueConstraint("product_code", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_code: Mapped[str] = mapped_column(ForeignKey("products.code"))
+    code: Mapped[str] = mapped_column(String(32))
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
+    descriptions: Mapped[dict[str, str]] = mapped_column(JSON)
+    price: Mapped[int]  # minor units for the product's base_months
+    wildcard: Mapped[bool] = mapped_column(default=False, server_default=false())
+    sort: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class CartItem(Base):
+    """A configured product waiting in the cart; priced from the catalogue whenever it is shown or paid."""
+
+    __tablename__ = "cart_items"
+    __table_args__ = (CheckConstraint("months > 0", name="months_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
+    months: Mapped[int]
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class Order(Base):
+    """One paid checkout; the idempotency key makes a double tap or a race produce one order."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    total: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime]
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
+    months: Mapped[int]
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    list_price: Mapped[int]
+    discount: Mapped[int]
+    price: Mapped[int]
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+
+
+class Service(Base):
+    """Something the customer owns: a licence, a module on a licence, or an SSL certificate."""
+
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    product_code: Mapped[str] = mapped_column(ForeignKey("products.code"))
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # active, suspended, expired, deleted
+    name: Mapped[str | None] = mapped_column(String(64))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    domain: Mapped[str | None] = mapped_column(String(253))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))  # a module's licence
+    activation_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted at rest
+    period_months: Mapped[int]
+    auto_renew: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ServiceEvent(Base):
+    """History of a service: who did what and when, with the values before and after."""
+
+    __tablename__ = "service_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(16))  # customer, staff, system
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(32))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class LedgerEntry(Base):
+    """Append-only money movement. Positive credits the balance, negative debits it. The reference is unique:
+    the same top-up, charge or refund can never be entered twice."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # topup, charge, refund, adjustment
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(128), unique=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Balance(Base):
+    """The sum of a customer's ledger entries, kept in the same transaction; it can never go below zero."""
+
+    __tablename__ = "balances"
+    __table_args__ = (CheckConstraint("amount >= 0", name="not_negative"),)
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), primary_key=True)
+    amount: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class Payment(Base):
+    """A top-up through Telegram Payments, from invoice to credit (and refund)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    payload: Mapped[str] = mapped_column(String(64), unique=True)
+    method: Mapped[str] = mapped_column(String(24))  # telegram-stars, telegram-provider
+    amount: Mapped[int]  # credited to the balance, shop currency minor units
+    currency: Mapped[str] = mapped_column(String(3))
+    invoice_amount: Mapped[int]  # what the invoice asks: stars for XTR, else minor units
+    invoice_currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))  # pending, paid, refunded
+    then_checkout: Mapped[bool] = mapped_column(default=False, server_default=false())
+    telegram_charge_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    provider_charge_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]

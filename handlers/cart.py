@@ -1,0 +1,208 @@
+"""The cart: lines with prices and discounts, remove, change period, clear, and Pay for everything at once."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram_i18n import I18nContext
+
+from domain.accounts import Customer
+from domain.errors import DomainError
+from domain.ledger import InsufficientFunds
+from domain.orders import AlreadyPaid, CartChanged, CartView, CheckoutResult, EmptyCart
+from domain.unit import Domain
+from domain.validation import display_domain
+from handlers.format import day, money
+from handlers.order import text_of
+from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+
+router = Router(name=__name__)
+router.callback_query.filter(F.message.chat.type == "private")
+
+register_section(MenuSection(key="cart", text_key="menu-button-cart", order=110))
+
+
+class CartCb(CallbackData, prefix="c"):
+    """action: rm, per (choose a period), setper, clear, clear-yes, pay; rev: the cart revision shown."""
+
+    action: str
+    item: int = 0
+    months: int = 0
+    rev: str = ""
+
+
+class TopupCb(CallbackData, prefix="t"):
+    """A top-up: `amount` in minor units; `then` 1 completes the checkout once it is paid."""
+
+    amount: int
+    then: int = 0
+
+
+def line_params(i18n: I18nContext, params: dict) -> str:
+    parts = []
+    if params.get("name"):
+        parts.append(escape(params["name"]))
+    if params.get("ip"):
+        parts.append(params["ip"])
+    if params.get("domain"):
+        parts.append(escape(display_domain(params["domain"])))
+    if params.get("licence_id"):
+        parts.append(i18n.get("cart-for-licence", licence=str(params["licence_id"])))
+    return ", ".join(parts)
+
+
+def cart_text(i18n: I18nContext, view: CartView, currency: str, notice: str | None = None) -> str:
+    if not view.lines:
+        return (notice + "\n\n" if notice else "") + i18n.get("cart-empty")
+    lines = [notice, ""] if notice else []
+    lines.append(i18n.get("cart-title", count=len(view.lines)))
+    for number, line in enumerate(view.lines, 1):
+        head = i18n.get("cart-line", number=number, product=escape(text_of(line.product.names, i18n.locale)),
+                        tariff=escape(text_of(line.tariff.names, i18n.locale)), months=line.item.months)
+        params = line_params(i18n, line.item.params)
+        if not line.available:
+            price = i18n.get("cart-line-unavailable")
+        elif line.price.discount:
+            price = i18n.get("cart-line-discounted", price=money(line.price.total, currency, i18n.locale),
+                             list_price=money(line.price.list_price, currency, i18n.locale))
+        else:
+            price = money(line.price.total, currency, i18n.locale)
+        lines.append(f"\n{head}\n{params}\n{price}" if params else f"\n{head}\n{price}")
+    lines.append("")
+    if view.discount:
+        lines.append(i18n.get("cart-discount", discount=money(view.discount, currency, i18n.locale)))
+    lines.append(i18n.get("cart-total", total=money(view.total, currency, i18n.locale)))
+    return "\n".join(lines)
+
+
+def cart_markup(i18n: I18nContext, view: CartView, currency: str) -> InlineKeyboardMarkup:
+    rows = []
+    for number, line in enumerate(view.lines, 1):
+        row = [button(i18n.get("cart-remove", number=number), CartCb(action="rm", item=line.item.id))]
+        if line.available and len(line.product.periods) > 1:
+            row.insert(0, button(i18n.get("cart-change-period", number=number),
+                                 CartCb(action="per", item=line.item.id)))
+        rows.append(row)
+    if view.lines:
+        rows.append([button(i18n.get("cart-clear"), CartCb(action="clear"))])
+    if view.payable:
+        rows.append([button(i18n.get("cart-pay", total=money(view.total, currency, i18n.locale)),
+                            CartCb(action="pay", rev=view.revision))])
+    if not view.lines:
+        rows.append([button(i18n.get("menu-button-order"), MenuCb(section="order"))])
+    return keyboard(*rows, nav_row(i18n))
+
+
+async def render_cart(event: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                      notice: str | None = None) -> None:
+    view = await domain.orders.cart(user.id)
+    currency = domain.ledger.currency
+    await show(event, cart_text(i18n, view, currency, notice), cart_markup(i18n, view, currency))
+
+
+@router.callback_query(MenuCb.filter(F.section == "cart"))
+async def cart_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+    """Show the cart."""
+    await render_cart(callback, domain, i18n, user)
+
+
+@router.callback_query(CartCb.filter(F.action == "rm"))
+async def remove_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
+                         user: Customer) -> None:
+    """Remove one item; the item must be this customer's (callback data can be forged)."""
+    await domain.orders.remove(user.id, callback_data.item)
+    await render_cart(callback, domain, i18n, user, i18n.get("cart-removed"))
+
+
+@router.callback_query(CartCb.filter(F.action == "per"))
+async def period_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
+                         user: Customer) -> None:
+    item, product, tariff = await domain.orders.periods_for_item(user.id, callback_data.item)
+    currency = domain.ledger.currency
+    rows = []
+    for period in product.periods:
+        price = await domain.catalogue.price(tariff, period["months"])
+        mark = "• " if period["months"] == item.months else ""
+        rows.append([button(mark + i18n.get("order-period-option", months=period["months"],
+                                            price=money(price.total, currency, i18n.locale)),
+                            CartCb(action="setper", item=item.id, months=period["months"]))])
+    text = i18n.get("cart-choose-period", product=escape(text_of(product.names, i18n.locale)),
+                    tariff=escape(text_of(tariff.names, i18n.locale)))
+    await show(callback, text, keyboard(*rows, nav_row(i18n, MenuCb(section="cart"))))
+
+
+@router.callback_query(CartCb.filter(F.action == "setper"))
+async def period_set(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
+                     user: Customer) -> None:
+    await domain.orders.change_period(user.id, callback_data.item, callback_data.months)
+    await render_cart(callback, domain, i18n, user)
+
+
+@router.callback_query(CartCb.filter(F.action == "clear"))
+async def clear_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
+    """Clearing asks first: it throws away everything configured."""
+    await show(callback, i18n.get("cart-clear-confirm"), keyboard(
+        [button(i18n.get("cart-clear-yes"), CartCb(action="clear-yes")),
+         button(i18n.get("cart-clear-no"), MenuCb(section="cart"))]))
+
+
+@router.callback_query(CartCb.filter(F.action == "clear-yes"))
+async def clear_confirmed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+    await domain.orders.clear(user.id)
+    await render_cart(callback, domain, i18n, user, i18n.get("cart-cleared"))
+
+
+def paid_text(i18n: I18nContext, result: CheckoutResult, currency: str, time_zone: str) -> str:
+    lines = [i18n.get("checkout-paid", order=str(result.order_id), total=money(result.total, currency, i18n.locale),
+                      balance=money(result.balance, currency, i18n.locale))]
+    for service in result.services:
+        what = escape(service.name or display_domain(service.domain or "") or service.ip_address or "")
+        lines.append(i18n.get("checkout-service", id=str(service.id), kind=i18n.get(f"service-kind-{service.kind}"),
+                              what=what, expires=day(service.expires_at, time_zone, i18n.locale)))
+    return "\n".join(lines)
+
+
+def paid_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
+    return keyboard([button(i18n.get("menu-button-billing"), MenuCb(section="billing"))], nav_row(i18n))
+
+
+def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str) -> InlineKeyboardMarkup:
+    return keyboard(
+        [button(i18n.get("checkout-topup-shortfall", amount=money(shortfall, currency, i18n.locale)),
+                TopupCb(amount=shortfall, then=1))],
+        nav_row(i18n, MenuCb(section="cart")),
+    )
+
+
+@router.callback_query(CartCb.filter(F.action == "pay"))
+async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
+                      user: Customer) -> None:
+    """Pay the whole cart from the balance; short of money, offer a top-up of exactly the shortfall."""
+    currency = domain.ledger.currency
+    try:
+        result = await domain.orders.checkout(user.id, callback_data.rev)
+    except InsufficientFunds as exc:
+        await domain.rollback()
+        text = i18n.get("checkout-short", total=money(exc.args_["total"], currency, i18n.locale),
+                        balance=money(exc.args_["balance"], currency, i18n.locale),
+                        shortfall=money(exc.shortfall, currency, i18n.locale))
+        await show(callback, text, shortfall_markup(i18n, exc.shortfall, currency))
+        return
+    except CartChanged as exc:
+        await domain.rollback()
+        await render_cart(callback, domain, i18n, user, i18n.get(exc.message_id))
+        return
+    except (EmptyCart, AlreadyPaid) as exc:
+        # A second tap after the cart was paid: say so, and leave the confirmation on screen.
+        await domain.rollback()
+        await callback.answer(i18n.get(exc.message_id), show_alert=True)
+        return
+    except DomainError as exc:
+        await domain.rollback()
+        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        await render_cart(callback, domain, i18n, user)
+        return
+    await show(callback, paid_text(i18n, result, currency, user.time_zone), paid_markup(i18n))

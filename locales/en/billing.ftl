@@ -1,0 +1,54 @@
+## Billing: balance, top-ups, payments, expenses
+
+menu-button-billing = 💰 Billing
+billing-text =
+    <b>Billing</b>
+
+    Balance: <b>{ $balance }</b>
+billing-topup = ➕ Top up
+billing-payments = Payments
+billing-expenses = Expenses
+billing-export = 📄 Export a month (CSV)
+topup-choose =
+    <b>Top up the balance</b> ({ $method })
+    Choose an amount or enter your own, from { $minimum } to { $maximum }.
+topup-method-telegram-stars = paid in Telegram Stars
+topup-method-telegram-provider = paid by card through Telegram
+topup-custom = Another amount
+topup-ask-amount = Send the amount, from { $minimum } to { $maximum }, e.g. <code>25</code> or <code>12.50</code>.
+topup-error-not-amount = “{ $value }” is not an amount. Send a number, e.g. 25 or 12.50.
+topup-error-too-small = The smallest top-up is { $minimum }.
+topup-error-too-large = The largest top-up is { $maximum }.
+topup-credited = ✅ Payment received: { $amount } added. Balance: { $balance }.
+invoice-title = Balance top-up
+invoice-description = Top-up of your client area balance by { $amount }.
+invoice-description-checkout = Top-up of { $amount } to pay for your cart; the cart is paid as soon as this payment arrives.
+invoice-label = Top-up { $amount }
+payment-rejected = This payment cannot be accepted.
+payment-rejected-unknown = This invoice is unknown or not yours. Please request a new one in the bot.
+payment-rejected-paid = This invoice has already been paid.
+payment-rejected-amount = The amount differs from the invoice. Please request a new one in the bot.
+payment-duplicate-charge = This invoice was already paid with another charge; support will sort it out.
+billing-payments-title = Payments
+billing-expenses-title = Expenses
+billing-payments-none = No payments yet.
+billing-expenses-none = No expenses yet.
+billing-export-none = Nothing to export yet.
+billing-export-choose = Which month? (times in your time zone)
+billing-export-caption = Ledger for { $month }: { $count } { $count ->
+    [one] entry
+   *[other] entries
+}.
+ledger-kind-topup = Top-up
+ledger-kind-charge = Charge
+ledger-kind-refund = Refund
+ledger-kind-adjustment = Adjustment
+refund-usage = Usage: /refund &lt;telegram_payment_charge_id&gt;
+refund-unknown = No payment with charge id { $charge }.
+refund-not-stars = Only Telegram Stars payments can be refunded through the bot.
+refund-already = This payment has already been refunded.
+refund-balance-spent = The customer has already spent the money: balance { $balance }, payment { $amount }.
+refund-telegram-refused = Telegram refused the refund: { $reason }
+refund-done = Refunded { $amount } to customer { $user }; the ledger entry is written.
+refund-customer = Your payment of { $amount } has been refunded.
+topup-credited-note = Payment received: { $amount } added to your balance.
