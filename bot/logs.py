@@ -68,3 +68,5 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: list[str] | N
                                                 if level != "DEBUG" else logging.DEBUG)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # One line per job run every few seconds drowns everything else; failures are still logged.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
