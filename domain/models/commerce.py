@@ -56,7 +56,9 @@ class CartItem(Base):
     """A configured product waiting in the cart; priced from the catalogue whenever it is shown or paid."""
 
     __tablename__ = "cart_items"
-    __table_args__ = (CheckConstraint("months > 0", name="months_positive"),)
+    # Ids are never reused (SQLite would hand out a deleted row's id again): the checkout's idempotency key is
+    # built from them, and an identical cart bought again later must not look like the one already paid.
+    __table_args__ = (CheckConstraint("months > 0", name="months_positive"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)

@@ -100,7 +100,8 @@ def upgrade() -> None:
     sa.CheckConstraint('months > 0', name=op.f('ck_cart_items_months_positive')),
     sa.ForeignKeyConstraint(['tariff_id'], ['tariffs.id'], name=op.f('fk_cart_items_tariff_id_tariffs')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_cart_items_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_cart_items'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cart_items')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('cart_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cart_items_user_id'), ['user_id'], unique=False)

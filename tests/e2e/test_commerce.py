@@ -407,3 +407,14 @@ async def test_billing_lists_and_exports_a_month(ann, running, clock) -> None:
     assert lines[1].startswith("2026-11-26T09:00:00+00:00,adjustment,50.00,EUR,,test:welcome")
     assert lines[2].startswith("2026-11-26T09:00:00+00:00,charge,-5.90,EUR,#1 Lite web-1,order:1:1")
     assert lines[3] == f"2026-11-29T09:00:00+00:00,topup,10.00,EUR,,tg:{paid.telegram_payment_charge_id}"
+
+
+async def test_the_same_cart_bought_twice_is_two_orders(ann, running) -> None:
+    await ann.send("/start")
+    await credit(running, 1001, 10_000, "test:gift")
+    for number in (1, 2):
+        await order_licence(ann, tariff="Lite", months="1 month")
+        await ann.press("🧺 Cart")
+        await ann.press("💳 Pay €5.90")
+        assert ann.screen.text.startswith(f"✅ Paid — order #{number}, €5.90."), ann.screen.text
+    assert len(await rows(running, Service)) == 2
