@@ -249,6 +249,7 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
         renewals=RenewalSettings(
             reminder_days=settings.reminder_thresholds, renew_days_before=settings.renew_days_before,
             suspend_after_days=settings.suspend_after_days, delete_after_days=settings.delete_after_days),
+        refund_on_delete=settings.refund_on_delete,
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

@@ -1,4 +1,4 @@
-"""`client-area-bot [run|webhook|migrate]`: the operator's entry point."""
+"""`client-area-bot [run|webhook|scheduler|migrate]`: the operator's entry point."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="long polling + scheduler (the default); without BOT_TOKEN: the local sandbox")
     sub.add_parser("webhook", help="aiohttp webhook server with /healthz and /metrics")
+    sub.add_parser("scheduler", help="only the background jobs and push delivery (no updates), for scale-out")
     sub.add_parser("migrate", help="upgrade the database to the latest revision and exit")
     return parser
 
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
                         "encrypted secrets (2FA, private keys) cannot be read.", settings.data_dir)
         if command == "migrate":
             asyncio.run(_migrate(settings))
+        elif command == "scheduler":
+            from bot.runner import run_scheduler
+
+            asyncio.run(run_scheduler(settings))
         elif command == "webhook":
             from bot.runner import run_webhook
 

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     delete_after_days: int = Field(default=30, ge=0, le=3650)
     reminder_interval: float = Field(default=3600.0, ge=1)
     renewal_interval: float = Field(default=3600.0, ge=1)
+    # Deleting a service: "none" (no refund) or "prorated" (the unused days back to the balance).
+    refund_on_delete: Literal["none", "prorated"] = "none"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"

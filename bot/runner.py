@@ -14,6 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.app import App, build_app, set_commands
 from bot.config import ConfigError, Settings
+from bot.delivery import DeliveryWorker
+from bot.jobs import ExpiryJobs
 from bot.scheduler import Scheduler, standard_jobs
 from domain.db import ping
 
@@ -33,13 +35,23 @@ def lifecycle(app: App) -> Scheduler | None:
         scheduler = Scheduler(app.engine)
         standard_jobs(scheduler, app.storage)
     dp["scheduler"] = scheduler
+    # Push delivery runs in the scheduler's leader; without a scheduler it is there for tools and tests.
+    delivery = dp["delivery"] = DeliveryWorker.from_app(app)
+    jobs = dp["expiry_jobs"] = ExpiryJobs.from_app(app, delivery)
+    if scheduler is not None:
+        delivery.schedule(scheduler)
+        jobs.schedule(scheduler, reminder_interval=app.settings.reminder_interval,
+                      renewal_interval=app.settings.renewal_interval)
 
     async def on_startup(**_: Any) -> None:
         await set_commands(app.bot, app.i18n, app.settings.default_locale)
         if scheduler is not None:
             await scheduler.start()
+            if scheduler.is_leader:
+                delivery.start()
 
     async def on_shutdown(**_: Any) -> None:
+        await delivery.stop()
         if scheduler is not None:
             await scheduler.stop()
 
@@ -152,6 +164,27 @@ async def run_webhook(settings: Settings) -> None:
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+async def run_scheduler(settings: Settings) -> None:
+    """Only the background jobs and push delivery, no updates: for scale-out next to webhook workers (which
+    then run with SCHEDULER_ENABLED=false, or not: one leader runs the jobs either way)."""
+    if settings.sandbox_mode:
+        raise ConfigError("BOT_TOKEN", "is required in scheduler mode (use `run` for the local sandbox)")
+    app = await build_app(settings.model_copy(update={"scheduler_enabled": True}))
+    scheduler = lifecycle(app)
+    assert scheduler is not None
+    stop = _signal_event()
+    dp = app.dispatcher
+    # What start_polling passes to startup/shutdown hooks (aiogram-i18n's needs the dispatcher).
+    workflow = {"dispatcher": dp, "bots": [app.bot], **dp.workflow_data}
+    await dp.emit_startup(bot=app.bot, **workflow)
+    log.info("scheduler mode: %s", "leading the jobs" if scheduler.is_leader else "standing by for the leader lock")
+    try:
+        await stop.wait()
+    finally:
+        await dp.emit_shutdown(bot=app.bot, **workflow)
+        await app.close()
 
 
 def _signal_event() -> Any:

@@ -18,6 +18,7 @@ from domain.orders import Orders
 from domain.payments import Payments, PaymentSettings
 from domain.renewals import Renewals, RenewalSettings
 from domain.security import Security
+from domain.services import Services
 from domain.settings import Settings
 
 
@@ -31,6 +32,7 @@ class DomainContext:
     currency: str = "EUR"
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     renewals: RenewalSettings = field(default_factory=RenewalSettings)
+    refund_on_delete: str = "none"  # or "prorated" (REFUND_ON_DELETE)
 
 
 class Domain:
@@ -99,3 +101,8 @@ class Domain:
     @cached_property
     def renewals(self) -> Renewals:
         return Renewals(self.session, self.clock, self.ledger, self.notifications, self.context.renewals)
+
+    @cached_property
+    def services(self) -> Services:
+        return Services(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
+                        self.context.refund_on_delete)

@@ -14,6 +14,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         cart,
         fallback,
         guard,
+        licences,
         menu,
         notifications,
         order,
@@ -26,6 +27,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
 
     return [
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
-        guard.router, settings.router, security.router, support.router, notifications.router,
+        guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
         *extra, fallback.router,
     ]

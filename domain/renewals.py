@@ -1,0 +1,386 @@
+"""Service expiry: reminders before a service ends, renewal from the balance (automatic or on request),
+suspension after a grace period and deletion after that.
+
+The sweeps are set-based: one range query over `services` (indexed on `expires_at`) with the balances joined,
+the catalogue's few tariffs and products read once, and the notices written with multi-row
+`INSERT ... ON CONFLICT DO NOTHING` (`Notifications.notify_many`). Every notice has a dedupe key naming the
+service, the period (the expiry date) and the threshold or day, so running a sweep twice, or on two instances at
+once, writes each notice once. A renewal moves the expiry date, so the keys of the next period are new ones and
+the reminders of the old period no longer match any service.
+
+Renewal is one ledger charge with the reference `renewal:<service>:<old expiry YYYYMMDD>`: the ledger's UNIQUE
+reference makes it once per period whoever renews (the sweep, the customer's "Renew now", two instances).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.catalogue import period_price
+from domain.clock import Clock
+from domain.errors import DomainError, NotFound
+from domain.ledger import InsufficientFunds, Ledger
+from domain.models import Balance, Product, Service, ServiceEvent, Tariff
+from domain.notifications import Notifications, button, localized_arg, money_arg
+from domain.orders import add_months
+from domain.validation import display_domain
+
+RENEWABLE = ("active", "suspended")
+DAY = timedelta(days=1)
+
+
+class RenewalOutdated(DomainError):
+    """The service was renewed (or changed) since the customer was shown the offer."""
+
+    message_id = "renew-already"
+
+
+class NotRenewable(DomainError):
+    message_id = "renew-not-renewable"
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalSettings:
+    reminder_days: tuple[int, ...] = (14, 7, 3, 1, 0)
+    renew_days_before: int = 3
+    suspend_after_days: int = 3
+    delete_after_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """What renewing one service costs now, and whether the balance covers it."""
+
+    service: Service
+    product: Product
+    tariff: Tariff
+    price: int
+    balance: int
+    new_expires_at: datetime
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.price - self.balance)
+
+
+@dataclass(frozen=True, slots=True)
+class Renewed:
+    service_id: int
+    user_id: int
+    price: int
+    old_expires_at: datetime
+    expires_at: datetime
+    balance: int
+
+
+@dataclass(frozen=True, slots=True)
+class DueRenewal:
+    """A service the auto-renewal sweep found due and covered; renewed in its own unit of work."""
+
+    user_id: int
+    service_id: int
+    expires_at: datetime
+
+
+@dataclass
+class SweepStats:
+    candidates: int = 0
+    notified: int = 0
+    skipped_auto_renew: int = 0
+    suspended: int = 0
+    deleted: int = 0
+    due_renewals: int = 0
+    short: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def start_of_day(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def period_key(expires_at: datetime) -> str:
+    return f"{expires_at.astimezone(UTC):%Y%m%d}"
+
+
+def renewal_reference(service_id: int, expires_at: datetime) -> str:
+    return f"renewal:{service_id}:{period_key(expires_at)}"
+
+
+def renewal_price(tariff: Tariff, product: Product, months: int) -> int:
+    """The catalogue price of the tariff for the service's period; a period no longer offered gets no discount."""
+    discount = next((p["discount_bp"] for p in product.periods if p["months"] == months), 0)
+    return period_price(tariff.price, product.base_months, months, discount).total
+
+
+def service_label(kind: str, name: str | None, domain: str | None, ip: str | None, service_id: int) -> str:
+    """How the customer recognises the service: its name, its domain, its server's address."""
+    if name:
+        return name
+    if domain:
+        return display_domain(domain) if "xn--" in domain else domain
+    return ip or f"#{service_id}"
+
+
+def label_of(service: Service) -> str:
+    return service_label(service.kind, service.name, service.domain, service.ip_address, service.id)
+
+
+def threshold_for(days_left: int, thresholds: Sequence[int]) -> int | None:
+    """The reminder due for a service `days_left` calendar days from expiry: the nearest threshold at or above
+    it. One sweep missed (downtime) still sends the reminder that matters now, never the stale ones."""
+    due = [d for d in thresholds if d >= days_left]
+    return min(due) if due else None
+
+
+class Renewals:
+    def __init__(self, session: AsyncSession, clock: Clock, ledger: Ledger, notifications: Notifications,
+                 settings: RenewalSettings) -> None:
+        self._session = session
+        self._clock = clock
+        self._ledger = ledger
+        self._notifications = notifications
+        self.settings = settings
+
+    # --- the catalogue, read once per sweep --------------------------------------------------------------
+
+    async def _prices(self) -> tuple[dict[int, Tariff], dict[str, Product]]:
+        tariffs = {t.id: t for t in await self._session.scalars(select(Tariff))}
+        products = {p.code: p for p in await self._session.scalars(select(Product))}
+        return tariffs, products
+
+    def _money(self, amount: int) -> dict[str, Any]:
+        return money_arg(amount, self._ledger.currency)
+
+    # --- one service ---------------------------------------------------------------------------------------
+
+    async def _own(self, user_id: int, service_id: int) -> Service:
+        service = await self._session.get(Service, service_id)
+        if service is None or service.user_id != user_id or service.status == "deleted":
+            raise NotFound()
+        return service
+
+    async def quote(self, user_id: int, service_id: int) -> Quote:
+        service = await self._own(user_id, service_id)
+        if service.status not in RENEWABLE:
+            raise NotRenewable()
+        tariff = await self._session.get(Tariff, service.tariff_id)
+        product = await self._session.get(Product, service.product_code)
+        assert tariff is not None and product is not None
+        price = renewal_price(tariff, product, service.period_months)
+        balance = await self._ledger.balance(user_id)
+        return Quote(service, product, tariff, price, balance, add_months(service.expires_at, service.period_months))
+
+    async def renew(self, user_id: int, service_id: int, period: str | None = None, *, actor: str = "customer",
+                    notify_push: bool = False) -> Renewed:
+        """Renew one service for its period from the balance: charge, extend, history row, notification.
+
+        `period` is the expiry date (YYYYMMDD) the customer was shown; a service renewed since is
+        RenewalOutdated. A short balance raises InsufficientFunds and the caller's unit of work must roll back.
+        """
+        quote = await self.quote(user_id, service_id)
+        service = quote.service
+        old = service.expires_at
+        if period is not None and period != period_key(old):
+            raise RenewalOutdated(service=label_of(service), expires=old)
+        if quote.balance < quote.price:
+            raise InsufficientFunds(shortfall=quote.shortfall, total=quote.price, balance=quote.balance)
+        if not await self._ledger.post(user_id, "charge", -quote.price, renewal_reference(service.id, old),
+                                       service_id=service.id):
+            raise RenewalOutdated(service=label_of(service), expires=old)
+        new = quote.new_expires_at
+        changed = await self._session.execute(
+            update(Service).where(Service.id == service.id, Service.expires_at == old)
+            .values(expires_at=new, status="active").execution_options(synchronize_session=False)
+        )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            raise RenewalOutdated(service=label_of(service), expires=old)
+        before_status = service.status
+        await self._session.refresh(service)
+        now = self._clock.now()
+        self._session.add(ServiceEvent(
+            service_id=service.id, actor=actor, actor_id=user_id if actor == "customer" else None, action="renewal",
+            before={"expires_at": old.isoformat(), "status": before_status},
+            after={"expires_at": new.isoformat(), "status": "active", "months": service.period_months,
+                   "price": quote.price},
+            created_at=now,
+        ))
+        balance = quote.balance - quote.price
+        await self._notifications.notify(
+            user_id, category="finance", key="notification-renewal-done", push=notify_push,
+            args={"service": label_of(service), "product": localized_arg(quote.product.names),
+                  "months": service.period_months, "price": self._money(quote.price), "expires": new,
+                  "balance": self._money(balance)},
+            dedupe_key=renewal_reference(service.id, old),
+        )
+        await self._session.flush()
+        return Renewed(service.id, user_id, quote.price, old, new, balance)
+
+    async def set_auto_renew(self, user_id: int, service_id: int, on: bool) -> Service:
+        service = await self._own(user_id, service_id)
+        if service.auto_renew != on:
+            self._session.add(ServiceEvent(
+                service_id=service.id, actor="customer", actor_id=user_id, action="auto_renew",
+                before={"auto_renew": service.auto_renew}, after={"auto_renew": on}, created_at=self._clock.now()))
+            service.auto_renew = on
+            await self._session.flush()
+        return service
+
+    # --- the sweeps ----------------------------------------------------------------------------------------
+
+    async def remind(self) -> SweepStats:
+        """Reminders for active services expiring within the largest threshold, one per threshold and period.
+        None when auto-renewal is on and the balance covers it; within the auto-renewal window an auto-renewed
+        service gets the renewal's own notices instead."""
+        stats = SweepStats()
+        thresholds = self.settings.reminder_days
+        if not thresholds:
+            return stats
+        now = self._clock.now()
+        today = start_of_day(now)
+        horizon = today + DAY * (max(thresholds) + 1)
+        renew_window = now + DAY * self.settings.renew_days_before
+        rows = (await self._session.execute(
+            select(Service.id, Service.user_id, Service.kind, Service.name, Service.domain, Service.ip_address,
+                   Service.tariff_id, Service.product_code, Service.period_months, Service.auto_renew,
+                   Service.expires_at, Balance.amount)
+            .outerjoin(Balance, Balance.user_id == Service.user_id)
+            .where(Service.status == "active", Service.expires_at >= today, Service.expires_at < horizon)
+        )).all()
+        stats.candidates = len(rows)
+        if not rows:
+            return stats
+        tariffs, products = await self._prices()
+        prices: dict[tuple[int, int], int] = {}
+        notices = []
+        for (service_id, user_id, kind, name, domain, ip, tariff_id, product_code, months, auto_renew, expires_at,
+             balance) in rows:
+            days_left = (start_of_day(expires_at) - today).days
+            days = threshold_for(days_left, thresholds)
+            if days is None:
+                continue
+            price = prices.get((tariff_id, months))
+            if price is None:
+                price = prices[(tariff_id, months)] = renewal_price(tariffs[tariff_id], products[product_code], months)
+            balance = balance or 0
+            if auto_renew and (balance >= price or expires_at <= renew_window):
+                stats.skipped_auto_renew += 1
+                continue
+            period = period_key(expires_at)
+            args = {"service": service_label(kind, name, domain, ip, service_id),
+                    "product": localized_arg(products[product_code].names), "days": days_left,
+                    "expires": expires_at, "price": self._money(price), "balance": self._money(balance)}
+            buttons = [button("notification-button-renew", action="renew", service_id=service_id, period=period)]
+            if balance >= price:
+                key = "notification-expiry-reminder-covered"
+            else:
+                key = "notification-expiry-reminder-short"
+                args["shortfall"] = self._money(price - balance)
+                buttons.insert(0, button("notification-button-top-up", action="renewal-topup", service_id=service_id,
+                                         amount=self._money(price - balance)))
+            notices.append({"user_id": user_id, "category": "services", "key": key, "args": args,
+                            "buttons": buttons, "dedupe_key": f"expiry:{service_id}:{period}:{days}"})
+        stats.notified = await self._notifications.notify_many(notices)
+        return stats
+
+    async def expire(self) -> SweepStats:
+        """Suspend services expired longer than the grace period; delete those suspended long enough. Each with
+        a history row and a notification."""
+        stats = SweepStats()
+        now = self._clock.now()
+        suspend_after = DAY * self.settings.suspend_after_days
+        delete_after = suspend_after + DAY * self.settings.delete_after_days
+        # Deletion first: a service is suspended (and told so) in one sweep and deleted in a later one at earliest.
+        deleted = await self._move("suspended", "deleted", now - delete_after)
+        suspended = await self._move("active", "suspended", now - suspend_after)
+        stats.deleted, stats.suspended = len(deleted), len(suspended)
+        if not deleted and not suspended:
+            return stats
+        _, products = await self._prices()
+        notices = []
+        for status, rows, key in (("deleted", deleted, "notification-service-deleted"),
+                                  ("suspended", suspended, "notification-service-suspended")):
+            for service_id, user_id, kind, name, domain, ip, product_code, expires_at in rows:
+                args: dict[str, Any] = {"service": service_label(kind, name, domain, ip, service_id),
+                                        "product": localized_arg(products[product_code].names),
+                                        "expired": expires_at}
+                buttons = []
+                if status == "suspended":
+                    args["delete_on"] = expires_at + delete_after
+                    buttons.append(button("notification-button-renew", action="renew", service_id=service_id,
+                                          period=period_key(expires_at)))
+                notices.append({"user_id": user_id, "category": "services", "key": key, "args": args,
+                                "buttons": buttons, "dedupe_key": f"{status}:{service_id}:{period_key(expires_at)}"})
+        stats.notified = await self._notifications.notify_many(notices)
+        return stats
+
+    async def _move(self, old: str, new: str, expired_before: datetime) -> list[Any]:
+        rows = (await self._session.execute(
+            update(Service).where(Service.status == old, Service.expires_at <= expired_before)
+            .values(status=new)
+            .returning(Service.id, Service.user_id, Service.kind, Service.name, Service.domain, Service.ip_address,
+                       Service.product_code, Service.expires_at)
+            .execution_options(synchronize_session=False)
+        )).all()
+        if rows:
+            now = self._clock.now()
+            await self._session.execute(insert(ServiceEvent.__table__), [
+                {"service_id": row[0], "actor": "system", "actor_id": None, "action": new,
+                 "before": {"status": old}, "after": {"status": new}, "created_at": now}
+                for row in rows
+            ])
+        return list(rows)
+
+    async def plan_auto_renewals(self) -> tuple[list[DueRenewal], SweepStats]:
+        """Services with auto-renewal on within RENEW_DAYS_BEFORE of expiry (or in their grace period).
+        Returns those the balance covers (taken in expiry order per customer, so two services never count the
+        same money); the others get a "renewal failed" notice with a one-tap top-up, once a day."""
+        stats = SweepStats()
+        now = self._clock.now()
+        today = start_of_day(now)
+        rows = (await self._session.execute(
+            select(Service.id, Service.user_id, Service.kind, Service.name, Service.domain, Service.ip_address,
+                   Service.tariff_id, Service.product_code, Service.period_months, Service.expires_at,
+                   Balance.amount)
+            .outerjoin(Balance, Balance.user_id == Service.user_id)
+            .where(Service.status == "active", Service.auto_renew.is_(True),
+                   Service.expires_at <= now + DAY * self.settings.renew_days_before,
+                   Service.expires_at > now - DAY * self.settings.suspend_after_days)
+            .order_by(Service.user_id, Service.expires_at, Service.id)
+        )).all()
+        stats.candidates = len(rows)
+        if not rows:
+            return [], stats
+        tariffs, products = await self._prices()
+        left: dict[int, int] = {}
+        due, notices = [], []
+        for (service_id, user_id, kind, name, domain, ip, tariff_id, product_code, months, expires_at,
+             balance) in rows:
+            price = renewal_price(tariffs[tariff_id], products[product_code], months)
+            budget = left.setdefault(user_id, balance or 0)
+            if budget >= price:
+                left[user_id] = budget - price
+                due.append(DueRenewal(user_id, service_id, expires_at))
+                continue
+            period = period_key(expires_at)
+            shortfall = price - budget
+            notices.append({
+                "user_id": user_id, "category": "finance", "key": "notification-renewal-failed",
+                "args": {"service": service_label(kind, name, domain, ip, service_id),
+                         "product": localized_arg(products[product_code].names), "price": self._money(price),
+                         "balance": self._money(budget), "shortfall": self._money(shortfall),
+                         "expires": expires_at},
+                "buttons": [button("notification-button-top-up", action="renewal-topup", service_id=service_id,
+                                   amount=self._money(shortfall)),
+                            button("notification-button-renew", action="renew", service_id=service_id,
+                                   period=period)],
+                "dedupe_key": f"renewal-failed:{service_id}:{period}:{today:%Y%m%d}",
+            })
+        stats.due_renewals, stats.short = len(due), len(notices)
+        stats.notified = await self._notifications.notify_many(notices)
+        return due, stats

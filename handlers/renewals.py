@@ -1,0 +1,130 @@
+"""Renewing a service from its notification: "Renew now" (confirm, then charge the balance) and "Top up" of the
+renewal's shortfall. Ownership and the price are decided in the domain, never taken from the button."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery
+from aiogram_i18n import I18nContext
+
+from domain.accounts import Customer
+from domain.errors import DomainError
+from domain.ledger import InsufficientFunds
+from domain.renewals import Quote, label_of, period_key
+from domain.unit import Domain
+from handlers import format as fmt
+from handlers.notifications import register_action
+from handlers.payments import send_invoice
+from handlers.ui import button, keyboard, nav_row, show
+
+router = Router(name=__name__)
+router.callback_query.filter(F.message.chat.type == "private")
+
+
+class RenewCb(CallbackData, prefix="rn"):
+    """a: q(uote and confirm), r(enew), t(op up the shortfall); p: the expiry date (YYYYMMDD) the offer was for."""
+
+    a: str
+    id: int
+    p: str = ""
+
+
+register_action("renew", lambda args: RenewCb(a="q", id=int(args["service_id"]), p=str(args.get("period", ""))))
+register_action("renewal-topup", lambda args: RenewCb(a="t", id=int(args["service_id"])))
+
+
+def _product(quote: Quote, locale: str) -> str:
+    names: Mapping[str, str] = quote.product.names
+    return escape(names.get(locale) or names.get("en") or quote.product.code)
+
+
+def _args(quote: Quote, i18n: I18nContext, domain: Domain, user: Customer) -> dict[str, Any]:
+    currency, locale = domain.ledger.currency, i18n.locale
+    return {
+        "service": escape(label_of(quote.service)), "product": _product(quote, locale),
+        "months": quote.service.period_months, "price": fmt.money(quote.price, currency, locale),
+        "balance": fmt.money(quote.balance, currency, locale),
+        "shortfall": fmt.money(quote.shortfall, currency, locale),
+        "expires": fmt.day(quote.service.expires_at, user.time_zone, locale),
+        "new_expires": fmt.day(quote.new_expires_at, user.time_zone, locale),
+    }
+
+
+async def _alert(callback: CallbackQuery, i18n: I18nContext, exc: DomainError, user: Customer) -> None:
+    args = {k: fmt.day(v, user.time_zone, i18n.locale) if hasattr(v, "tzinfo") else v for k, v in exc.args_.items()}
+    await callback.answer(i18n.get(exc.message_id, **args), show_alert=True)
+
+
+@router.callback_query(RenewCb.filter(F.a == "q"))
+async def renew_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext, domain: Domain,
+                        user: Customer) -> None:
+    """What renewing costs and the new expiry date; confirm, or top up the shortfall first."""
+    try:
+        quote = await domain.renewals.quote(user.id, callback_data.id)
+    except DomainError as exc:
+        await _alert(callback, i18n, exc, user)
+        return
+    period = period_key(quote.service.expires_at)
+    if callback_data.p and callback_data.p != period:
+        args = _args(quote, i18n, domain, user)
+        await show(callback, i18n.get("renew-already", service=args["service"], expires=args["expires"]),
+                   keyboard(nav_row(i18n)))
+        return
+    args = _args(quote, i18n, domain, user)
+    if quote.shortfall:
+        text = i18n.get("renew-short", **args)
+        rows = [[button(i18n.get("notification-button-top-up", amount=args["shortfall"]),
+                        RenewCb(a="t", id=quote.service.id))]]
+    else:
+        text = i18n.get("renew-confirm", **args)
+        rows = [[button(i18n.get("renew-button-confirm", price=args["price"]),
+                        RenewCb(a="r", id=quote.service.id, p=period))]]
+    await show(callback, text, keyboard(*rows, nav_row(i18n)))
+
+
+@router.callback_query(RenewCb.filter(F.a == "r"))
+async def renew_confirmed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext, domain: Domain,
+                          user: Customer) -> None:
+    """Charge the balance and extend the service by its period (once per period, however often pressed)."""
+    currency, locale = domain.ledger.currency, i18n.locale
+    try:
+        renewed = await domain.renewals.renew(user.id, callback_data.id, callback_data.p or None)
+    except InsufficientFunds as exc:
+        await domain.rollback()
+        await callback.answer(i18n.get("renew-short-alert", shortfall=fmt.money(exc.shortfall, currency, locale)),
+                              show_alert=True)
+        return
+    except DomainError as exc:
+        await domain.rollback()
+        await _alert(callback, i18n, exc, user)
+        return
+    quote = await domain.renewals.quote(user.id, renewed.service_id)
+    text = i18n.get("renew-done", service=escape(label_of(quote.service)), product=_product(quote, locale),
+                    price=fmt.money(renewed.price, currency, locale),
+                    expires=fmt.day(renewed.expires_at, user.time_zone, locale),
+                    balance=fmt.money(renewed.balance, currency, locale))
+    await show(callback, text, keyboard(nav_row(i18n)))
+
+
+@router.callback_query(RenewCb.filter(F.a == "t"))
+async def renewal_topup_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext,
+                                domain: Domain, user: Customer, payment_provider_token: str) -> None:
+    """An invoice for exactly what the renewal lacks now (the balance may have changed since the notice)."""
+    try:
+        quote = await domain.renewals.quote(user.id, callback_data.id)
+    except DomainError as exc:
+        await _alert(callback, i18n, exc, user)
+        return
+    if not quote.shortfall:
+        await callback.answer(i18n.get("renew-covered-alert"), show_alert=True)
+        return
+    payment = await domain.payments.create_topup(user.id, quote.shortfall, exact=True)
+    await domain.commit()  # the payment row must exist before the invoice can be paid
+    assert callback.bot is not None
+    await send_invoice(callback.bot, user.id, payment, i18n, payment_provider_token)
+    await callback.answer()
