@@ -37,6 +37,7 @@ from domain.timezones import REGIONS, city, search, utc_offset, zone_at
 from domain.unit import Domain
 from handlers.format import when
 from handlers.guard import GUARDED
+from handlers.notifications import InboxCb
 from handlers.screen import drop_pressed, is_photo, screen
 from handlers.ui import HOME, MenuCb, MenuSection, button, keyboard, leave_dialog, nav_row, register_section, show
 
@@ -103,6 +104,7 @@ def settings_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
         [entry("settings-button-phone", "phone"), entry("settings-button-email", "email")],
         [entry("settings-button-avatar", "avatar"), entry("settings-button-language", "lang")],
         [entry("settings-button-time-zone", "tz"), entry("settings-button-twofa", "2fa")],
+        [button(i18n.get("notifications-button-preferences"), InboxCb(a="m"))],
         nav_row(i18n, HOME),
     )
 

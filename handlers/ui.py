@@ -78,7 +78,9 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
                 if "message is not modified" in exc.message:
                     await event.answer()
                     return
-                if "message can't be edited" not in exc.message and "message to edit not found" not in exc.message:
+                # A photo screen (e.g. settings with an avatar) cannot become text: send the screen anew.
+                if not any(reason in exc.message for reason in (
+                        "message can't be edited", "message to edit not found", "no text in the message to edit")):
                     raise
         if event.message is not None:
             await event.bot.send_message(event.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]

@@ -143,6 +143,10 @@ async def test_avatar_photo_is_downloaded_stored_and_shown(ann, running) -> None
     assert not ann.screen.photo and ann.screen.text.startswith("🌐 Language")
     await ann.press("« Back")
     assert ann.screen.photo and "🖼 Avatar: set" in ann.screen.caption
+    # Notification preferences are part of the settings, also from the photo screen.
+    await ann.press("⚙️ Preferences")
+    assert not ann.screen.photo and ann.screen.text.startswith("⚙️ Notification preferences")
+    await open_settings(ann)
     await ann.press("🖼 Avatar")
     await ann.press("🗑 Remove avatar")
     assert not ann.screen.photo and "🖼 Avatar: none" in ann.screen.text
