@@ -42,7 +42,7 @@ from domain.crypto import Cipher
 from domain.db import create_engine, create_session_factory, is_sqlite, ping
 from domain.payments import PaymentSettings
 from domain.renewals import RenewalSettings
-from domain.unit import Domain, DomainContext
+from domain.unit import Domain, DomainContext, unit_of_work
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "menu", "settings", "help", "cancel")
@@ -64,14 +64,8 @@ class App:
     @asynccontextmanager
     async def domain(self) -> AsyncIterator[Domain]:
         """A unit of work outside any update (jobs, tools, tests): commits on success, like an update does."""
-        async with self.sessions() as session:
-            domain = Domain(session, self.context)
-            try:
-                yield domain
-            except BaseException:
-                await domain.rollback()
-                raise
-            await domain.commit()
+        async with unit_of_work(self.sessions, self.context) as domain:
+            yield domain
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()

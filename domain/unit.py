@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.accounts import AccountCache, Accounts
 from domain.catalogue import Catalogue
@@ -106,3 +107,16 @@ class Domain:
     def services(self) -> Services:
         return Services(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
                         self.context.refund_on_delete)
+
+
+@asynccontextmanager
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession], context: DomainContext) -> AsyncIterator[Domain]:
+    """A unit of work outside any update (jobs, tools, tests): commits on success, rolls back on any error."""
+    async with sessions() as session:
+        domain = Domain(session, context)
+        try:
+            yield domain
+        except BaseException:
+            await domain.rollback()
+            raise
+        await domain.commit()

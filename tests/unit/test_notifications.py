@@ -14,7 +14,7 @@ from domain.clock import FrozenClock
 from domain.errors import NotFound
 from domain.models import Notification, OutboxMessage, User
 from domain.notifications import button, encode_args, money_arg
-from domain.unit import Domain, DomainContext
+from domain.unit import DomainContext, unit_of_work
 
 LEASE = timedelta(minutes=1)
 
@@ -29,20 +29,7 @@ def unit(sessions, clock):
     """A unit of work factory like App.domain(), with users 1 and 2."""
     context = DomainContext(clock=clock)
 
-    class Unit:
-        async def __aenter__(self) -> Domain:
-            self.session = sessions()
-            self.domain = Domain(self.session, context)
-            return self.domain
-
-        async def __aexit__(self, exc_type, exc, tb) -> None:
-            if exc_type is None:
-                await self.domain.commit()
-            else:
-                await self.domain.rollback()
-            await self.session.close()
-
-    return Unit
+    return lambda: unit_of_work(sessions, context)
 
 
 @pytest.fixture

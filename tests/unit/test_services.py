@@ -23,7 +23,7 @@ from domain.services import (
     prorate,
     tariff_quote,
 )
-from domain.unit import Domain, DomainContext
+from domain.unit import DomainContext, unit_of_work
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 IP = "93.184.216.34"
@@ -72,20 +72,7 @@ def unit(sessions, clock):
     def make(refund: str = "none"):
         context = DomainContext(clock=clock, cipher=cipher, refund_on_delete=refund)
 
-        class Unit:
-            async def __aenter__(self) -> Domain:
-                self.session = sessions()
-                self.domain = Domain(self.session, context)
-                return self.domain
-
-            async def __aexit__(self, exc_type, exc, tb) -> None:
-                if exc_type is None:
-                    await self.domain.commit()
-                else:
-                    await self.domain.rollback()
-                await self.session.close()
-
-        return Unit()
+        return unit_of_work(sessions, context)
 
     return make
 
