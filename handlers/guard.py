@@ -79,8 +79,9 @@ async def ask_for_code(event: Message | CallbackQuery, i18n: I18nContext, user: 
 async def guard_code_entered(message: Message, bot: Bot, i18n: I18nContext, user: Customer, domain: Domain,
                              state: FSMContext) -> None:
     """A code for a guarded action: on success re-offer the action, otherwise say why and count it."""
-    await forget_code_message(message, bot)
     verdict = await domain.security.verify(user.id, message.text or "")
+    # The check first, then the chat: the answer follows the code's deletion at once.
+    await forget_code_message(message, bot)
     if not verdict.ok:
         if verdict.reason == "locked":
             await state.clear()

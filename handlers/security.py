@@ -100,13 +100,15 @@ def codes_text(i18n: I18nContext, codes: list[str]) -> str:
 async def setup_code_entered(message: Message, bot: Bot, i18n: I18nContext, user: Customer, domain: Domain,
                              state: FSMContext) -> None:
     """The first code from the app: now 2FA is on; the recovery codes are shown this once."""
-    await forget_code_message(message, bot)
     try:
+        # The checks and the recovery codes first, then the chat: the answer follows the deletion at once.
         verdict, codes = await domain.security.confirm(user.id, message.text or "")
     except DomainError as error:
+        await forget_code_message(message, bot)
         await state.clear()
         await message.answer(i18n.get(error.message_id, **error.args_))
         return
+    await forget_code_message(message, bot)
     if not verdict.ok:
         await message.answer(verdict_text(i18n, user, verdict),
                              reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
