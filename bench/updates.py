@@ -5,6 +5,7 @@ N simulated customers act concurrently, each like a person: act, wait for the bo
 the update to the moment the bot's first answer (a message or an edit) is recorded in that chat.
 
     python -m bench.updates [--customers 20] [--rounds 5] [--repeats 3] [--database-url URL]
+    BENCH_PROFILE=/tmp/run python -m bench.updates --repeats 1   # /tmp/run.app, /tmp/run.echo: cProfiles
 
 Each repeat runs the app and then the echo bot; the report gives the median run of each (this machine's
 timing is noisy, single runs are not). Prints one JSON object on stdout and a one-line summary on stderr.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -74,7 +76,7 @@ class AnswerWatch:
 
 
 async def drive(sb: Sandbox, customers: int, rounds: int, answers: dict[str, int],
-                statements: list[int]) -> dict[str, Any]:
+                statements: list[int], name: str) -> dict[str, Any]:
     watch = AnswerWatch()
     sb.world.add_listener(watch)
     users = [await sb.user(id=500_000 + i, first_name=f"Customer{i}", language_code="en" if i % 2 else "ru")
@@ -97,9 +99,13 @@ async def drive(sb: Sandbox, customers: int, rounds: int, answers: dict[str, int
 
     await asyncio.gather(*(session(u, 1, record=False) for u in users))  # warm-up: accounts, caches
     statements_before = statements[0]
-    started = time.perf_counter()
+    profiler = _profiler()
+    started, cpu_started = time.perf_counter(), time.process_time()
     await asyncio.gather(*(session(u, rounds, record=True) for u in users))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{os.environ['BENCH_PROFILE']}.{name}")
     sb.world.remove_listener(watch)
     updates = customers * rounds * len(SCRIPT)
     return {
@@ -107,8 +113,21 @@ async def drive(sb: Sandbox, customers: int, rounds: int, answers: dict[str, int
         "seconds": round(elapsed, 3),
         "updates_per_s": round(updates / elapsed, 1),
         "latency_ms": _percentiles(latencies),
+        # Process CPU per update: the bot and the in-process sandbox together, so read it as a comparison.
+        "cpu_ms_per_update": round(cpu / updates * 1000, 2),
         "sql_statements": statements[0] - statements_before,
     }
+
+
+def _profiler() -> Any:
+    """BENCH_PROFILE=<file>: a cProfile of the measured phase only (not startup, not the warm-up)."""
+    if not os.environ.get("BENCH_PROFILE"):
+        return None
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    return profiler
 
 
 RU_LABELS = {"❓ Help": "❓ Помощь", "☰ Main menu": "☰ Главное меню"}
@@ -138,7 +157,7 @@ async def bench_app(customers: int, rounds: int, workdir: Path, database_url: st
 
         event.listen(app.engine.sync_engine, "before_cursor_execute", count)
         result = await _polling(app.dispatcher, app.bot, lambda: drive(
-            sb, customers, rounds, {"start": 1, "nav": 1, "help": 1, "unknown": 2}, statements))
+            sb, customers, rounds, {"start": 1, "nav": 1, "help": 1, "unknown": 1}, statements, "app"))
         await app.close()
     result["sql_per_update"] = round(result["sql_statements"] / result["updates"], 2)
     return result
@@ -168,7 +187,7 @@ async def bench_echo(customers: int, rounds: int) -> dict[str, Any]:
     async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits.off(), bot_username="echo_bot") as sb:
         bot = Bot(token=sb.token, session=AiohttpSession(api=TelegramAPIServer.from_base(sb.url)))
         result = await _polling(echo_dispatcher(), bot, lambda: drive(
-            sb, customers, rounds, {"start": 1, "nav": 1, "help": 1, "unknown": 1}, [0]))
+            sb, customers, rounds, {"start": 1, "nav": 1, "help": 1, "unknown": 1}, [0], "echo"))
         await bot.session.close()
     result.pop("sql_statements")
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -150,7 +150,33 @@ def create_dispatcher(
     for router in routers:
         _detach(router)
     dp.include_routers(*routers)
+    run_filters_inline(dp)
     return dp, i18n, inflight
+
+
+def run_filters_inline(root: Router) -> None:
+    """aiogram runs every plain (non-async) filter, `F.chat.type == "private"` included, in a worker thread:
+    a thread hop per filter per update, several per update as an event passes the section routers. Ours are
+    attribute checks that never block, so they are evaluated on the event loop instead."""
+    for router in root.chain_tail:
+        for observer in router.observers.values():
+            # The observer-wide filters (`router.message.filter(...)`) sit on a private handler object.
+            for handler in (*observer.handlers, getattr(observer, "_handler", None)):
+                for filter_object in (handler.filters or []) if handler is not None else []:
+                    if not filter_object.awaitable:
+                        filter_object.callback = _on_loop(filter_object.callback)
+                        filter_object.awaitable = True
+
+
+def _on_loop(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    if getattr(check, "__wrapped_sync_filter__", False):
+        return check
+
+    async def evaluate(*args: Any, **kwargs: Any) -> Any:
+        return check(*args, **kwargs)
+
+    evaluate.__wrapped_sync_filter__ = True  # type: ignore[attr-defined]
+    return evaluate
 
 
 def _detach(router: Router) -> None:

@@ -17,8 +17,7 @@ router.message.filter(F.chat.type == "private")
 @router.message(StateFilter(None))
 async def unknown_text(message: Message, i18n: I18nContext, user: Customer) -> None:
     """Outside a dialog: a short hint and the menu."""
-    await message.answer(i18n.get("unknown-text"))
-    await send_menu(message, i18n, user)
+    await send_menu(message, i18n, user, lead=i18n.get("unknown-text"))
 
 
 @router.message()

@@ -48,8 +48,10 @@ def menu_text(i18n: I18nContext, user: Customer) -> str:
     return i18n.get("menu-text", name=escape(user.first_name))
 
 
-async def send_menu(message: Message, i18n: I18nContext, user: Customer) -> None:
-    await message.answer(menu_text(i18n, user), reply_markup=main_menu_keyboard(i18n))
+async def send_menu(message: Message, i18n: I18nContext, user: Customer, lead: str | None = None) -> None:
+    """The main menu as a new message; `lead` (a hint, a confirmation) goes above it in the same message."""
+    text = menu_text(i18n, user) if lead is None else f"{lead}\n\n{menu_text(i18n, user)}"
+    await message.answer(text, reply_markup=main_menu_keyboard(i18n))
 
 
 @deep_link("help")
@@ -65,8 +67,7 @@ async def cmd_start_link(message: Message, command: CommandObject, i18n: I18nCon
     handler = _DEEP_LINKS.get(payload.split("-", 1)[0])
     await leave_dialog(state, raw_state)
     if handler is None:
-        await message.answer(i18n.get("start-link-unknown"))
-        await send_menu(message, i18n, user)
+        await send_menu(message, i18n, user, lead=i18n.get("start-link-unknown"))
         return
     await handler(message, i18n, user, state)
 
@@ -85,8 +86,7 @@ async def cmd_cancel(message: Message, i18n: I18nContext, user: Customer, state:
                      raw_state: str | None) -> None:
     """Leave any dialog and return to the menu."""
     had_dialog = await leave_dialog(state, raw_state)
-    await message.answer(i18n.get("cancel-done" if had_dialog else "cancel-nothing"))
-    await send_menu(message, i18n, user)
+    await send_menu(message, i18n, user, lead=i18n.get("cancel-done" if had_dialog else "cancel-nothing"))
 
 
 @router.callback_query(F.data == "cancel")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ _SIMPLE = {
     "del": "strikethrough", "u": "underline", "ins": "underline", "tg-spoiler": "spoiler",
 }
 _SPACES = " \t\r\n\f\v"
+_PLAIN = re.compile(r"[^<&]*")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 
@@ -84,8 +86,10 @@ class _HtmlParser:
                     i = decoded[1]
                     continue
             if char != "<":
-                self.emit(char)
-                i += 1
+                # A run of plain text up to the next tag or character reference goes out in one piece.
+                end = _PLAIN.match(src, i + 1).end()
+                self.emit(src[i:end])
+                i = end
                 continue
             i = self.end_tag(i) if src[i + 1 : i + 2] == "/" else self.start_tag(i)
         if self.stack:
