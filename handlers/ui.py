@@ -61,8 +61,18 @@ def keyboard(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
 
 
 def main_menu_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
-    entries = [button(i18n.get(s.text_key), MenuCb(section=s.key)) for s in sections()]
-    return keyboard(*(entries[i : i + 2] for i in range(0, len(entries), 2)))
+    """The menu is the most shown screen and the same for every customer of a language: built once per
+    language and set of visible sections (building buttons is pydantic validation, costly per update)."""
+    visible = tuple(sections())
+    key = (i18n.locale, visible)
+    markup = _MENU_KEYBOARDS.get(key)
+    if markup is None:
+        entries = [button(i18n.get(s.text_key), MenuCb(section=s.key)) for s in visible]
+        markup = _MENU_KEYBOARDS[key] = keyboard(*(entries[i : i + 2] for i in range(0, len(entries), 2)))
+    return markup
+
+
+_MENU_KEYBOARDS: dict[tuple[str, tuple[MenuSection, ...]], InlineKeyboardMarkup] = {}
 
 
 async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
