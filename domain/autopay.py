@@ -180,8 +180,7 @@ class AutomaticPayments:
                 await self._session.execute(update(Autopay).where(Autopay.user_id == user_id).values(failures=0))
                 await self._notifications.notify(
                     user_id, category="finance", key="methods-autopay-charged-note",
-                    args={"amount": money, "reason": reason, "service": service or "", **card,
-                          "balance": money_arg(await self._ledger.balance(user_id), charge.currency)},
+                    args={"amount": money, "reason": reason, "service": service or "", **card},
                     dedupe_key=f"autopay-charged:{key}")
             await self._commit()
             return Cover(CHARGED, charge.amount, method)

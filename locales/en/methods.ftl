@@ -82,7 +82,7 @@ methods-autopay-button-topup = 💳 Top up { $amount }
 methods-autopay-charged-note = 💳 { $amount } charged to { $brand } •••• { $last4 } { $reason ->
         [renewal] for the renewal of { $service }
        *[checkout] for your order
-    }. Balance: { $balance }.
+    }.
 methods-autopay-failed-note =
     ⚠️ Automatic payment of { $amount } { $reason ->
         [renewal] for the renewal of { $service }

@@ -82,7 +82,7 @@ methods-autopay-button-topup = 💳 Пополнить на { $amount }
 methods-autopay-charged-note = 💳 С карты { $brand } •••• { $last4 } списано { $amount } { $reason ->
         [renewal] за продление { $service }
        *[checkout] за заказ
-    }. Баланс: { $balance }.
+    }.
 methods-autopay-failed-note =
     ⚠️ Автоплатёж { $amount } { $reason ->
         [renewal] за продление { $service }
