@@ -87,7 +87,12 @@ methods-autopay-failed-note =
     ⚠️ Automatic payment of { $amount } { $reason ->
         [renewal] for the renewal of { $service }
        *[checkout] for your order
-    } failed: { $brand } •••• { $last4 } was declined ({ $error }).
+    } failed: { $brand } •••• { $last4 } { $error ->
+        [authentication_required] needs your confirmation, which cannot be given automatically
+        [expired_card] has expired
+        [insufficient_funds] has insufficient funds
+       *[other] was declined
+    }.
     Top up by hand to keep your services running.
 methods-autopay-off-note = ⏸ Automatic payments are now off after { $failures } declined charges to { $brand } •••• { $last4 }. Turn them on again in Billing → Automatic payments.
 methods-autopay-limit-note = ⚠️ An automatic payment of { $amount } would pass your monthly limit of { $limit }, so it was not made. Top up by hand or raise the limit.
