@@ -153,3 +153,50 @@ async def test_without_stripe_no_card_is_offered(sandbox, db_url, redis_url, tmp
         assert ann.last_callback_answer.text == "Cards are not accepted here."
     finally:
         await bot.stop()
+
+
+async def test_removing_a_method_needs_a_code_when_two_step_authentication_is_on(ann, running, clock,
+                                                                               webhook) -> None:
+    from tests.e2e.test_two_factor import code, enable
+
+    await ann.send("/start")
+    await add_card(ann, webhook, running, clock)
+    secret, _ = await enable(ann, clock)
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("💳 Payment methods")
+    await ann.press("⭐ Visa •••• 4242")
+    await ann.press("🗑 Remove")
+    await ann.press("🗑 Yes, remove")
+    assert ann.screen.text.startswith("🔐 Confirmation needed")
+    assert len(await methods(running)) == 1  # nothing removed without the code
+    await ann.send(code(secret, clock))
+    await ann.press("▶️ Continue")
+    assert ann.screen.text.startswith("🗑 Visa •••• 4242 removed.")
+    assert await methods(running) == []
+
+
+async def test_webhook_mode_serves_the_stripe_endpoint(sandbox, db_url, redis_url, tmp_path, fake) -> None:
+    from aiohttp import web
+
+    from bot.app import build_app
+    from bot.runner import create_webhook_app, lifecycle
+    from tests.e2e.test_run_modes import free_port
+
+    port = free_port()
+    settings = make_settings(sandbox, db_url, redis_url, tmp_path, webhook_url=f"http://127.0.0.1:{port}/tg/hook",
+                             webhook_port=port, webhook_host="127.0.0.1", **stripe_settings(fake))
+    app = await build_app(settings)
+    lifecycle(app)
+    runner = web.AppRunner(create_webhook_app(app))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        fake.webhook_url = f"http://127.0.0.1:{port}/stripe/webhook"
+        assert await fake.send_event("customer.created", {"id": "cus_x"}, secret="whsec_wrong") == 400
+        assert await fake.send_event("customer.created", {"id": "cus_x"}, event_id="evt_ok") == 200
+        assert await fake.send_event("customer.created", {"id": "cus_x"}, event_id="evt_ok") == 200
+        async with app.sessions() as session:
+            assert [e.id for e in await session.scalars(select(StripeEvent))] == ["evt_ok"]
+    finally:
+        await runner.cleanup()

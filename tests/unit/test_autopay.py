@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from domain.autopay import CHARGED, FAILED, LIMIT, OFF, PENDING
+from domain.autopay import CHARGED, FAILED, LIMIT, OFF, PENDING, NoCard
 from domain.clock import FrozenClock
 from domain.crypto import Cipher
+from domain.errors import InvalidInput, NotFound
 from domain.models import AutopayCharge, LedgerEntry, Notification, PaymentMethod, StripeCustomer, User
 from domain.payment_methods import MethodSettings
 from domain.stripe_gateway import BadSignature, StripeGateway
@@ -184,9 +185,8 @@ async def test_removing_the_card_stops_automatic_payments_and_detaches_it(uow, f
     async with uow() as domain:
         await domain.autopay.enable(1, method_id, 1000)
     async with uow() as domain:
-        with pytest.raises(Exception) as foreign:
+        with pytest.raises(NotFound):
             await domain.payment_methods.remove(2, method_id)
-        assert foreign.type.__name__ == "NotFound"
     async with uow() as domain:
         removed = await domain.payment_methods.remove(1, method_id)
         assert removed.autopay_stopped
@@ -206,3 +206,43 @@ def test_webhook_signatures_are_checked(fake, context) -> None:
             gateway.event(payload, header)
     with pytest.raises(BadSignature):
         gateway.event(payload + b" ", sign(payload, fake.webhook_secret))
+
+
+async def test_a_card_needing_authentication_fails_off_session(uow, fake) -> None:
+    method_id = await add_card(uow, fake, 1, "4000002760003184")
+    async with uow() as domain:
+        await domain.autopay.enable(1, method_id, 5000)
+        assert (await domain.autopay.cover(1, 500, "checkout:1:a", reason="checkout")).status == FAILED
+    assert [c.error for c in await all_rows(uow, AutopayCharge)] == ["authentication_required"]
+    async with uow() as domain:
+        assert await domain.ledger.balance(1) == 0
+        assert (await domain.autopay.view(1)).failures == 1
+
+
+async def test_automatic_payments_need_an_own_card_and_a_positive_limit(uow, fake) -> None:
+    card = await add_card(uow, fake, 1)
+    async with uow() as domain:
+        telegram = (await domain.payment_methods.add_telegram(1)).id
+    async with uow() as domain:
+        with pytest.raises(NotFound):
+            await domain.autopay.enable(2, card, 1000)
+        with pytest.raises(InvalidInput):
+            await domain.autopay.enable(1, card, 0)
+        with pytest.raises(NoCard):
+            await domain.autopay.enable(1, telegram, 1000)
+    async with uow() as domain:
+        assert not (await domain.autopay.view(1)).enabled
+
+
+def test_stripe_settings() -> None:
+    from bot.config import ConfigError, load_settings
+    from bot.stripe_webhook import card_gateway
+
+    assert card_gateway(load_settings(_env_file=None)) is None
+    with pytest.raises(ConfigError, match="STRIPE_WEBHOOK_SECRET"):
+        load_settings(_env_file=None, stripe_secret_key="sk_test_1")
+    with pytest.raises(ConfigError, match="STRIPE_API_BASE"):
+        load_settings(_env_file=None, stripe_api_base="ftp://x")
+    settings = load_settings(_env_file=None, stripe_secret_key="sk_test_1", stripe_webhook_secret="whsec_1",
+                             stripe_success_url=" ")
+    assert settings.stripe_success_url is None and settings.autopay_max_failures == 3
