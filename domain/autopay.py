@@ -29,6 +29,7 @@ from domain.stripe_gateway import StripeUnavailable
 
 CHARGED, OFF, LIMIT, FAILED, PENDING = "charged", "off", "limit", "failed", "pending"
 MAX_LIMIT = 10_000_000
+PENDING_WINDOW = timedelta(hours=23)  # Stripe keeps idempotency keys for 24 hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +157,23 @@ class AutomaticPayments:
                 .on_conflict_do_nothing(index_elements=["idempotency_key"]))
             charge = await self._attempt(key)
             assert charge is not None
+        if charge.method_id != method.id:  # a pending attempt keeps its own card: Stripe wants the same request
+            method = await self._session.get(PaymentMethod, charge.method_id) if charge.method_id else None
+            if method is None or method.stripe_id is None:
+                return Cover(PENDING, charge.amount, None)
+        return await self._settle(charge, method, row.failures, reason, service, buttons)
+
+    async def _settle(self, charge: AutopayCharge, method: PaymentMethod, failures: int, reason: str,
+                      service: str | None, buttons: Sequence[Mapping[str, Any]]) -> Cover:
+        """Ask Stripe for a recorded attempt (with its own key) and record the answer: credit once, or count a
+        decline. Stripe unreachable leaves the attempt pending for the next try with the same key."""
+        gateway = self._methods.gateway
+        user_id, key, purpose = charge.user_id, charge.idempotency_key, charge.purpose
         customer = await self._methods.stripe_customer(user_id)
         payment_method = self._methods.stripe_id(method)
         # The attempt is on disk before Stripe hears of it.
         await self._commit()
-        if customer is None:
+        if gateway is None or customer is None:
             return Cover(OFF)
         try:
             outcome = await gateway.charge(customer, payment_method, charge.amount, charge.currency, key, purpose)
@@ -185,7 +198,7 @@ class AutomaticPayments:
             await self._commit()
             return Cover(CHARGED, charge.amount, method)
         if first:
-            failures = row.failures + 1
+            failures += 1
             turn_off = failures >= self.settings.autopay_max_failures
             changes: dict[str, Any] = {"failures": failures, "updated_at": self._clock.now()}
             if turn_off:
@@ -202,6 +215,25 @@ class AutomaticPayments:
         await self._commit()
         return Cover(FAILED, charge.amount, method)
 
+    async def settle_pending(self) -> int:
+        """Attempts left pending (Stripe unreachable, or a crash between Stripe's answer and our commit) are asked
+        again with their own key while Stripe still remembers it (24 hours), so money Stripe took is credited and
+        no second charge is made. Returns how many were credited."""
+        now = self._clock.now()
+        pending = list(await self._session.scalars(
+            select(AutopayCharge).where(AutopayCharge.status == "pending",
+                                        AutopayCharge.created_at > now - PENDING_WINDOW)
+            .order_by(AutopayCharge.id)))
+        credited = 0
+        for charge in pending:
+            method = await self._session.get(PaymentMethod, charge.method_id) if charge.method_id else None
+            row = await self._session.get(Autopay, charge.user_id, populate_existing=True)
+            if method is None or method.stripe_id is None or row is None:
+                continue
+            result = await self._settle(charge, method, row.failures, charge.purpose.split(":", 1)[0], None, ())
+            credited += result.charged
+        return credited
+
     async def _attempt(self, key: str) -> AutopayCharge | None:
         return await self._session.scalar(
             select(AutopayCharge).where(AutopayCharge.idempotency_key == key)
@@ -213,6 +245,7 @@ class AutomaticPayments:
         counts = {CHARGED: 0, FAILED: 0, LIMIT: 0, PENDING: 0, OFF: 0}
         if self._methods.gateway is None:
             return counts
+        counts["settled"] = await self.settle_pending()
         now = self._clock.now()
         rows = (await self._session.execute(
             select(Service.id, Service.user_id, Service.kind, Service.name, Service.domain, Service.ip_address,

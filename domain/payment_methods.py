@@ -18,7 +18,7 @@ from domain.crypto import Cipher
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import upsert
 from domain.models import Autopay, PaymentMethod, StripeCustomer, StripeEvent
-from domain.notifications import Notifications
+from domain.notifications import Notifications, button
 from domain.stripe_gateway import CardGateway
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ class PaymentMethods:
         await self._notifications.notify(
             user_id, category="finance", key="methods-card-saved-note",
             args={"brand": card.brand.title(), "last4": card.last4},
+            buttons=[button("methods-autopay-billing-button", action="autopay")],
             dedupe_key=f"card-saved:{digest(card.payment_method)[:32]}")
         return method
 

@@ -41,6 +41,7 @@ class ApCb(CallbackData, prefix="ap"):
 AUTOPAY = ApCb(a="show")
 
 register_action("autopay-topup", lambda args: TopupCb(amount=int(args["minor"]), then=1))
+register_action("autopay", lambda args: AUTOPAY)
 
 
 class AutopayForm(StatesGroup):

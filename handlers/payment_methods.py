@@ -71,7 +71,10 @@ async def show_payment_methods(event: Message | CallbackQuery, domain: Domain, i
     lines = [notice, ""] if notice else []
     lines.append(i18n.get("methods-title"))
     lines.append("")
-    lines.extend(line(i18n, m) for m in methods) if methods else lines.append(i18n.get("methods-none"))
+    if methods:
+        lines.extend(line(i18n, m) for m in methods)
+    else:
+        lines.append(i18n.get("methods-none"))
     rows: list[list[InlineKeyboardButton]] = [[button(("⭐ " if m.is_default else "") + label(i18n, m),
                                                       PmCb(a="show", id=m.id))] for m in methods]
     rows.append([button(i18n.get("methods-add"), PmCb(a="add"))])

@@ -48,6 +48,9 @@ async def test_a_card_is_added_through_stripe_and_saved_by_the_webhook(ann, runn
     assert session["client_reference_id"] == "1001"
     assert session["success_url"] == "https://t.me/client_area_bot"
     assert ann.bot_messages[-1].text.startswith("💳 Card Visa •••• 4242 saved.")
+    await ann.press("🔁 Automatic payments", message=ann.bot_messages[-1])
+    assert ann.screen.text.startswith("🔁 Automatic payments: off")
+    assert ann.screen.button_texts[0] == "✅ Turn on"
     saved = await methods(running)
     assert [(m.user_id, m.kind, m.brand, m.last4, m.is_default) for m in saved] == [
         (1001, "card", "visa", "4242", True)]

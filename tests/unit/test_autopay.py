@@ -139,6 +139,42 @@ async def test_an_attempt_left_pending_by_a_crash_reuses_its_key(uow, fake, cloc
     assert [(c.status, c.amount) for c in await all_rows(uow, AutopayCharge)] == [("succeeded", 900)]
 
 
+async def test_a_pending_attempt_is_settled_later_with_its_own_key(uow, fake, clock) -> None:
+    method_id = await add_card(uow, fake, 1)
+    async with uow() as domain:
+        await domain.autopay.enable(1, method_id, 5000)
+    fake.down = True
+    async with uow() as domain:
+        assert (await domain.autopay.cover(1, 800, "renewal:5:20261226", reason="renewal")).status == PENDING
+    fake.down = False
+    clock.move(hours=20)  # another day: a new attempt would have a new key, so the old one is settled first
+    async with uow() as domain:
+        assert await domain.autopay.settle_pending() == 1
+    async with uow() as domain:
+        assert await domain.autopay.settle_pending() == 0
+        assert await domain.ledger.balance(1) == 800
+    assert [c["idempotency_key"] for c in fake.charges] == ["autopay:renewal:5:20261226:20261126"]
+    assert [(c.status, c.payment_intent) for c in await all_rows(uow, AutopayCharge)] == [
+        ("succeeded", fake.charges[0]["id"])]
+
+
+async def test_a_charge_stripe_made_before_a_crash_is_credited_not_repeated(uow, fake, context, clock) -> None:
+    method_id = await add_card(uow, fake, 1)
+    async with uow() as domain:
+        await domain.autopay.enable(1, method_id, 5000)
+        # The process died after Stripe charged and before our commit: the attempt row is still pending.
+        key = "autopay:checkout:1:r1:20261126"
+        domain.session.add(AutopayCharge(user_id=1, method_id=method_id, idempotency_key=key, purpose="checkout:1:r1",
+                                         amount=650, currency="EUR", status="pending", created_at=clock.now()))
+        customer = await domain.payment_methods.stripe_customer(1)
+        card = domain.payment_methods.stripe_id(await domain.payment_methods.get(1, method_id))
+    assert (await context.card_gateway.charge(customer, card, 650, "EUR", key, "checkout:1:r1")).ok
+    async with uow() as domain:
+        assert (await domain.autopay.cover(1, 650, "checkout:1:r1", reason="checkout")).status == CHARGED
+        assert await domain.ledger.balance(1) == 650
+    assert len(fake.charges) == 1
+
+
 async def test_declines_notify_and_turn_automatic_payments_off_after_n(uow, fake, clock) -> None:
     method_id = await add_card(uow, fake, 1, DECLINED)
     async with uow() as domain:
