@@ -167,3 +167,18 @@ async def test_the_monthly_limit_stops_a_charge(ann, running, clock, webhook) ->
     await deliver(running, clock)
     assert any((m.text or "").startswith("⚠️ An automatic payment of €12.90 would pass your monthly limit of €10.00")
                for m in ann.bot_messages)
+
+
+async def test_a_declined_card_at_checkout_leaves_the_usual_top_up(ann, running, clock, webhook) -> None:
+    await ann.send("/start")
+    await add_card(ann, webhook, running, clock, DECLINED)
+    await turn_on(ann, "500")
+    await order_licence(ann)
+    await ann.press("🧺 Cart")
+    await ann.press("💳 Pay €131.58")
+    assert ann.screen.text.startswith("⚠️ The automatic payment to Visa •••• 0002 did not go through.")
+    assert "Missing: €131.58" in ann.screen.text
+    assert ann.screen.button_texts[0] == "Top up €131.58"
+    assert len(webhook.charges) == 1 and webhook.charges[0]["status"] == "requires_payment_method"
+    async with running.sessions() as session:
+        assert list(await session.scalars(select(LedgerEntry))) == []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from domain.models import PaymentMethod, StripeEvent
 from tests.e2e.conftest import make_settings
 from tests.fakes.stripe_api import FakeStripe, sign
-from tests.fakes.stripe_e2e import add_card, serve_webhook, stripe_settings
+from tests.fakes.stripe_e2e import add_card, deliver, serve_webhook, stripe_settings
 
 BACK = "« Back"
 NOT_FOUND_RU = "Не найдено. Возможно, объект удалён или принадлежит не вам."
@@ -203,3 +203,22 @@ async def test_webhook_mode_serves_the_stripe_endpoint(sandbox, db_url, redis_ur
             assert [e.id for e in await session.scalars(select(StripeEvent))] == ["evt_ok"]
     finally:
         await runner.cleanup()
+
+
+async def test_payment_methods_in_russian(ivan, running, clock, webhook) -> None:
+    await ivan.send("/start")
+    await ivan.send("/menu")
+    await ivan.press("💰 Финансы")
+    await ivan.press("💳 Способы оплаты")
+    assert "Сохранённых способов оплаты пока нет." in ivan.screen.text
+    await ivan.press("➕ Добавить")
+    await ivan.press("💳 Банковская карта (Stripe)")
+    assert ivan.screen.text.startswith("💳 Добавить карту")
+    assert await webhook.complete_setup(webhook.last_session()["id"], "5555555555554444") == 200
+    await deliver(running, clock)
+    assert ivan.bot_messages[-1].text.startswith("💳 Карта Mastercard •••• 4444 сохранена.")
+    await ivan.press("🔁 Автоплатежи", message=ivan.bot_messages[-1])
+    await ivan.press("✅ Включить")
+    await ivan.send("99,90")
+    assert ivan.screen.text.startswith("✅ Автоплатежи включены.")
+    assert "Месячный лимит: 99,90\xa0€" in ivan.screen.text
