@@ -30,6 +30,9 @@ from domain.stripe_gateway import StripeUnavailable
 CHARGED, OFF, LIMIT, FAILED, PENDING = "charged", "off", "limit", "failed", "pending"
 MAX_LIMIT = 10_000_000
 PENDING_WINDOW = timedelta(hours=23)  # Stripe keeps idempotency keys for 24 hours
+# Stripe refuses charges below about 0.50 of most currencies: a smaller shortfall is charged as this much (the
+# rest stays on the balance).
+MIN_CHARGE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,7 @@ class AutomaticPayments:
         method = await self._session.get(PaymentMethod, row.method_id)
         if method is None or method.kind != CARD or method.stripe_id is None:
             return Cover(OFF)
+        amount = max(amount, MIN_CHARGE)
         now = self._clock.now()
         key = f"autopay:{purpose}:{now:%Y%m%d}"
         charge = await self._attempt(key)

@@ -115,6 +115,10 @@ class StripeGateway:
             error = (exc.json_body or {}).get("error", {}) if isinstance(exc.json_body, dict) else {}
             intent_id = (error.get("payment_intent") or {}).get("id")
             return ChargeOutcome(False, intent_id, str(exc.code or "card_declined"))
+        except stripe.InvalidRequestError as exc:
+            # Stripe understood and refused (amount too small, card detached): asking again will not help.
+            log.warning("stripe refused a charge: %s %s", type(exc).__name__, exc.code)
+            return ChargeOutcome(False, None, str(exc.code or "invalid_request"))
         except stripe.StripeError as exc:
             log.warning("stripe charge failed: %s", type(exc).__name__)
             raise StripeUnavailable() from None

@@ -175,6 +175,21 @@ async def test_a_charge_stripe_made_before_a_crash_is_credited_not_repeated(uow,
     assert len(fake.charges) == 1
 
 
+async def test_a_card_detached_at_stripe_is_a_failure_and_tiny_amounts_are_raised(uow, fake) -> None:
+    method_id = await add_card(uow, fake, 1)
+    async with uow() as domain:
+        await domain.autopay.enable(1, method_id, 5000)
+        assert (await domain.autopay.cover(1, 3, "checkout:1:a", reason="checkout")).status == CHARGED
+    assert fake.charges[0]["amount"] == 50  # Stripe's minimum; the rest stays on the balance
+    for method in fake.payment_methods.values():
+        method["customer"] = None  # removed in Stripe's dashboard
+    async with uow() as domain:
+        assert (await domain.autopay.cover(1, 500, "checkout:1:b", reason="checkout")).status == FAILED
+        assert await domain.ledger.balance(1) == 50
+    assert [(c.status, c.error) for c in await all_rows(uow, AutopayCharge)] == [
+        ("succeeded", None), ("failed", "resource_missing")]
+
+
 async def test_declines_notify_and_turn_automatic_payments_off_after_n(uow, fake, clock) -> None:
     method_id = await add_card(uow, fake, 1, DECLINED)
     async with uow() as domain:
