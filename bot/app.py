@@ -34,6 +34,7 @@ from bot.middlewares import (
     UserMiddleware,
 )
 from bot.storage import SqlStorage
+from bot.stripe_webhook import card_gateway, method_settings
 from bot.telegram import FloodWaitRetry, KeepResponseTypes
 from domain.accounts import AccountCache
 from domain.catalogue import Catalogue, CatalogueError
@@ -270,9 +271,13 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
             reminder_days=settings.reminder_thresholds, renew_days_before=settings.renew_days_before,
             suspend_after_days=settings.suspend_after_days, delete_after_days=settings.delete_after_days),
         refund_on_delete=settings.refund_on_delete,
+        card_gateway=card_gateway(settings),
+        methods=method_settings(settings),
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)
     app = App(settings, engine, sessions, bot, dp, i18n, inflight, storage, context, closers)
     dp["app"] = app
+    if context.card_gateway is not None:
+        app.closers.append(context.card_gateway.close)
     return app

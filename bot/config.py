@@ -91,11 +91,35 @@ class Settings(BaseSettings):
     topup_min: Decimal = Field(default=Decimal("5"), gt=0)
     topup_max: Decimal = Field(default=Decimal("1000"), gt=0)
     topup_presets: str = "10,25,50,100"
+    # Cards through Stripe (domain/stripe_gateway.py): without a secret key no card option is offered.
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_success_url: str | None = None  # where Stripe's hosted page returns; empty: https://t.me/<bot>
+    stripe_cancel_url: str | None = None
+    stripe_webhook_port: int = Field(default=8082, ge=0, le=65535)  # polling mode: /stripe/webhook served here
+    autopay_max_failures: int = Field(default=3, ge=1, le=100)
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("stripe_secret_key", "stripe_webhook_secret", "stripe_success_url", "stripe_cancel_url",
+                     mode="before")
+    @classmethod
+    def _blank_stripe_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("stripe_api_base")
+    @classmethod
+    def _stripe_api_base(cls, value: str) -> str:
+        return _http_url(value, "STRIPE_API_BASE")
+
+    @field_validator("stripe_success_url", "stripe_cancel_url")
+    @classmethod
+    def _stripe_return_url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value, "STRIPE_SUCCESS_URL")
 
     @field_validator("staff_chat_id", mode="before")
     @classmethod
@@ -206,6 +230,8 @@ class Settings(BaseSettings):
         if self.payments_provider == "telegram-provider" and self.payment_provider_token is None \
                 and self.bot_token is not None:
             raise ValueError("PAYMENT_PROVIDER_TOKEN is required when PAYMENTS_PROVIDER=telegram-provider")
+        if self.stripe_secret_key is not None and self.stripe_webhook_secret is None:
+            raise ValueError("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (cards arrive by webhook)")
         if self.topup_min > self.topup_max:
             raise ValueError("TOPUP_MIN is larger than TOPUP_MAX")
         return self

@@ -32,6 +32,7 @@ class RenewalRun:
     renewed: int = 0
     failed: int = 0
     plan: SweepStats = field(default_factory=SweepStats)
+    autopay: dict[str, int] = field(default_factory=dict)
 
 
 class ExpiryJobs:
@@ -51,6 +52,9 @@ class ExpiryJobs:
     async def auto_renewal(self) -> RenewalRun:
         """Renew what the balance covers, each in its own unit of work; notify the rest."""
         run = RenewalRun()
+        # Shortfalls charged to saved cards first (domain/autopay.py), so the plan below finds them covered.
+        async with self._domain() as domain:
+            run.autopay = await domain.autopay.cover_renewals()
         async with self._domain() as domain:
             due, run.plan = await domain.renewals.plan_auto_renewals()
         for item in due:
@@ -62,7 +66,7 @@ class ExpiryJobs:
             except DomainError as exc:  # the balance moved, or someone renewed it meanwhile: the next sweep sees
                 run.failed += 1
                 log.info("auto-renewal of service %s skipped: %s", item.service_id, exc.message_id)
-        if run.renewed or run.plan.notified:
+        if run.renewed or run.plan.notified or any(run.autopay.values()):
             log.info("auto-renewal: %d renewed, %d short (%d notified), %d skipped", run.renewed, run.plan.short,
                      run.plan.notified, run.failed)
             self._wake()

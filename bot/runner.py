@@ -17,6 +17,7 @@ from bot.config import ConfigError, Settings
 from bot.delivery import DeliveryWorker
 from bot.jobs import ExpiryJobs
 from bot.scheduler import Scheduler, standard_jobs
+from bot.stripe_webhook import add_stripe_route, start_stripe_site
 from domain.db import ping
 
 log = logging.getLogger(__name__)
@@ -90,12 +91,17 @@ async def run_polling(settings: Settings) -> None:
         print(f"\nNo BOT_TOKEN set: running against the local Telegram sandbox.\n"
               f"  Playground: {sandbox.url}/\n"
               f"  Bot API:    {sandbox.url}/bot<token>/<method>\n", flush=True)
+    stripe_site = None
+    if app.context.card_gateway is not None:
+        stripe_site, _ = await start_stripe_site(app, settings.webhook_host, settings.stripe_webhook_port)
     try:
         await app.bot.delete_webhook(drop_pending_updates=False)
         await app.dispatcher.start_polling(
             app.bot, allowed_updates=app.dispatcher.resolve_used_update_types(), handle_signals=True
         )
     finally:
+        if stripe_site is not None:
+            await stripe_site.cleanup()
         await app.close()
         if sandbox is not None:
             await sandbox.stop()
@@ -128,6 +134,8 @@ def create_webhook_app(app: App) -> web.Application:
 
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics)
+    if app.context.card_gateway is not None:
+        add_stripe_route(web_app, app)
     SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret, handle_in_background=True).register(
         web_app, path=path
     )

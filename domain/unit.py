@@ -10,17 +10,20 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.accounts import AccountCache, Accounts
+from domain.autopay import AutomaticPayments
 from domain.catalogue import Catalogue
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.ledger import Ledger
 from domain.notifications import Notifications, Outbox
 from domain.orders import Orders
+from domain.payment_methods import MethodSettings, PaymentMethods
 from domain.payments import Payments, PaymentSettings
 from domain.renewals import Renewals, RenewalSettings
 from domain.security import Security
 from domain.services import Services
 from domain.settings import Settings
+from domain.stripe_gateway import CardGateway
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class DomainContext:
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     renewals: RenewalSettings = field(default_factory=RenewalSettings)
     refund_on_delete: str = "none"  # or "prorated" (REFUND_ON_DELETE)
+    card_gateway: CardGateway | None = None  # Stripe; None when STRIPE_SECRET_KEY is not set
+    methods: MethodSettings = field(default_factory=MethodSettings)
 
 
 class Domain:
@@ -107,6 +112,16 @@ class Domain:
     def services(self) -> Services:
         return Services(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
                         self.context.refund_on_delete)
+
+    @cached_property
+    def payment_methods(self) -> PaymentMethods:
+        return PaymentMethods(self.session, self.clock, self.context.cipher, self.context.card_gateway,
+                              self.context.methods, self.notifications, self.commit)
+
+    @cached_property
+    def autopay(self) -> AutomaticPayments:
+        return AutomaticPayments(self.session, self.clock, self.payment_methods, self.ledger, self.notifications,
+                                 self.context.methods, self.context.renewals, self.commit)
 
 
 @asynccontextmanager

@@ -10,6 +10,7 @@ from aiogram import Router
 def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     """Commands that work anywhere (/start, /cancel, ...) first, then sections, then the catch-alls."""
     from handlers import (
+        autopay,
         billing,
         cart,
         fallback,
@@ -18,6 +19,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         menu,
         notifications,
         order,
+        payment_methods,
         payments,
         renewals,
         security,
@@ -28,5 +30,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     return [
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
+        payment_methods.router, autopay.router,
         *extra, fallback.router,
     ]

@@ -59,6 +59,8 @@ async def billing_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCon
         [button(i18n.get("billing-payments"), BillCb(action="payments")),
          button(i18n.get("billing-expenses"), BillCb(action="expenses"))],
         [button(i18n.get("billing-export"), BillCb(action="export"))],
+        [button(i18n.get("methods-billing-button"), MenuCb(section="methods")),
+         button(i18n.get("methods-autopay-billing-button"), MenuCb(section="autopay"))],
         nav_row(i18n),
     ))
 

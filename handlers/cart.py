@@ -186,6 +186,10 @@ async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Do
         result = await domain.orders.checkout(user.id, callback_data.rev)
     except InsufficientFunds as exc:
         await domain.rollback()
+        from handlers.autopay import checkout_by_card  # that module builds on this one
+
+        if await checkout_by_card(callback, domain, i18n, user, exc.shortfall, callback_data.rev):
+            return
         text = i18n.get("checkout-short", total=money(exc.args_["total"], currency, i18n.locale),
                         balance=money(exc.args_["balance"], currency, i18n.locale),
                         shortfall=money(exc.shortfall, currency, i18n.locale))

@@ -16,6 +16,7 @@ from domain.models.commerce import (
     Tariff,
 )
 from domain.models.fsm import DialogState
+from domain.models.methods import Autopay, AutopayCharge, PaymentMethod, StripeCustomer, StripeEvent
 from domain.models.notifications import Notification, NotificationMute, OutboxMessage
 from domain.models.security import Avatar, RecoveryCode, TwoFactor
 from domain.models.user import User
@@ -27,4 +28,5 @@ __all__ = [  # noqa: RUF022 - grouped by module
     "Balance", "CartItem", "LedgerEntry", "Order", "OrderItem", "Payment", "Product", "Service", "ServiceEvent",
     "Tariff",
 "Avatar", "Base", "DialogState", "Notification", "NotificationMute",
-"OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User"]
+"OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User",
+"Autopay", "AutopayCharge", "PaymentMethod", "StripeCustomer", "StripeEvent"]

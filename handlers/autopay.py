@@ -1,0 +1,177 @@
+"""Automatic payments (Billing -> Automatic payments): on for a saved card with a monthly limit, change the limit
+or the card, off; and the checkout's hook that charges a short cart's shortfall to that card."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram_i18n import I18nContext
+
+from domain.accounts import Customer
+from domain.autopay import CHARGED, LIMIT, OFF, PENDING
+from domain.errors import DomainError, InvalidInput
+from domain.ledger import InsufficientFunds
+from domain.notifications import button as note_button
+from domain.notifications import money_arg
+from domain.unit import Domain
+from handlers.billing import parse_amount
+from handlers.cart import TopupCb, paid_markup, paid_text, shortfall_markup
+from handlers.format import money
+from handlers.notifications import register_action
+from handlers.payment_methods import PmCb, label
+from handlers.ui import MenuCb, button, keyboard, nav_row, show
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+BILLING = MenuCb(section="billing")
+
+
+class ApCb(CallbackData, prefix="ap"):
+    """a: show, on (choose a card), card (card chosen: ask the limit), limit, off; id: the card."""
+
+    a: str
+    id: int = 0
+
+
+AUTOPAY = ApCb(a="show")
+
+register_action("autopay-topup", lambda args: TopupCb(amount=int(args["minor"]), then=1))
+register_action("autopay", lambda args: AUTOPAY)
+
+
+class AutopayForm(StatesGroup):
+    limit = State()
+
+
+async def show_autopay(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                       notice: str | None = None) -> None:
+    view = await domain.autopay.view(user.id)
+    currency, locale = domain.ledger.currency, i18n.locale
+    cards = await domain.autopay.cards(user.id)
+    rows = []
+    if view.enabled and view.method is not None:
+        text = i18n.get("methods-autopay-text-on", card=label(i18n, view.method),
+                        limit=money(view.monthly_limit, currency, locale), used=money(view.used, currency, locale),
+                        max=view.max_failures)
+        rows.append([button(i18n.get("methods-autopay-button-limit"), ApCb(a="limit")),
+                     button(i18n.get("methods-autopay-button-card"), ApCb(a="on"))])
+        rows.append([button(i18n.get("methods-autopay-button-off"), ApCb(a="off"))])
+    else:
+        text = i18n.get("methods-autopay-text-off")
+        if cards:
+            rows.append([button(i18n.get("methods-autopay-button-on"), ApCb(a="on"))])
+        else:
+            text += "\n\n" + i18n.get("methods-autopay-need-card")
+            if domain.payment_methods.cards_available:
+                rows.append([button(i18n.get("methods-autopay-button-add-card"), PmCb(a="card"))])
+    await show(event, f"{notice}\n\n{text}" if notice else text, keyboard(*rows, nav_row(i18n, BILLING)))
+
+
+@router.callback_query(MenuCb.filter(F.section == "autopay"))
+@router.callback_query(ApCb.filter(F.a == "show"))
+async def autopay_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+    await show_autopay(callback, domain, i18n, user)
+
+
+async def ask_limit(callback: CallbackQuery, i18n: I18nContext, state: FSMContext, card_id: int) -> None:
+    await state.set_state(AutopayForm.limit)
+    await state.set_data({"card": card_id})
+    await show(callback, i18n.get("methods-autopay-ask-limit"),
+               keyboard([button(i18n.get("button-back"), AUTOPAY), button(i18n.get("button-cancel"), "cancel")]))
+
+
+@router.callback_query(ApCb.filter(F.a == "on"))
+async def on_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                     state: FSMContext) -> None:
+    """One card: straight to the limit; several: which one."""
+    cards = await domain.autopay.cards(user.id)
+    if not cards:
+        await show_autopay(callback, domain, i18n, user)
+        return
+    if len(cards) == 1:
+        await ask_limit(callback, i18n, state, cards[0].id)
+        return
+    rows = [[button(label(i18n, card), ApCb(a="card", id=card.id))] for card in cards]
+    await show(callback, i18n.get("methods-autopay-choose-card"), keyboard(*rows, nav_row(i18n, AUTOPAY)))
+
+
+@router.callback_query(ApCb.filter(F.a == "card"))
+async def card_chosen(callback: CallbackQuery, callback_data: ApCb, domain: Domain, i18n: I18nContext,
+                      user: Customer, state: FSMContext) -> None:
+    card = await domain.payment_methods.get(user.id, callback_data.id)  # a forged id is NotFound
+    await ask_limit(callback, i18n, state, card.id)
+
+
+@router.callback_query(ApCb.filter(F.a == "limit"))
+async def limit_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                        state: FSMContext) -> None:
+    view = await domain.autopay.view(user.id)
+    if view.method is None:
+        await show_autopay(callback, domain, i18n, user)
+        return
+    await ask_limit(callback, i18n, state, view.method.id)
+
+
+@router.message(AutopayForm.limit, F.text)
+async def limit_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
+                        state: FSMContext) -> None:
+    card_id = int((await state.get_data())["card"])
+    try:
+        limit = domain.autopay.check_limit(parse_amount(message.text or "", domain.ledger.currency))
+        await domain.autopay.enable(user.id, card_id, limit)
+    except InvalidInput as exc:
+        args = {k: str(v)[:32] for k, v in exc.args_.items()}
+        await message.answer(i18n.get(exc.message_id, **args),
+                             reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
+        return
+    await state.clear()
+    await show_autopay(message, domain, i18n, user, i18n.get("methods-autopay-enabled"))
+
+
+@router.callback_query(ApCb.filter(F.a == "off"))
+async def off_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+    await domain.autopay.disable(user.id)
+    await show_autopay(callback, domain, i18n, user, i18n.get("methods-autopay-disabled"))
+
+
+async def checkout_by_card(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                           shortfall: int, revision: str) -> bool:
+    """A short cart with automatic payments on: charge the shortfall to the card and pay the cart. Returns False
+    (the cart shows its usual top-up offer) when automatic payments are off."""
+    currency, locale = domain.ledger.currency, i18n.locale
+    result = await domain.autopay.cover(
+        user.id, shortfall, f"checkout:{user.id}:{revision}", reason="checkout",
+        buttons=[note_button("methods-autopay-button-topup", action="autopay-topup",
+                             amount=money_arg(shortfall, currency), minor=shortfall)])
+    if result.status == OFF:
+        return False
+    card = label(i18n, result.method) if result.method is not None else ""
+    if result.status == CHARGED:
+        notice = i18n.get("methods-checkout-charged", amount=money(result.amount, currency, locale), card=card)
+        try:
+            paid = await domain.orders.checkout(user.id, revision or None)
+        except InsufficientFunds as exc:
+            await domain.rollback()
+            shortfall = exc.shortfall
+        except DomainError as exc:
+            await domain.rollback()
+            await show(callback, f"{notice}\n\n" + i18n.get(exc.message_id, **exc.args_),
+                       keyboard(nav_row(i18n, MenuCb(section="cart"))))
+            return True
+        else:
+            await show(callback, f"{notice}\n\n" + paid_text(i18n, paid, currency, user.time_zone),
+                       paid_markup(i18n))
+            return True
+    else:
+        notice = {LIMIT: i18n.get("methods-checkout-limit"), PENDING: i18n.get("methods-error-stripe")}.get(
+            result.status) or i18n.get("methods-checkout-declined", card=card)
+    balance = await domain.ledger.balance(user.id)
+    text = i18n.get("checkout-short", total=money(balance + shortfall, currency, locale),
+                    balance=money(balance, currency, locale), shortfall=money(shortfall, currency, locale))
+    await show(callback, f"{notice}\n\n{text}", shortfall_markup(i18n, shortfall, currency))
+    return True

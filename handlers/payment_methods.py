@@ -1,0 +1,211 @@
+"""Payment methods: the saved ones, Add (a card through Stripe's hosted page, Telegram Payments, bank transfer
+for companies), and rename, make default, remove (each behind the 2FA guard when two-step authentication is on).
+
+Reached from Billing for now and from the Client section (`show_payment_methods`)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_i18n import I18nContext
+
+from domain.accounts import Customer
+from domain.errors import DomainError, InvalidInput
+from domain.models import PaymentMethod
+from domain.payment_methods import CARD, MAX_NAME
+from domain.unit import Domain
+from handlers.guard import GUARDED
+from handlers.ui import MenuCb, button, keyboard, nav_row, show
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+# Where Back leads from the list: Billing now; the Client section at merge.
+PARENT = MenuCb(section="billing")
+
+
+class PmCb(CallbackData, prefix="pm"):
+    """a: list, add, card, tg, bank, show, ren, def, rm, rm!; id: the payment method."""
+
+    a: str
+    id: int = 0
+
+
+METHODS = PmCb(a="list")
+
+
+class RenameMethod(StatesGroup):
+    name = State()
+
+
+def label(i18n: I18nContext, method: PaymentMethod) -> str:
+    """How the customer recognises a method: their own name for it, or the card's brand and last digits."""
+    if method.name:
+        return escape(method.name)
+    if method.kind == CARD:
+        return i18n.get("methods-card-label", brand=escape((method.brand or "").title()),
+                        last4=escape(method.last4 or ""))
+    return i18n.get("methods-telegram-label")
+
+
+def expires(method: PaymentMethod) -> str:
+    return f"{method.exp_month or 0:02d}/{method.exp_year or 0}"
+
+
+def line(i18n: I18nContext, method: PaymentMethod) -> str:
+    text = (i18n.get("methods-line-card", label=label(i18n, method), expires=expires(method))
+            if method.kind == CARD else i18n.get("methods-line-telegram", label=label(i18n, method)))
+    return f"{text}  {i18n.get('methods-default-mark')}" if method.is_default else text
+
+
+async def show_payment_methods(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                               notice: str | None = None, back: CallbackData = PARENT) -> None:
+    """The list of saved methods with Add; the entry point for Billing and Client."""
+    methods = await domain.payment_methods.methods(user.id)
+    lines = [notice, ""] if notice else []
+    lines.append(i18n.get("methods-title"))
+    lines.append("")
+    if methods:
+        lines.extend(line(i18n, m) for m in methods)
+    else:
+        lines.append(i18n.get("methods-none"))
+    rows: list[list[InlineKeyboardButton]] = [[button(("⭐ " if m.is_default else "") + label(i18n, m),
+                                                      PmCb(a="show", id=m.id))] for m in methods]
+    rows.append([button(i18n.get("methods-add"), PmCb(a="add"))])
+    await show(event, "\n".join(lines), keyboard(*rows, nav_row(i18n, back)))
+
+
+@router.callback_query(MenuCb.filter(F.section == "methods"))
+@router.callback_query(PmCb.filter(F.a == "list"))
+async def methods_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+    await show_payment_methods(callback, domain, i18n, user)
+
+
+@router.callback_query(PmCb.filter(F.a == "add"))
+async def add_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext) -> None:
+    """What the vendor offers: a card only when Stripe is configured."""
+    rows = []
+    if domain.payment_methods.cards_available:
+        rows.append([button(i18n.get("methods-add-card"), PmCb(a="card"))])
+    rows.append([button(i18n.get("methods-add-telegram"), PmCb(a="tg"))])
+    rows.append([button(i18n.get("methods-add-bank"), PmCb(a="bank"))])
+    await show(callback, i18n.get("methods-add-title"), keyboard(*rows, nav_row(i18n, METHODS)))
+
+
+async def return_url(bot: Bot) -> str:
+    """Where Stripe's page sends the customer back: the bot's chat."""
+    me = await bot.me()
+    return f"https://t.me/{me.username}"
+
+
+@router.callback_query(PmCb.filter(F.a == "card"))
+async def card_pressed(callback: CallbackQuery, bot: Bot, domain: Domain, i18n: I18nContext,
+                       user: Customer) -> None:
+    """A Stripe setup page for this customer; the card arrives later through Stripe's webhook."""
+    url = await return_url(bot)
+    try:
+        page = await domain.payment_methods.start_card_setup(user.id, url, url)
+    except DomainError as exc:
+        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        return
+    await show(callback, i18n.get("methods-card-open-text"), keyboard(
+        [InlineKeyboardButton(text=i18n.get("methods-card-open-button"), url=page)],
+        nav_row(i18n, METHODS)))
+
+
+@router.callback_query(PmCb.filter(F.a == "tg"))
+async def telegram_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+    try:
+        await domain.payment_methods.add_telegram(user.id)
+    except DomainError as exc:
+        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        return
+    await show_payment_methods(callback, domain, i18n, user, i18n.get("methods-telegram-added"))
+
+
+@router.callback_query(PmCb.filter(F.a == "bank"))
+async def bank_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
+    """Bank transfer is paying an invoice as a company; nothing is saved here."""
+    await show(callback, i18n.get("methods-bank-text"), keyboard(nav_row(i18n, PmCb(a="add"))))
+
+
+def details_markup(i18n: I18nContext, method: PaymentMethod) -> InlineKeyboardMarkup:
+    rows = [[button(i18n.get("methods-rename"), PmCb(a="ren", id=method.id))]]
+    if not method.is_default:
+        rows.append([button(i18n.get("methods-make-default"), PmCb(a="def", id=method.id))])
+    rows.append([button(i18n.get("methods-remove"), PmCb(a="rm", id=method.id))])
+    return keyboard(*rows, nav_row(i18n, METHODS))
+
+
+async def render_method(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                        method_id: int, notice: str | None = None) -> None:
+    method = await domain.payment_methods.get(user.id, method_id)
+    details = (i18n.get("methods-detail-card", brand=escape((method.brand or "").title()),
+                        last4=escape(method.last4 or ""), expires=expires(method))
+               if method.kind == CARD else i18n.get("methods-detail-telegram"))
+    text = i18n.get("methods-detail", label=label(i18n, method), default="yes" if method.is_default else "no",
+                    details=details)
+    await show(event, f"{notice}\n\n{text}" if notice else text, details_markup(i18n, method))
+
+
+@router.callback_query(PmCb.filter(F.a == "show"))
+async def method_pressed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
+                         user: Customer) -> None:
+    await render_method(callback, domain, i18n, user, callback_data.id)
+
+
+@router.callback_query(PmCb.filter(F.a == "ren"), flags=GUARDED)
+async def rename_pressed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
+                         user: Customer, state: FSMContext) -> None:
+    method = await domain.payment_methods.get(user.id, callback_data.id)
+    await state.set_state(RenameMethod.name)
+    await state.set_data({"method": method.id})
+    await show(callback, i18n.get("methods-rename-ask", label=label(i18n, method), max=MAX_NAME),
+               keyboard([button(i18n.get("button-back"), PmCb(a="show", id=method.id)),
+                         button(i18n.get("button-cancel"), "cancel")]))
+
+
+@router.message(RenameMethod.name, F.text)
+async def name_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
+                       state: FSMContext) -> None:
+    method_id = int((await state.get_data())["method"])
+    try:
+        method = await domain.payment_methods.rename(user.id, method_id, message.text or "")
+    except InvalidInput as exc:
+        await message.answer(i18n.get(exc.message_id, **exc.args_),
+                             reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
+        return
+    await state.clear()
+    await render_method(message, domain, i18n, user, method.id, i18n.get("methods-renamed"))
+
+
+@router.callback_query(PmCb.filter(F.a == "def"), flags=GUARDED)
+async def default_pressed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
+                          user: Customer) -> None:
+    method = await domain.payment_methods.set_default(user.id, callback_data.id)
+    await render_method(callback, domain, i18n, user, method.id,
+                        i18n.get("methods-default-set", label=label(i18n, method)))
+
+
+@router.callback_query(PmCb.filter(F.a == "rm"))
+async def remove_pressed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
+                         user: Customer) -> None:
+    """Removing asks first."""
+    method = await domain.payment_methods.get(user.id, callback_data.id)
+    await show(callback, i18n.get("methods-remove-confirm", label=label(i18n, method)), keyboard(
+        [button(i18n.get("methods-remove-yes"), PmCb(a="rm!", id=method.id)),
+         button(i18n.get("methods-remove-no"), PmCb(a="show", id=method.id))]))
+
+
+@router.callback_query(PmCb.filter(F.a == "rm!"), flags=GUARDED)
+async def remove_confirmed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
+                           user: Customer) -> None:
+    removed = await domain.payment_methods.remove(user.id, callback_data.id)
+    key = "methods-removed-autopay-off" if removed.autopay_stopped else "methods-removed"
+    await show_payment_methods(callback, domain, i18n, user, i18n.get(key, label=label(i18n, removed.method)))
