@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.accounts import AccountCache, Accounts
 from domain.catalogue import Catalogue
+from domain.certificates import Certificates, SslSettings
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.ledger import Ledger
@@ -34,6 +35,7 @@ class DomainContext:
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     renewals: RenewalSettings = field(default_factory=RenewalSettings)
     refund_on_delete: str = "none"  # or "prorated" (REFUND_ON_DELETE)
+    ssl: SslSettings = field(default_factory=SslSettings)
 
 
 class Domain:
@@ -107,6 +109,10 @@ class Domain:
     def services(self) -> Services:
         return Services(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
                         self.context.refund_on_delete)
+
+    @cached_property
+    def certificates(self) -> Certificates:
+        return Certificates(self.session, self.clock, self.context.cipher, self.context.ssl, self.notifications)
 
 
 @asynccontextmanager

@@ -12,6 +12,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     from handlers import (
         billing,
         cart,
+        certificates,
         fallback,
         guard,
         licences,
@@ -28,5 +29,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     return [
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
+        certificates.router,
         *extra, fallback.router,
     ]
