@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
 from bot import migrate
+from bot.certificates import ssl_settings
 from bot.config import ConfigError, Settings, available_locales, resolve_secret_key
 from bot.i18n import create_i18n
 from bot.middlewares import (
@@ -244,6 +245,7 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
             reminder_days=settings.reminder_thresholds, renew_days_before=settings.renew_days_before,
             suspend_after_days=settings.suspend_after_days, delete_after_days=settings.delete_after_days),
         refund_on_delete=settings.refund_on_delete,
+        ssl=ssl_settings(settings, Cipher(key), clock),
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

@@ -255,7 +255,7 @@ def check_csr(data: bytes, names: list[str]) -> str:
     key = csr.public_key()
     if isinstance(key, rsa.RSAPublicKey):
         if key.key_size < MIN_RSA_BITS:
-            raise InvalidInput("certificate-csr-error-key-weak", bits=key.key_size, min=MIN_RSA_BITS)
+            raise InvalidInput("certificate-csr-error-key-weak", bits=str(key.key_size), min=str(MIN_RSA_BITS))
     elif isinstance(key, ec.EllipticCurvePublicKey):
         if key.curve.name not in CURVES:
             raise InvalidInput("certificate-csr-error-key-curve", curve=key.curve.name)

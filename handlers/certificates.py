@@ -468,14 +468,15 @@ async def private_key_pressed(callback: CallbackQuery, callback_data: CertCb, bo
 
 
 @router.callback_query(CertCb.filter(F.a == "fp"), flags=GUARDED)
-async def p12_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
-                      state: FSMContext) -> None:
-    """Ask for the password protecting the PKCS#12 file."""
-    view = await domain.certificates.get(callback.from_user.id, callback_data.id)
+async def p12_pressed(callback: CallbackQuery, callback_data: CertCb, bot: Bot, domain: Domain, i18n: I18nContext,
+                      user: Customer, state: FSMContext) -> None:
+    """Ask for the password protecting the PKCS#12 file, below any files already sent (not in the menu above)."""
+    view = await domain.certificates.get(user.id, callback_data.id)
     await state.set_state(CertForm.p12)
     await state.set_data({"service": view.service.id})
-    await show(callback, i18n.get("certificate-ask-p12-password", domain=escape(label(view))),
-               form_markup(i18n, view.service.id))
+    await callback.answer()
+    await bot.send_message(user.id, i18n.get("certificate-ask-p12-password", domain=escape(label(view))),
+                           reply_markup=form_markup(i18n, view.service.id))
 
 
 @router.message(CertForm.p12, F.text)
