@@ -40,6 +40,7 @@ from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import upsert
 from domain.models import Certificate, Product, Service, ServiceEvent, Tariff
 from domain.notifications import Notifications, button
+from domain.security import CodeRequired, Security
 from domain.validation import display_domain, domain_name
 
 KEY_TYPES = ("ec256", "rsa2048", "rsa3072")
@@ -275,12 +276,19 @@ def fingerprint(pem: str) -> str:
 
 class Certificates:
     def __init__(self, session: AsyncSession, clock: Clock, cipher: Cipher, settings: SslSettings,
-                 notifications: Notifications) -> None:
+                 notifications: Notifications, security: Security | None = None) -> None:
         self._session = session
         self._clock = clock
         self._cipher = cipher
         self._settings = settings
         self._notifications = notifications
+        self._security = security
+
+    async def _guarded(self, user_id: int) -> None:
+        """The private key leaves the server only after a recent 2FA code (when 2FA is on), even if a handler
+        forgot its guard."""
+        if self._security is not None and not await self._security.is_unlocked(user_id):
+            raise CodeRequired()
 
     # reading ----------------------------------------------------------------------------------------------
     async def _ensure(self, user_id: int) -> None:
@@ -541,6 +549,7 @@ class Certificates:
         view = await self.get(user_id, service_id)
         if view.certificate.private_key is None:
             raise NoPrivateKey()
+        await self._guarded(user_id)
         pem = self._cipher.decrypt_text(view.certificate.private_key)
         self._event(view, user_id, "ssl-key-download", None, {"key_type": view.certificate.key_type})
         await self._session.flush()
@@ -554,6 +563,7 @@ class Certificates:
         cert = view.certificate
         if cert.private_key is None:
             raise NoPrivateKey()
+        await self._guarded(user_id)
         key = serialization.load_pem_private_key(self._cipher.decrypt(cert.private_key), None)
         leaf = x509.load_pem_x509_certificate((cert.cert_pem or "").encode())
         cas = x509.load_pem_x509_certificates(((cert.chain_pem or "") + (cert.root_pem or "")).encode())

@@ -112,7 +112,8 @@ class Domain:
 
     @cached_property
     def certificates(self) -> Certificates:
-        return Certificates(self.session, self.clock, self.context.cipher, self.context.ssl, self.notifications)
+        return Certificates(self.session, self.clock, self.context.cipher, self.context.ssl, self.notifications,
+                            self.security)
 
 
 @asynccontextmanager

@@ -17,10 +17,12 @@ from sqlalchemy import select
 
 from domain.ca import TEST_ROOT_NAME
 from domain.certificates import make_csr
+from domain.errors import DomainError
 from domain.models import Certificate, ServiceEvent
 from sandbox import FloodLimits, Sandbox
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_commerce import credit, order_ssl
+from tests.e2e.test_two_factor import code, enable
 from tests.local_dns import start_dns
 
 
@@ -260,3 +262,37 @@ async def test_scheduled_recheck_notifies_and_reissue_with_a_key_not_kept(ann, r
                        ("ssl-issued", "system"), ("ssl-reissue", "customer"), ("ssl-key", "customer"),
                        ("ssl-issued", "customer")]
     assert datetime.fromisoformat((await certificate(running)).not_after.isoformat()).year == 2027
+
+
+async def test_private_key_and_pkcs12_need_a_code_when_two_step_authentication_is_on(ann, running, local_dns,
+                                                                                   clock) -> None:
+    await buy(ann, running, "example.net")
+    await ann.send("/menu")
+    await ann.press("🔒 Certificates")
+    await ann.press("example.net · 📝 Awaiting CSR")
+    await ann.press("🔑 Key and CSR")
+    await ann.press("Make an RSA 3072 key")
+    await ann.press("🔐 Keep it, encrypted")
+    local_dns.txt["_dnsauth.example.net"] = [(await certificate(running)).dcv_token]
+    await ann.press("🔍 Check now")
+    assert "Status: ✅ Issued" in ann.screen.text
+
+    secret, _ = await enable(ann, clock)
+    clock.move(minutes=10)  # past the unlock window of the setup code
+    await ann.send("/menu")
+    await ann.press("🔒 Certificates")
+    await ann.press("example.net · ✅ Issued")
+    await ann.press("📁 Files")
+    await ann.press("🔑 Private key")
+    assert "Confirmation needed" in ann.screen.text and not ann.screen.document
+    async with running.app.domain() as domain:  # the domain refuses too, whatever a handler forgets
+        with pytest.raises(DomainError) as refused:
+            await domain.certificates.private_key(ann.id, (await certificate(running)).service_id)
+    assert refused.value.message_id == "twofa-error-code-required"
+    await ann.send(code(secret, clock))
+    await ann.press("▶️ Continue")
+    name, key_pem = ann.screen.document["file_name"], ann.screen.file_bytes()
+    key = serialization.load_pem_private_key(key_pem, None)
+    leaf = x509.load_pem_x509_certificate((await certificate(running)).cert_pem.encode())
+    assert name == "example.net.key" and isinstance(key, rsa.RSAPrivateKey) and key.key_size == 3072
+    assert leaf.public_key() == key.public_key()
