@@ -366,6 +366,8 @@ class Certificates:
         if method not in dcv.METHODS:
             raise NotFound()
         view = await self._editable(user_id, service_id)
+        if method == "http" and view.domain.startswith("*."):
+            raise InvalidInput("certificate-http-wildcard")
         cert = view.certificate
         if method != cert.dcv_method:
             self._event(view, user_id, "ssl-method", {"method": cert.dcv_method}, {"method": method})
@@ -451,23 +453,23 @@ class Certificates:
         return dcv.CheckResult(approved, "email", cert.approver_email or "", cert.approver_email or "",
                                [cert.approver_email or ""] if approved else [])
 
-    async def check(self, user_id: int | None, service_id: int, owner_id: int | None = None) -> Checked:
-        """Run the validation check now; when it passes, the certificate is issued at once. `user_id` None is
-        the scheduled re-check (acting for `owner_id`): only a success is written to the history then."""
-        view = await self.get(user_id if user_id is not None else owner_id or 0, service_id)
+    async def check(self, user_id: int, service_id: int, *, scheduled: bool = False) -> Checked:
+        """Run the validation check now; when it passes, the certificate is issued at once. A `scheduled`
+        re-check acts as the system and writes only a success to the history."""
+        view = await self.get(user_id, service_id)
         if view.certificate.status != "validation":
             raise WrongStep()
         if view.service.status != "active":
             raise ServiceInactive()
         result = await self._check(view)
-        cert = view.certificate
+        cert, actor = view.certificate, None if scheduled else user_id
         cert.checked_at = self._clock.now()
-        if user_id is not None or result.ok:
-            self._event(view, user_id, "ssl-check", None,
+        if not scheduled or result.ok:
+            self._event(view, actor, "ssl-check", None,
                         {"method": result.method, "ok": result.ok, "found": result.found[:3], "error": result.error})
         if result.ok:
             cert.validated = True
-            await self._issue(view, user_id)
+            await self._issue(view, actor)
         await self._session.flush()
         return Checked(view, result, result.ok)
 
@@ -481,7 +483,7 @@ class Certificates:
 
     async def recheck(self, owner_id: int, service_id: int) -> bool:
         """The scheduled re-check of one certificate; on success it is issued and the customer notified."""
-        checked = await self.check(None, service_id, owner_id)
+        checked = await self.check(owner_id, service_id, scheduled=True)
         if checked.issued:
             cert = checked.view.certificate
             await self._notifications.notify(

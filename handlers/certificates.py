@@ -95,7 +95,8 @@ async def render_list(event: Message | CallbackQuery, domain: Domain, i18n: I18n
 
 
 @router.callback_query(MenuCb.filter(F.section == "certificates"))
-async def certificates_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+async def certificates_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext,
+                               user: Customer) -> None:
     """The customer's certificates, newest first."""
     await render_list(callback, domain, i18n, user)
 
@@ -207,9 +208,10 @@ def form_markup(i18n: I18nContext, service_id: int) -> InlineKeyboardMarkup:
 
 # key and CSR ------------------------------------------------------------------------------------------------
 @router.callback_query(CertCb.filter(F.a == "k"))
-async def key_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext) -> None:
+async def key_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
+                      user: Customer) -> None:
     """Make a key here (which kind), or bring your own CSR."""
-    view = await domain.certificates.get(callback.from_user.id, callback_data.id)
+    view = await domain.certificates.get(user.id, callback_data.id)
     sid = view.service.id
     rows = [[button(i18n.get("certificate-key-type", type=t), CertCb(a="kt", id=sid, v=t))] for t in KEY_TYPES]
     rows.append([button(i18n.get("certificate-button-own-csr"), CertCb(a="own", id=sid))])
@@ -257,8 +259,8 @@ async def generate_pressed(callback: CallbackQuery, callback_data: CertCb, bot: 
 
 @router.callback_query(CertCb.filter(F.a == "own"))
 async def own_csr_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
-                          state: FSMContext) -> None:
-    view = await domain.certificates.get(callback.from_user.id, callback_data.id)
+                          state: FSMContext, user: Customer) -> None:
+    view = await domain.certificates.get(user.id, callback_data.id)
     await state.set_state(CertForm.csr)
     await state.set_data({"service": view.service.id})
     await show(callback, i18n.get("certificate-ask-csr", domain=escape(label(view)), names=names_text(view)),
@@ -304,12 +306,16 @@ async def csr_uploaded(message: Message, bot: Bot, domain: Domain, i18n: I18nCon
 
 # validation method and names ----------------------------------------------------------------------------------
 @router.callback_query(CertCb.filter(F.a == "m"))
-async def methods_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext) -> None:
-    view = await domain.certificates.get(callback.from_user.id, callback_data.id)
+async def methods_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
+                          user: Customer) -> None:
+    view = await domain.certificates.get(user.id, callback_data.id)
     sid, current = view.service.id, view.certificate.dcv_method
+    methods = [m for m in dcv.METHODS if not (m == "http" and view.domain.startswith("*."))]
     rows = [[button(("• " if m == current else "") + i18n.get("certificate-method", method=m),
-                    CertCb(a="mv", id=sid, v=m))] for m in dcv.METHODS]
+                    CertCb(a="mv", id=sid, v=m))] for m in methods]
     text = [i18n.get("certificate-method-choose", domain=escape(label(view)))]
+    if len(methods) < len(dcv.METHODS):
+        text.append(i18n.get("certificate-http-wildcard"))
     if current == "email":
         text.append(i18n.get("certificate-approver-choose"))
         rows += [[button(("• " if e == view.certificate.approver_email else "") + e,
@@ -326,7 +332,7 @@ async def method_chosen(callback: CallbackQuery, callback_data: CertCb, domain: 
         await refuse(callback, i18n, error)
         return
     if callback_data.v == "email":
-        await methods_pressed(callback, callback_data, domain, i18n)
+        await methods_pressed(callback, callback_data, domain, i18n, user)
         return
     await render_details(callback, domain, i18n, user, callback_data.id,
                          i18n.get("certificate-method-set", method=callback_data.v))
@@ -352,8 +358,8 @@ async def approver_chosen(callback: CallbackQuery, callback_data: CertCb, domain
 
 @router.callback_query(CertCb.filter(F.a == "s"))
 async def names_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
-                        state: FSMContext) -> None:
-    view = await domain.certificates.get(callback.from_user.id, callback_data.id)
+                        state: FSMContext, user: Customer) -> None:
+    view = await domain.certificates.get(user.id, callback_data.id)
     if view.certificate.status not in ("csr", "validation"):
         await refuse(callback, i18n, DomainError("certificate-not-editable"))
         return
@@ -417,8 +423,9 @@ async def check_pressed(callback: CallbackQuery, callback_data: CertCb, domain: 
 
 # files ------------------------------------------------------------------------------------------------------
 @router.callback_query(CertCb.filter(F.a == "f"))
-async def files_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext) -> None:
-    view = await domain.certificates.get(callback.from_user.id, callback_data.id)
+async def files_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
+                        user: Customer) -> None:
+    view = await domain.certificates.get(user.id, callback_data.id)
     sid, stem = view.service.id, file_stem(view)
     rows = [[button(f"📄 {stem}.crt", CertCb(a="ff", id=sid, v="crt"))],
             [button(f"📄 {stem}.ca-bundle.crt", CertCb(a="ff", id=sid, v="bundle"))],
@@ -503,8 +510,9 @@ async def p12_password_entered(message: Message, bot: Bot, domain: Domain, i18n:
 
 # reissue ----------------------------------------------------------------------------------------------------
 @router.callback_query(CertCb.filter(F.a == "r"))
-async def reissue_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext) -> None:
-    view = await domain.certificates.get(callback.from_user.id, callback_data.id)
+async def reissue_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
+                          user: Customer) -> None:
+    view = await domain.certificates.get(user.id, callback_data.id)
     sid = view.service.id
     await show(callback, i18n.get("certificate-reissue-ask", domain=escape(label(view))), keyboard(
         [button(i18n.get("certificate-button-reissue-confirm"), CertCb(a="r!", id=sid))],

@@ -215,3 +215,4 @@ certificate-history-check = { $ok ->
 certificate-history-issued = serial { $serial }, valid until { $date }
 
 certificate-notification-issued = 🔒 The certificate for { $domain } is issued: validation passed. Its files are ready.
+certificate-http-wildcard = A wildcard certificate cannot be validated with an HTTP file: use DNS or e-mail.

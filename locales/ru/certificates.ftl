@@ -215,3 +215,4 @@ certificate-history-check = { $ok ->
 certificate-history-issued = серийный номер { $serial }, действует до { $date }
 
 certificate-notification-issued = 🔒 Сертификат для { $domain } выпущен: проверка домена пройдена. Файлы готовы.
+certificate-http-wildcard = Wildcard-сертификат нельзя подтвердить HTTP-файлом: используйте DNS или e-mail.

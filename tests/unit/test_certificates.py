@@ -334,3 +334,46 @@ def test_resolver_list_parses() -> None:
     assert dcv.parse_resolvers("") == []
     with pytest.raises(ValueError):
         dcv.parse_resolvers("dns.example.com")
+
+
+async def test_a_wildcard_cannot_be_validated_over_http(unit, shop) -> None:
+    sid = await buy_ssl(unit, 1, "*.example.com", "wildcard")
+    async with unit() as domain:
+        with pytest.raises(InvalidInput) as refused:
+            await domain.certificates.set_method(1, sid, "http")
+        assert refused.value.message_id == "certificate-http-wildcard"
+        assert (await domain.certificates.get(1, sid)).certificate.dcv_method == "dns"
+
+
+async def test_the_http_fetcher_reads_the_file_and_names_what_went_wrong() -> None:
+    from aiohttp import web
+
+    async def validation_file(request: web.Request) -> web.Response:
+        return web.Response(text="token-1\nmore")
+
+    app = web.Application()
+    app.router.add_get("/.well-known/pki-validation/t.txt", validation_file)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        fetcher = dcv.AiohttpFetcher(timeout=5)
+        assert await fetcher.get(f"http://127.0.0.1:{port}/.well-known/pki-validation/t.txt") == (200, "token-1\nmore")
+        status, _ = await fetcher.get(f"http://127.0.0.1:{port}/.well-known/pki-validation/other.txt")
+        assert status == 404
+    finally:
+        await runner.cleanup()
+    with pytest.raises(dcv.LookupFailed) as failed:
+        await dcv.AiohttpFetcher(timeout=5).get(f"http://127.0.0.1:{port}/gone")
+    assert failed.value.reason == "unreachable"
+
+
+async def test_an_unanswered_dns_lookup_is_reported_not_raised() -> None:
+    class Silent:
+        async def txt(self, name: str) -> list[str]:
+            raise dcv.LookupFailed("timeout")
+
+    result = await dcv.check_dns(Silent(), "example.com", "tok")
+    assert (result.ok, result.error, result.where, result.expected) == (False, "timeout", "_dnsauth.example.com", "tok")
