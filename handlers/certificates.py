@@ -28,6 +28,7 @@ from handlers.guard import GUARDED, forget_code_message
 from handlers.licences import pager
 from handlers.notifications import register_action
 from handlers.order import text_of
+from handlers.screen import drop_pressed
 from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
@@ -250,6 +251,7 @@ async def generate_pressed(callback: CallbackQuery, callback_data: CertCb, bot: 
         await bot.send_document(user.id, BufferedInputFile(made.key_pem.encode(), f"{file_stem(made.view)}.key"),
                                 caption=i18n.get("certificate-key-once"))
         await callback.answer()
+        await drop_pressed(callback)  # its buttons would make yet another key
         view = await domain.certificates.get(user.id, callback_data.id)
         await bot.send_message(user.id, f"{notice}\n\n{details_text(i18n, domain, view, user)}",
                                reply_markup=details_markup(i18n, view))
@@ -516,7 +518,7 @@ async def reissue_pressed(callback: CallbackQuery, callback_data: CertCb, domain
     sid = view.service.id
     await show(callback, i18n.get("certificate-reissue-ask", domain=escape(label(view))), keyboard(
         [button(i18n.get("certificate-button-reissue-confirm"), CertCb(a="r!", id=sid))],
-        [button(i18n.get("certificate-button-reissue-keep"), CertCb(a="d", id=sid))]))
+        [button(i18n.get("certificate-button-reissue-keep"), CertCb(a="d", id=sid))], nav_row(i18n)))
 
 
 @router.callback_query(CertCb.filter(F.a == "r!"))
