@@ -173,6 +173,14 @@ async def test_own_csr_refused_with_reasons_then_email_validation(ivan, ann, run
     await ivan.send("/menu")
     await ivan.press("🔒 Сертификаты")
     await ivan.press("пример.рф · 📝 Ждёт CSR")
+    await ivan.press("🌐 Дополнительные имена")
+    assert "не больше 1, каждое — пример.рф или его поддомен" in ivan.screen.text
+    await ivan.send("www.пример.рф, почта.пример.рф")
+    assert ivan.screen.text == "В этот сертификат можно добавить не больше 1 имени; вы прислали 2."
+    await ivan.send("mail.example.org")
+    assert ivan.screen.text == "mail.example.org не относится к пример.рф, домену, который проверяется."
+    await ivan.send("почта.пример.рф")
+    assert ivan.screen.text.startswith("✅ Имена: пример.рф, почта.пример.рф")
     await ivan.press("🔑 Ключ и CSR")
     await ivan.press("📄 У меня свой CSR")
     assert "В нём должно быть имя пример.рф" in ivan.screen.text
@@ -204,7 +212,7 @@ async def test_own_csr_refused_with_reasons_then_email_validation(ivan, ann, run
     assert name == "xn--e1afmkfd.xn--p1ai.crt"
     leaf, = loaded(crt)
     assert leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
-        x509.DNSName) == ["xn--e1afmkfd.xn--p1ai", "www.xn--e1afmkfd.xn--p1ai"]
+        x509.DNSName) == ["xn--e1afmkfd.xn--p1ai", "xn--80a1acny.xn--e1afmkfd.xn--p1ai"]
 
     # Another customer's certificate is "not found", whatever the button says.
     sid = (await certificate(running)).service_id
