@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import dcv
@@ -497,6 +497,13 @@ class Certificates:
     async def _issue(self, view: CertView, user_id: int | None) -> None:
         cert = view.certificate
         assert cert.csr_pem is not None
+        # Claim the step first: the scheduled re-check and the customer's "check now" (or two instances) racing
+        # for the same certificate issue it once; the loser sees WrongStep.
+        claimed = await self._session.execute(
+            update(Certificate).where(Certificate.id == cert.id, Certificate.status == cert.status)
+            .values(status="issued").execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise WrongStep()
         now = self._clock.now()
         issued = await self._settings.authority.issue(cert.csr_pem, view.names, now, view.service.expires_at)
         before = {"serial": cert.serial} if cert.serial else None

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import PolicyBuilder, Store
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.config import PROJECT_ROOT
 from domain import dcv
@@ -377,3 +377,18 @@ async def test_an_unanswered_dns_lookup_is_reported_not_raised() -> None:
 
     result = await dcv.check_dns(Silent(), "example.com", "tok")
     assert (result.ok, result.error, result.where, result.expected) == (False, "timeout", "_dnsauth.example.com", "tok")
+
+
+async def test_a_certificate_is_issued_once_when_two_checks_race(unit, shop, local_dns) -> None:
+    sid = await buy_ssl(unit, 1)
+    async with unit() as domain:
+        await domain.certificates.generate_key(1, sid, "ec256", keep=True)
+        view = await domain.certificates.get(1, sid)
+    local_dns.txt["_dnsauth.example.com"] = [view.certificate.dcv_token]
+    async with unit() as domain:
+        stale = await domain.certificates.get(1, sid)  # what this check read before the other one committed
+        assert stale.certificate.status == "validation"
+        await domain.session.execute(update(Certificate).where(Certificate.id == stale.certificate.id)
+                                     .values(status="issued").execution_options(synchronize_session=False))
+        with pytest.raises(WrongStep):
+            await domain.certificates.check(1, sid, scheduled=True)
