@@ -392,3 +392,24 @@ async def test_a_certificate_is_issued_once_when_two_checks_race(unit, shop, loc
                                      .values(status="issued").execution_options(synchronize_session=False))
         with pytest.raises(WrongStep):
             await domain.certificates.check(1, sid, scheduled=True)
+
+
+async def test_the_http_check_does_not_follow_redirects() -> None:
+    from aiohttp import web
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound("http://127.0.0.1:1/internal")
+
+    app = web.Application()
+    app.router.add_get("/.well-known/pki-validation/t.txt", redirect)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        status, _ = await dcv.AiohttpFetcher(timeout=5).get(
+            f"http://127.0.0.1:{port}/.well-known/pki-validation/t.txt")
+    finally:
+        await runner.cleanup()
+    assert status == 302
