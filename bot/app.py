@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
 from bot import migrate
+from bot.certificates import ssl_settings
 from bot.config import ConfigError, Settings, available_locales, resolve_secret_key
 from bot.i18n import create_i18n
 from bot.middlewares import (
@@ -273,6 +274,7 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
         refund_on_delete=settings.refund_on_delete,
         card_gateway=card_gateway(settings),
         methods=method_settings(settings),
+        ssl=ssl_settings(settings, Cipher(key), clock),
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

@@ -99,6 +99,13 @@ class Settings(BaseSettings):
     stripe_cancel_url: str | None = None
     stripe_webhook_port: int = Field(default=8082, ge=0, le=65535)  # polling mode: /stripe/webhook served here
     autopay_max_failures: int = Field(default=3, ge=1, le=100)
+    # SSL certificates (domain/certificates.py): the certificate authority ("test" is the local test CA, trusted by
+    # nobody; a real CA adapter adds its own value), the DNS servers validation asks (empty: the system's), how often
+    # pending validations are re-checked (seconds) and the HTTP validation request's timeout (seconds).
+    ca_backend: Literal["test"] = "test"
+    dns_resolvers: str = ""
+    dcv_check_interval: float = Field(default=300.0, ge=10)
+    dcv_http_timeout: float = Field(default=10.0, gt=0, le=120)
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod
@@ -220,6 +227,17 @@ class Settings(BaseSettings):
         if not days or any(not 0 <= d <= 365 for d in days):
             raise ValueError("must list at least one number of days from 0 to 365")
         return ",".join(str(d) for d in sorted(set(days), reverse=True))
+
+    @field_validator("dns_resolvers")
+    @classmethod
+    def _dns_resolvers(cls, value: str) -> str:
+        from domain.dcv import parse_resolvers
+
+        try:
+            parse_resolvers(value)
+        except ValueError:
+            raise ValueError(f"must be IP addresses (optionally :port) separated by commas, got {value!r}") from None
+        return value
 
     @property
     def reminder_thresholds(self) -> tuple[int, ...]:

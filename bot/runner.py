@@ -13,6 +13,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.app import App, build_app, set_commands
+from bot.certificates import ValidationJobs
 from bot.config import ConfigError, Settings
 from bot.delivery import DeliveryWorker
 from bot.jobs import ExpiryJobs
@@ -43,6 +44,9 @@ def lifecycle(app: App) -> Scheduler | None:
         delivery.schedule(scheduler)
         jobs.schedule(scheduler, reminder_interval=app.settings.reminder_interval,
                       renewal_interval=app.settings.renewal_interval)
+    validation = dp["validation_jobs"] = ValidationJobs.from_app(app, delivery.wake)
+    if scheduler is not None:
+        validation.schedule(scheduler, app.settings.dcv_check_interval)
 
     async def on_startup(**_: Any) -> None:
         await set_commands(app.bot, app.i18n, app.settings.default_locale)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.accounts import AccountCache, Accounts
 from domain.autopay import AutomaticPayments
 from domain.catalogue import Catalogue
+from domain.certificates import Certificates, SslSettings
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.ledger import Ledger
@@ -39,6 +40,7 @@ class DomainContext:
     refund_on_delete: str = "none"  # or "prorated" (REFUND_ON_DELETE)
     card_gateway: CardGateway | None = None  # Stripe; None when STRIPE_SECRET_KEY is not set
     methods: MethodSettings = field(default_factory=MethodSettings)
+    ssl: SslSettings = field(default_factory=SslSettings)
 
 
 class Domain:
@@ -122,6 +124,11 @@ class Domain:
     def autopay(self) -> AutomaticPayments:
         return AutomaticPayments(self.session, self.clock, self.payment_methods, self.ledger, self.notifications,
                                  self.context.methods, self.context.renewals, self.commit)
+
+    @cached_property
+    def certificates(self) -> Certificates:
+        return Certificates(self.session, self.clock, self.context.cipher, self.context.ssl, self.notifications,
+                            self.security)
 
 
 @asynccontextmanager

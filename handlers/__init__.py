@@ -13,6 +13,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         autopay,
         billing,
         cart,
+        certificates,
         fallback,
         guard,
         licences,
@@ -31,5 +32,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
         payment_methods.router, autopay.router,
+        certificates.router,
         *extra, fallback.router,
     ]

@@ -19,6 +19,7 @@ from domain.models.fsm import DialogState
 from domain.models.methods import Autopay, AutopayCharge, PaymentMethod, StripeCustomer, StripeEvent
 from domain.models.notifications import Notification, NotificationMute, OutboxMessage
 from domain.models.security import Avatar, RecoveryCode, TwoFactor
+from domain.models.ssl import Certificate
 from domain.models.user import User
 
 # The expiry sweeps (domain/renewals.py) range over the services of one status by expiry date.
@@ -30,3 +31,4 @@ __all__ = [  # noqa: RUF022 - grouped by module
 "Avatar", "Base", "DialogState", "Notification", "NotificationMute",
 "OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User",
 "Autopay", "AutopayCharge", "PaymentMethod", "StripeCustomer", "StripeEvent"]
+__all__ += ["Certificate"]

@@ -1,0 +1,584 @@
+"""SSL certificates after the order: key and CSR, domain validation, issuance, the files, reissue, history.
+
+A certificate belongs to an ssl service (made at checkout, domain/orders.py) and is looked up by that service's id
+and its owner: a foreign or missing id is NotFound. The steps:
+
+    csr         the bot makes a key and CSR (EC P-256, RSA 2048/3072), or the customer gives their own CSR
+    validation  DNS TXT record, HTTP file or approver e-mail; "check now" or the scheduled re-check
+    issued      signed by the CA port (domain/ca.py); files, private key, PKCS#12
+    reissuing   an issued certificate awaiting a new key and CSR; the names are validated already, so the new
+                certificate is issued as soon as the CSR is in (the old files stay available until then)
+
+Every step writes a ServiceEvent on the service. Private keys are encrypted with the secrets key, or not kept at
+all when the customer says so (then they get the file once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import dcv
+from domain.ca import CertificateAuthority, LocalTestCA
+from domain.clock import Clock, SystemClock
+from domain.crypto import Cipher
+from domain.errors import DomainError, InvalidInput, NotFound
+from domain.ledger import upsert
+from domain.models import Certificate, Product, Service, ServiceEvent, Tariff
+from domain.notifications import Notifications, button
+from domain.security import CodeRequired, Security
+from domain.validation import display_domain, domain_name
+
+KEY_TYPES = ("ec256", "rsa2048", "rsa3072")
+# Names a certificate may carry besides its domain, per tariff; DV covers the domain and its www.
+SAN_LIMITS = {"dv": 1, "wildcard": 1, "ov": 4}
+DEFAULT_SAN_LIMIT = 1
+EXPIRING = timedelta(days=30)
+MIN_RSA_BITS = 2048
+CURVES = ("secp256r1", "secp384r1")
+P12_MIN, P12_MAX = 8, 64
+PER_PAGE = 5
+HISTORY_PER_PAGE = 8
+MAX_CSR_BYTES = 16_384
+EDITABLE = ("csr", "validation")
+
+
+@cache
+def _memory_ca() -> LocalTestCA:
+    """A process-wide test CA for contexts built without one (unit tests, tools)."""
+    return LocalTestCA.generate(SystemClock().now())[0]
+
+
+@dataclass(frozen=True)
+class SslSettings:
+    """The CA, and how validation looks at the world (DNS_RESOLVERS, HTTP timeout)."""
+
+    ca: CertificateAuthority | None = None
+    resolver: dcv.TxtResolver = field(default_factory=dcv.DnsPythonResolver)
+    fetcher: dcv.HttpFetcher = field(default_factory=dcv.AiohttpFetcher)
+
+    @property
+    def authority(self) -> CertificateAuthority:
+        return self.ca if self.ca is not None else _memory_ca()
+
+
+class NotEditable(DomainError):
+    """Parameters change only before issuance."""
+
+    message_id = "certificate-not-editable"
+
+
+class WrongStep(DomainError):
+    """The certificate is not at the step this action belongs to (a stale button)."""
+
+    message_id = "certificate-wrong-step"
+
+
+class NoPrivateKey(DomainError):
+    message_id = "certificate-no-key"
+
+
+class ServiceInactive(DomainError):
+    message_id = "certificate-service-inactive"
+
+
+@dataclass(frozen=True, slots=True)
+class CertView:
+    certificate: Certificate
+    service: Service
+    tariff: Tariff
+    product: Product
+
+    @property
+    def domain(self) -> str:
+        return self.service.domain or ""
+
+    @property
+    def names(self) -> list[str]:
+        return [self.domain, *self.certificate.sans]
+
+    @property
+    def base(self) -> str:
+        return base_domain(self.domain)
+
+    @property
+    def san_limit(self) -> int:
+        return SAN_LIMITS.get(self.tariff.code, DEFAULT_SAN_LIMIT)
+
+    def state(self, now: datetime) -> str:
+        """csr, validation, issued, expiring, expired or reissuing."""
+        cert = self.certificate
+        if cert.status == "issued" and cert.not_after is not None:
+            if now >= cert.not_after:
+                return "expired"
+            if cert.not_after - now <= EXPIRING:
+                return "expiring"
+        return cert.status
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    views: list[CertView]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    view: CertView
+    events: list[ServiceEvent]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMade:
+    view: CertView
+    key_pem: str  # the new private key, to be sent once when it is not kept
+    kept: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    view: CertView
+    result: dcv.CheckResult
+    issued: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Files:
+    domain: str
+    certificate: str
+    ca_bundle: str
+    full_chain: str
+
+
+# names ------------------------------------------------------------------------------------------------------
+def base_domain(domain: str) -> str:
+    """The name validation is done for: the domain without `*.` and without a leading `www.`."""
+    name = domain.removeprefix("*.")
+    if name.startswith("www.") and name.count(".") >= 2:
+        name = name.removeprefix("www.")
+    return name
+
+
+def default_sans(domain: str) -> list[str]:
+    """example.com -> www.example.com; www.example.com -> example.com; *.example.com -> example.com."""
+    if domain.startswith("*."):
+        return [domain[2:]]
+    base = base_domain(domain)
+    return [base] if base != domain else [f"www.{domain}"]
+
+
+def parse_sans(text: str, domain: str, limit: int) -> list[str]:
+    """Names separated by commas, spaces or lines; each under the validated domain, at most `limit`."""
+    base = base_domain(domain)
+    names: list[str] = []
+    for part in re.split(r"[\s,;]+", text.strip()):
+        if not part or part == "-":
+            continue
+        name = domain_name(part, wildcard=False)
+        if name != base and not name.endswith("." + base):
+            raise InvalidInput("certificate-san-outside", name=display_domain(name), base=display_domain(base))
+        if name != domain and name not in names:
+            names.append(name)
+    if len(names) > limit:
+        raise InvalidInput("certificate-san-too-many", max=limit, count=len(names))
+    return names
+
+
+# keys and CSRs ----------------------------------------------------------------------------------------------
+def make_key(key_type: str) -> ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey:
+    if key_type == "ec256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if key_type in ("rsa2048", "rsa3072"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=int(key_type[3:]))
+    raise NotFound()
+
+
+def make_csr(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey, names: list[str]) -> str:
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return csr.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def key_pem(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> str:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+def csr_names(csr: x509.CertificateSigningRequest) -> list[str]:
+    names = [str(a.value).lower() for a in csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    try:
+        sans = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names += [n.lower() for n in sans.get_values_for_type(x509.DNSName)]
+    except x509.ExtensionNotFound:
+        pass
+    return list(dict.fromkeys(names))
+
+
+def check_csr(data: bytes, names: list[str]) -> str:
+    """The customer's CSR as PEM, or InvalidInput with the reason: it does not parse, its signature is wrong,
+    its key is too weak or of a kind the CA does not sign, or its names are not the certificate's."""
+    if len(data) > MAX_CSR_BYTES:
+        raise InvalidInput("certificate-csr-error-parse")
+    try:
+        if b"-----BEGIN" in data:
+            start = data.index(b"-----BEGIN")
+            csr = x509.load_pem_x509_csr(data[start:].strip())
+        else:
+            csr = x509.load_der_x509_csr(data)
+        given = csr_names(csr)
+    except (ValueError, TypeError):
+        raise InvalidInput("certificate-csr-error-parse") from None
+    if not csr.is_signature_valid:
+        raise InvalidInput("certificate-csr-error-signature")
+    key = csr.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        if key.key_size < MIN_RSA_BITS:
+            raise InvalidInput("certificate-csr-error-key-weak", bits=str(key.key_size), min=str(MIN_RSA_BITS))
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        if key.curve.name not in CURVES:
+            raise InvalidInput("certificate-csr-error-key-curve", curve=key.curve.name)
+    else:
+        raise InvalidInput("certificate-csr-error-key-type")
+    if names[0] not in given:
+        raise InvalidInput("certificate-csr-error-domain-missing", domain=display_domain(names[0]))
+    for name in given:
+        if name not in names:
+            raise InvalidInput("certificate-csr-error-name-foreign", name=name, names=", ".join(names))
+    return csr.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def fingerprint(pem: str) -> str:
+    return hashlib.sha256(pem.encode()).hexdigest()[:12]
+
+
+class Certificates:
+    def __init__(self, session: AsyncSession, clock: Clock, cipher: Cipher, settings: SslSettings,
+                 notifications: Notifications, security: Security | None = None) -> None:
+        self._session = session
+        self._clock = clock
+        self._cipher = cipher
+        self._settings = settings
+        self._notifications = notifications
+        self._security = security
+
+    async def _guarded(self, user_id: int) -> None:
+        """The private key leaves the server only after a recent 2FA code (when 2FA is on), even if a handler
+        forgot its guard."""
+        if self._security is not None and not await self._security.is_unlocked(user_id):
+            raise CodeRequired()
+
+    # reading ----------------------------------------------------------------------------------------------
+    async def _ensure(self, user_id: int) -> None:
+        """A certificate row for every ssl service of the customer that has none yet (made lazily, once)."""
+        missing = list(await self._session.scalars(
+            select(Service).outerjoin(Certificate, Certificate.service_id == Service.id)
+            .where(Service.user_id == user_id, Service.kind == "ssl", Service.status != "deleted",
+                   Certificate.id.is_(None))
+        ))
+        if not missing:
+            return
+        now = self._clock.now()
+        for service in missing:
+            await self._session.execute(
+                upsert(self._session, Certificate)  # type: ignore[attr-defined]
+                .values(service_id=service.id, status="csr", sans=default_sans(service.domain or ""),
+                        dcv_method="dns", dcv_token=secrets.token_hex(16), validated=False, created_at=now)
+                .on_conflict_do_nothing(index_elements=["service_id"])
+            )
+        await self._session.flush()
+
+    def _query(self, user_id: int) -> Any:
+        return (
+            select(Certificate, Service, Tariff, Product)
+            .join(Service, Service.id == Certificate.service_id)
+            .join(Tariff, Tariff.id == Service.tariff_id)
+            .join(Product, Product.code == Service.product_code)
+            .where(Service.user_id == user_id, Service.kind == "ssl", Service.status != "deleted")
+        )
+
+    async def page(self, user_id: int, page: int = 0, per_page: int = PER_PAGE) -> Page:
+        await self._ensure(user_id)
+        total = await self._session.scalar(
+            select(func.count()).select_from(Service)
+            .where(Service.user_id == user_id, Service.kind == "ssl", Service.status != "deleted")) or 0
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 0), pages - 1)
+        rows = await self._session.execute(
+            self._query(user_id).order_by(Service.id.desc()).offset(page * per_page).limit(per_page))
+        return Page([CertView(*row) for row in rows], total, page, pages)
+
+    async def get(self, user_id: int, service_id: int) -> CertView:
+        await self._ensure(user_id)
+        row = (await self._session.execute(self._query(user_id).where(Service.id == service_id))).first()
+        if row is None:
+            raise NotFound()
+        return CertView(*row)
+
+    async def history(self, user_id: int, service_id: int, page: int = 0,
+                      per_page: int = HISTORY_PER_PAGE) -> EventPage:
+        view = await self.get(user_id, service_id)
+        where = ServiceEvent.service_id == service_id
+        total = await self._session.scalar(select(func.count()).select_from(ServiceEvent).where(where)) or 0
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 0), pages - 1)
+        events = list(await self._session.scalars(
+            select(ServiceEvent).where(where).order_by(ServiceEvent.created_at.desc(), ServiceEvent.id.desc())
+            .offset(page * per_page).limit(per_page)))
+        return EventPage(view, events, total, page, pages)
+
+    def _event(self, view: CertView, actor_id: int | None, action: str, before: dict[str, Any] | None,
+               after: dict[str, Any] | None) -> None:
+        self._session.add(ServiceEvent(
+            service_id=view.service.id, actor="customer" if actor_id is not None else "system", actor_id=actor_id,
+            action=action, before=before, after=after, created_at=self._clock.now()))
+
+    async def _editable(self, user_id: int, service_id: int) -> CertView:
+        view = await self.get(user_id, service_id)
+        if view.certificate.status not in EDITABLE:
+            raise NotEditable()
+        return view
+
+    # parameters -------------------------------------------------------------------------------------------
+    async def set_method(self, user_id: int, service_id: int, method: str) -> CertView:
+        if method not in dcv.METHODS:
+            raise NotFound()
+        view = await self._editable(user_id, service_id)
+        if method == "http" and view.domain.startswith("*."):
+            raise InvalidInput("certificate-http-wildcard")
+        cert = view.certificate
+        if method != cert.dcv_method:
+            self._event(view, user_id, "ssl-method", {"method": cert.dcv_method}, {"method": method})
+            cert.dcv_method = method
+            if method == "email" and cert.approver_email is None:
+                cert.approver_email = dcv.approvers(view.base)[0]
+            await self._session.flush()
+        return view
+
+    async def set_approver(self, user_id: int, service_id: int, email: str) -> CertView:
+        view = await self._editable(user_id, service_id)
+        if email not in dcv.approvers(view.base):
+            raise NotFound()
+        cert = view.certificate
+        if email != cert.approver_email:
+            self._event(view, user_id, "ssl-approver", {"email": cert.approver_email}, {"email": email})
+            cert.approver_email = email
+            await self._session.flush()
+        return view
+
+    async def set_sans(self, user_id: int, service_id: int, text: str) -> CertView:
+        """New additional names; a CSR made for the old names no longer fits, so the CSR step comes back."""
+        view = await self._editable(user_id, service_id)
+        sans = parse_sans(text, view.domain, view.san_limit)
+        cert = view.certificate
+        if sans != cert.sans:
+            self._event(view, user_id, "ssl-sans", {"sans": cert.sans}, {"sans": sans})
+            cert.sans = sans
+            if cert.csr_pem is not None:
+                cert.csr_pem, cert.private_key, cert.key_type, cert.status = None, None, None, "csr"
+            await self._session.flush()
+        return view
+
+    # key and CSR ------------------------------------------------------------------------------------------
+    async def _csr_step(self, user_id: int, service_id: int) -> CertView:
+        view = await self.get(user_id, service_id)
+        if view.certificate.status not in ("csr", "validation", "reissuing"):
+            raise WrongStep()
+        if view.service.status != "active":
+            raise ServiceInactive()
+        return view
+
+    async def generate_key(self, user_id: int, service_id: int, key_type: str, keep: bool) -> KeyMade:
+        """A new key and a CSR for the certificate's names; the key is kept encrypted, or returned only."""
+        if key_type not in KEY_TYPES:
+            raise NotFound()
+        view = await self._csr_step(user_id, service_id)
+        key = await asyncio.to_thread(make_key, key_type)
+        pem, csr = key_pem(key), make_csr(key, view.names)
+        cert = view.certificate
+        self._event(view, user_id, "ssl-key", None, {"key_type": key_type, "kept": keep, "csr": fingerprint(csr)})
+        cert.key_type, cert.csr_pem = key_type, csr
+        cert.private_key = self._cipher.encrypt(pem) if keep else None
+        await self._after_csr(view, user_id)
+        return KeyMade(view, pem, keep)
+
+    async def submit_csr(self, user_id: int, service_id: int, data: bytes) -> CertView:
+        """The customer's own CSR, checked (InvalidInput with the reason when it will not do)."""
+        view = await self._csr_step(user_id, service_id)
+        csr = check_csr(data, view.names)
+        cert = view.certificate
+        self._event(view, user_id, "ssl-csr", None, {"csr": fingerprint(csr)})
+        cert.key_type, cert.csr_pem, cert.private_key = "own", csr, None
+        await self._after_csr(view, user_id)
+        return view
+
+    async def _after_csr(self, view: CertView, user_id: int | None) -> None:
+        cert = view.certificate
+        if cert.status == "reissuing":
+            await self._issue(view, user_id)
+        else:
+            cert.status = "validation"
+        await self._session.flush()
+
+    # validation -------------------------------------------------------------------------------------------
+    async def _check(self, view: CertView) -> dcv.CheckResult:
+        cert, base = view.certificate, view.base
+        if cert.dcv_method == "dns":
+            return await dcv.check_dns(self._settings.resolver, base, cert.dcv_token)
+        if cert.dcv_method == "http":
+            return await dcv.check_http(self._settings.fetcher, base, cert.dcv_token)
+        approved = await self._settings.authority.email_approved(view.names, cert.approver_email or "")
+        return dcv.CheckResult(approved, "email", cert.approver_email or "", cert.approver_email or "",
+                               [cert.approver_email or ""] if approved else [])
+
+    async def check(self, user_id: int, service_id: int, *, scheduled: bool = False) -> Checked:
+        """Run the validation check now; when it passes, the certificate is issued at once. A `scheduled`
+        re-check acts as the system and writes only a success to the history."""
+        view = await self.get(user_id, service_id)
+        if view.certificate.status != "validation":
+            raise WrongStep()
+        if view.service.status != "active":
+            raise ServiceInactive()
+        result = await self._check(view)
+        cert, actor = view.certificate, None if scheduled else user_id
+        cert.checked_at = self._clock.now()
+        if not scheduled or result.ok:
+            self._event(view, actor, "ssl-check", None,
+                        {"method": result.method, "ok": result.ok, "found": result.found[:3], "error": result.error})
+        if result.ok:
+            cert.validated = True
+            await self._issue(view, actor)
+        await self._session.flush()
+        return Checked(view, result, result.ok)
+
+    async def pending(self, limit: int = 500) -> list[tuple[int, int]]:
+        """(owner, service) of the certificates waiting for validation, least recently checked first."""
+        rows = await self._session.execute(
+            select(Service.user_id, Service.id).join(Certificate, Certificate.service_id == Service.id)
+            .where(Certificate.status == "validation", Service.status == "active")
+            .order_by(Certificate.checked_at.is_not(None), Certificate.checked_at, Certificate.id).limit(limit))
+        return [(int(u), int(s)) for u, s in rows]
+
+    async def recheck(self, owner_id: int, service_id: int) -> bool:
+        """The scheduled re-check of one certificate; on success it is issued and the customer notified."""
+        checked = await self.check(owner_id, service_id, scheduled=True)
+        if checked.issued:
+            cert = checked.view.certificate
+            await self._notifications.notify(
+                owner_id, category="services", key="certificate-notification-issued",
+                args={"domain": display_domain(checked.view.domain)},
+                buttons=[button("certificate-button-open", action="certificate", service_id=service_id)],
+                dedupe_key=f"ssl-issued:{service_id}:{cert.serial}")
+        return checked.issued
+
+    # issuance ---------------------------------------------------------------------------------------------
+    async def _issue(self, view: CertView, user_id: int | None) -> None:
+        cert = view.certificate
+        assert cert.csr_pem is not None
+        # Claim the step first: the scheduled re-check and the customer's "check now" (or two instances) racing
+        # for the same certificate issue it once; the loser sees WrongStep.
+        claimed = await self._session.execute(
+            update(Certificate).where(Certificate.id == cert.id, Certificate.status == cert.status)
+            .values(status="issued").execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise WrongStep()
+        now = self._clock.now()
+        issued = await self._settings.authority.issue(cert.csr_pem, view.names, now, view.service.expires_at)
+        before = {"serial": cert.serial} if cert.serial else None
+        cert.cert_pem, cert.chain_pem, cert.root_pem = issued.certificate, "".join(issued.intermediates), issued.root
+        cert.serial, cert.not_before, cert.not_after = issued.serial, issued.not_before, issued.not_after
+        cert.issued_at, cert.status = now, "issued"
+        self._event(view, user_id, "ssl-issued", before,
+                    {"serial": issued.serial, "not_after": issued.not_after.isoformat(), "ca": self.ca_name})
+
+    @property
+    def ca_name(self) -> str:
+        return self._settings.authority.name
+
+    @property
+    def ca_trusted(self) -> bool:
+        return self._settings.authority.trusted
+
+    async def reissue(self, user_id: int, service_id: int) -> CertView:
+        """An issued certificate gets a new key and CSR next; the current files stay until the new one is out."""
+        view = await self.get(user_id, service_id)
+        if view.certificate.status != "issued":
+            raise WrongStep()
+        if view.service.status != "active":
+            raise ServiceInactive()
+        self._event(view, user_id, "ssl-reissue", {"serial": view.certificate.serial}, None)
+        view.certificate.status = "reissuing"
+        await self._session.flush()
+        return view
+
+    async def cancel_reissue(self, user_id: int, service_id: int) -> CertView:
+        view = await self.get(user_id, service_id)
+        if view.certificate.status == "reissuing":
+            view.certificate.status = "issued"
+            await self._session.flush()
+        return view
+
+    # files ------------------------------------------------------------------------------------------------
+    async def _issued(self, user_id: int, service_id: int) -> CertView:
+        view = await self.get(user_id, service_id)
+        if view.certificate.cert_pem is None:
+            raise WrongStep()
+        return view
+
+    async def files(self, user_id: int, service_id: int) -> Files:
+        view = await self._issued(user_id, service_id)
+        cert = view.certificate
+        chain, root = cert.chain_pem or "", cert.root_pem or ""
+        return Files(view.domain, cert.cert_pem or "", chain + root, (cert.cert_pem or "") + chain)
+
+    async def private_key(self, user_id: int, service_id: int) -> tuple[CertView, str]:
+        """The kept private key (a guarded download: the handler asks for 2FA); the download is in the history."""
+        view = await self.get(user_id, service_id)
+        if view.certificate.private_key is None:
+            raise NoPrivateKey()
+        await self._guarded(user_id)
+        pem = self._cipher.decrypt_text(view.certificate.private_key)
+        self._event(view, user_id, "ssl-key-download", None, {"key_type": view.certificate.key_type})
+        await self._session.flush()
+        return view, pem
+
+    async def pkcs12(self, user_id: int, service_id: int, password: str) -> tuple[CertView, bytes]:
+        """Certificate, key and chain in one PKCS#12 file protected by the customer's password."""
+        if not P12_MIN <= len(password) <= P12_MAX or password != password.strip():
+            raise InvalidInput("certificate-p12-password", min=P12_MIN, max=P12_MAX)
+        view = await self._issued(user_id, service_id)
+        cert = view.certificate
+        if cert.private_key is None:
+            raise NoPrivateKey()
+        await self._guarded(user_id)
+        key = serialization.load_pem_private_key(self._cipher.decrypt(cert.private_key), None)
+        leaf = x509.load_pem_x509_certificate((cert.cert_pem or "").encode())
+        cas = x509.load_pem_x509_certificates(((cert.chain_pem or "") + (cert.root_pem or "")).encode())
+        data = pkcs12.serialize_key_and_certificates(
+            view.domain.encode(), key, leaf, cas,  # type: ignore[arg-type]
+            serialization.BestAvailableEncryption(password.encode()))
+        self._event(view, user_id, "ssl-p12", None, {"serial": cert.serial})
+        await self._session.flush()
+        return view, data
