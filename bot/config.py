@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     topup_min: Decimal = Field(default=Decimal("5"), gt=0)
     topup_max: Decimal = Field(default=Decimal("1000"), gt=0)
     topup_presets: str = "10,25,50,100"
+    # Support tickets (domain/tickets.py): departments offered (names localized as tickets-department-<name>),
+    # attachments per new ticket, days a customer may reopen a closed ticket, days before a closed ticket is
+    # archived, and whether customers see the first name of the staff member answering.
+    ticket_departments: str = "billing,technical,sales"
+    ticket_max_attachments: int = Field(default=5, ge=0, le=20)
+    ticket_reopen_days: int = Field(default=7, ge=0, le=365)
+    ticket_archive_days: int = Field(default=30, ge=1, le=3650)
+    support_show_staff_names: bool = False
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod
@@ -196,6 +204,18 @@ class Settings(BaseSettings):
         if not days or any(not 0 <= d <= 365 for d in days):
             raise ValueError("must list at least one number of days from 0 to 365")
         return ",".join(str(d) for d in sorted(set(days), reverse=True))
+
+    @field_validator("ticket_departments")
+    @classmethod
+    def _departments(cls, value: str) -> str:
+        names = [part.strip().lower() for part in value.split(",") if part.strip()]
+        if not names or any(not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", n) for n in names):
+            raise ValueError(f"must be department names (a-z, 0-9, _) separated by commas, got {value!r}")
+        return ",".join(dict.fromkeys(names))
+
+    @property
+    def ticket_department_list(self) -> tuple[str, ...]:
+        return tuple(self.ticket_departments.split(","))
 
     @property
     def reminder_thresholds(self) -> tuple[int, ...]:

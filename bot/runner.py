@@ -17,6 +17,7 @@ from bot.config import ConfigError, Settings
 from bot.delivery import DeliveryWorker
 from bot.jobs import ExpiryJobs
 from bot.scheduler import Scheduler, standard_jobs
+from bot.ticket_jobs import TicketJobs
 from domain.db import ping
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ def lifecycle(app: App) -> Scheduler | None:
         delivery.schedule(scheduler)
         jobs.schedule(scheduler, reminder_interval=app.settings.reminder_interval,
                       renewal_interval=app.settings.renewal_interval)
+    ticket_jobs = dp["ticket_jobs"] = TicketJobs.from_app(app)
+    if scheduler is not None:
+        ticket_jobs.schedule(scheduler)
 
     async def on_startup(**_: Any) -> None:
         await set_commands(app.bot, app.i18n, app.settings.default_locale)

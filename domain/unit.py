@@ -21,6 +21,7 @@ from domain.renewals import Renewals, RenewalSettings
 from domain.security import Security
 from domain.services import Services
 from domain.settings import Settings
+from domain.tickets import Tickets, TicketSettings
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class DomainContext:
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     renewals: RenewalSettings = field(default_factory=RenewalSettings)
     refund_on_delete: str = "none"  # or "prorated" (REFUND_ON_DELETE)
+    tickets: TicketSettings = field(default_factory=TicketSettings)
 
 
 class Domain:
@@ -107,6 +109,10 @@ class Domain:
     def services(self) -> Services:
         return Services(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
                         self.context.refund_on_delete)
+
+    @cached_property
+    def tickets(self) -> Tickets:
+        return Tickets(self.session, self.clock, self.context.tickets, self.ledger, self.notifications)
 
 
 @asynccontextmanager

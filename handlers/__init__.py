@@ -22,11 +22,14 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         renewals,
         security,
         settings,
+        staff_tickets,
         support,
+        tickets,
     )
 
     return [
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
+        tickets.router, staff_tickets.router,
         *extra, fallback.router,
     ]

@@ -18,6 +18,7 @@ from domain.models.commerce import (
 from domain.models.fsm import DialogState
 from domain.models.notifications import Notification, NotificationMute, OutboxMessage
 from domain.models.security import Avatar, RecoveryCode, TwoFactor
+from domain.models.support import Ticket, TicketGroupMessage, TicketMessage
 from domain.models.user import User
 
 # The expiry sweeps (domain/renewals.py) range over the services of one status by expiry date.
@@ -27,4 +28,5 @@ __all__ = [  # noqa: RUF022 - grouped by module
     "Balance", "CartItem", "LedgerEntry", "Order", "OrderItem", "Payment", "Product", "Service", "ServiceEvent",
     "Tariff",
 "Avatar", "Base", "DialogState", "Notification", "NotificationMute",
-"OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User"]
+"OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User",
+"Ticket", "TicketGroupMessage", "TicketMessage"]
