@@ -110,10 +110,7 @@ tickets-notify-closed =
     ✅ Ticket #{ $ticket } “{ $subject }” was closed by support.
 
     Please rate the answer — it helps us improve.
-tickets-news =
-    📰 <b>News</b>
-
-    { $text }
+tickets-news = 📰 <b>News:</b> { $text }
 
 ## The staff group (shown in the default language)
 
