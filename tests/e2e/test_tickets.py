@@ -136,7 +136,7 @@ async def test_staff_names_are_shown_when_the_setting_says_so(sandbox, db_url, r
         await bot.stop()
 
 
-async def test_staff_commands_close_reopen_note_assign_and_rating(ann, sam, group, running, clock) -> None:
+async def test_staff_commands_close_reopen_note_assign_and_rating(ann, sam, group, running, sandbox) -> None:
     await file_ticket(ann, "Invoice", "Need an invoice for October")
     topic = group.topic("#1 Invoice")
 
@@ -167,8 +167,11 @@ async def test_staff_commands_close_reopen_note_assign_and_rating(ann, sam, grou
     assert topic_texts(group, topic)[-1] == "This ticket is closed: nothing was sent. /reopen it first."
     await sam.write_in_topic(topic, "/reopen")
     assert topic_texts(group, topic)[-1] == "🔄 Ticket #1 is open again."
-    await sam.write_in_topic(topic, "One more thing")
+    sent = await sam.write_in_topic(topic, "One more thing")
     assert "One more thing" in ann.bot_messages[-1].text
+    count = len(ann.messages)
+    await sandbox.redeliver(sent)  # the same update again: relayed once
+    assert len(ann.messages) == count
 
     [ticket] = await rows(running, Ticket)
     assert (ticket.status, ticket.assignee, ticket.rating) == ("answered", "support_sam", 4)
@@ -286,6 +289,16 @@ async def test_question_on_a_licence_links_the_ticket_with_its_history(ann, sam,
     await order_licence(ann)
     await ann.press("🧺 Cart")
     await ann.press(next(b for b in ann.screen.button_texts if b.startswith("💳 Pay")))
+    await ann.send("/menu")
+    await ann.press("🔑 Licences")
+    await ann.press(next(b for b in ann.screen.button_texts if b.startswith("#1 web-1")))
+    # A new ticket from Support offers the customer's services; "Question" on a licence links it directly.
+    await ann.send("/support")
+    await ann.press("✍️ New ticket")
+    await ann.press("Sales")
+    assert ann.screen.text == "Which of your services is it about?"
+    assert ann.screen.button_texts[:2] == ["#1 web-1 · licence", "No particular service"]
+    await ann.press("✖ Cancel")
     await ann.send("/menu")
     await ann.press("🔑 Licences")
     await ann.press(next(b for b in ann.screen.button_texts if b.startswith("#1 web-1")))
