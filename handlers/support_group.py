@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -37,7 +38,8 @@ CAPTION_MAX = 1000
 STATUS_MARKS = {"open": "", "answered": "💬 ", "awaiting": "❗ ", "closed": "✅ ", "archived": "📦 "}
 
 _membership: dict[tuple[str, int, int], tuple[bool, float]] = {}
-_customer_locks: dict[int, asyncio.Lock] = {}
+# Held only while in use: a customer nobody is placing a ticket for has no lock object.
+_customer_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
 def group_translate(i18n: I18nContext) -> tuple[Translate, str]:

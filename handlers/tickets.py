@@ -33,6 +33,7 @@ router.message.filter(F.chat.type == "private")
 router.callback_query.filter(F.message.chat.type == "private")
 
 PREVIEW = 300  # characters of each message shown on the ticket screen
+SUBJECT_IN_LIST = 40
 
 
 class TkCb(CallbackData, prefix="tk"):
@@ -110,7 +111,9 @@ async def show_list(event: Message | CallbackQuery, i18n: I18nContext, domain: D
                         page=result.page + 1, pages=result.pages)
     rows = []
     for ticket in result.tickets:
-        label = i18n.get("tickets-list-item", ticket=ticket.id, subject=ticket.subject,
+        subject = ticket.subject if len(ticket.subject) <= SUBJECT_IN_LIST else \
+            ticket.subject[: SUBJECT_IN_LIST - 1] + "…"
+        label = i18n.get("tickets-list-item", ticket=ticket.id, subject=subject,
                          status=status_text(i18n, ticket.status),
                          date=fmt.day(ticket.updated_at, user.time_zone, i18n.locale))
         rows.append([button(label, TkCb(a="o", id=ticket.id, p=1 if archived else 0))])

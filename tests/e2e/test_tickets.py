@@ -380,3 +380,28 @@ async def test_bad_input_gets_a_clear_answer_and_changes_nothing(ann, group, run
     await ann.press(callback_data=TkCb(a="rt", id=1, v=9).pack(), message=ann.screen)
     [ticket] = await rows(running, Ticket)
     assert ticket.rating is None
+
+
+async def test_contact_support_after_a_refused_new_key_opens_a_linked_ticket(ivan, sam, group, running) -> None:
+    from tests.e2e.test_licences import buy, open_licence
+
+    await ivan.send("/start")
+    licence = await buy(running, 1002, name="srv-ru")
+    await open_licence(ivan, licence, section="🔑 Лицензии")
+    await ivan.press("🔑 Новый ключ активации")
+    await ivan.press("🔑 Получить новый ключ")
+    await open_licence(ivan, licence, section="🔑 Лицензии")
+    await ivan.press("🔑 Новый ключ активации")
+    await ivan.press("💬 Написать в поддержку")
+    assert "В какой отдел?" in ivan.screen.text
+    await ivan.press("Техническая поддержка")
+    await ivan.send("Нужен ещё ключ")
+    await ivan.send("Сервер переустановлен")
+    await ivan.press("📨 Отправить обращение")
+    assert "Обращение #1 создано." in ivan.screen.text and f"Услуга: #{licence} srv-ru" in ivan.screen.text
+    header = posts(group, group.topic("#1 Нужен ещё ключ"))[0].text
+    assert "Technical" in header and "Language: ru" in header and f"#{licence} srv-ru (licence) — active" in header
+    assert "customer: key" in header  # the refused change's history is on the card
+    await sam.write_in_topic(group.topic("#1 Нужен ещё ключ"), "Сделаем")
+    assert ivan.bot_messages[-1].text.startswith("💬 Поддержка · обращение #1 «Нужен ещё ключ»")
+    assert ivan.bot_messages[-1].button_texts == ["✏️ Ответить", "🎫 Открыть обращение"]
