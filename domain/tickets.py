@@ -69,6 +69,14 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class Archived:
+    id: int
+    subject: str
+    staff_chat_id: int | None
+    topic_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class TicketPage:
     tickets: list[Ticket]
     page: int
@@ -368,14 +376,17 @@ class Tickets:
 
     # --- the sweep and news ----------------------------------------------------------------------------------
 
-    async def archive_closed(self) -> int:
-        """Closed tickets older than TICKET_ARCHIVE_DAYS become archived (read-only). Idempotent."""
+    async def archive_closed(self) -> list[Archived]:
+        """Closed tickets older than TICKET_ARCHIVE_DAYS become archived (read-only). Idempotent. Returns the
+        tickets archived now, with where they live in the staff group (to show the status there)."""
         before = self._clock.now() - timedelta(days=self.settings.archive_days)
-        result = await self._session.execute(
+        rows = (await self._session.execute(
             update(Ticket).where(Ticket.status == "closed", Ticket.closed_at <= before)
-            .values(status="archived").execution_options(synchronize_session=False)
-        )
-        return result.rowcount or 0  # type: ignore[attr-defined]
+            .values(status="archived")
+            .returning(Ticket.id, Ticket.subject, Ticket.staff_chat_id, Ticket.topic_id)
+            .execution_options(synchronize_session=False)
+        )).all()
+        return [Archived(*row) for row in rows]
 
     async def publish_news(self, text: str, news_id: str) -> int:
         """A news post to every customer: into every inbox, pushed to those who have not muted news.
@@ -420,5 +431,5 @@ class Tickets:
         ))
 
 
-__all__ = ["ACTIVE", "STATUSES", "Attachment", "Conversation", "HeaderCard", "ReopenExpired", "TicketClosed",
-           "TicketPage", "TicketSettings", "Tickets"]
+__all__ = ["ACTIVE", "STATUSES", "Archived", "Attachment", "Conversation", "HeaderCard", "ReopenExpired",
+           "TicketClosed", "TicketPage", "TicketSettings", "Tickets"]

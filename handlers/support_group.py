@@ -82,8 +82,12 @@ def _lock(user_id: int) -> asyncio.Lock:
     return lock
 
 
+def topic_title(ticket_id: int, subject: str, status: str) -> str:
+    return f"{STATUS_MARKS.get(status, '')}#{ticket_id} {subject}"[:TOPIC_NAME_MAX]
+
+
 def topic_name(ticket: Ticket) -> str:
-    return f"{STATUS_MARKS.get(ticket.status, '')}#{ticket.id} {ticket.subject}"[:TOPIC_NAME_MAX]
+    return topic_title(ticket.id, ticket.subject, ticket.status)
 
 
 def full_name(first: str, last: str | None) -> str:

@@ -216,6 +216,7 @@ async def test_customer_closes_reopens_within_the_window_and_the_archive(ann, sa
     clock.move(days=30)
     assert await jobs.archive() == 1
     assert await jobs.archive() == 0
+    assert [t.name for t in group.topics] == ["📦 #1 Question"]
     await ann.send("/support")
     await ann.press("🗄 Archived tickets")
     assert "Archived tickets</b> — 1" in ann.screen.html or "Archived tickets — 1" in ann.screen.text
