@@ -280,6 +280,28 @@ async def test_two_customer_messages_at_once_make_one_topic(ann, sam, group, run
     assert sum("one" in t for t in texts) == 1 and sum("two" in t for t in texts) == 1
     [ticket] = await rows(running, Ticket)
     assert ticket.topic_id == group.topics[0].message_thread_id
+    assert [r.ok for r in sandbox.calls("createForumTopic")] == [False, True]
+
+
+async def test_concurrent_placements_of_one_ticket_create_one_topic(ann, sam, group, running, sandbox) -> None:
+    from types import SimpleNamespace
+
+    from handlers.support_group import place_ticket
+
+    sandbox.faults.add(method="createForumTopic", code=500, count=1)
+    await file_ticket(ann, "Race", "Both at once")
+    i18n = SimpleNamespace(core=running.app.i18n.core)
+
+    async def place() -> int | None:
+        async with running.app.domain() as domain:
+            ticket = await place_ticket(running.app.bot, domain, i18n, GROUP, 1)
+            return ticket.topic_id if ticket is not None else None
+
+    first, second = await asyncio.gather(place(), place())
+    assert first == second == group.topics[0].message_thread_id and len(group.topics) == 1
+    # The lock kept the second placement from even asking Telegram for a topic.
+    assert [r.ok for r in sandbox.calls("createForumTopic")] == [False, True]
+    assert sum("#1 Race" in (m.text or "") for m in posts(group, group.topics[0])) == 1  # one header card
 
 
 async def test_reply_mode_when_the_group_has_no_topics(ann, sam, sandbox, running) -> None:
