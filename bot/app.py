@@ -44,6 +44,7 @@ from domain.crypto import Cipher
 from domain.db import create_engine, create_session_factory, is_sqlite, ping
 from domain.payments import PaymentSettings
 from domain.renewals import RenewalSettings
+from domain.tickets import TicketSettings
 from domain.unit import Domain, DomainContext, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -275,6 +276,10 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
         card_gateway=card_gateway(settings),
         methods=method_settings(settings),
         ssl=ssl_settings(settings, Cipher(key), clock),
+        tickets=TicketSettings(
+            departments=settings.ticket_department_list, max_attachments=settings.ticket_max_attachments,
+            reopen_days=settings.ticket_reopen_days, archive_days=settings.ticket_archive_days,
+            show_staff_names=settings.support_show_staff_names),
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

@@ -106,6 +106,14 @@ class Settings(BaseSettings):
     dns_resolvers: str = ""
     dcv_check_interval: float = Field(default=300.0, ge=10)
     dcv_http_timeout: float = Field(default=10.0, gt=0, le=120)
+    # Support tickets (domain/tickets.py): departments offered (names localized as tickets-department-<name>),
+    # attachments per new ticket, days a customer may reopen a closed ticket, days before a closed ticket is
+    # archived, and whether customers see the first name of the staff member answering.
+    ticket_departments: str = "billing,technical,sales"
+    ticket_max_attachments: int = Field(default=5, ge=0, le=20)
+    ticket_reopen_days: int = Field(default=7, ge=0, le=365)
+    ticket_archive_days: int = Field(default=30, ge=1, le=3650)
+    support_show_staff_names: bool = False
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod
@@ -238,6 +246,17 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError(f"must be IP addresses (optionally :port) separated by commas, got {value!r}") from None
         return value
+    @field_validator("ticket_departments")
+    @classmethod
+    def _departments(cls, value: str) -> str:
+        names = [part.strip().lower() for part in value.split(",") if part.strip()]
+        if not names or any(not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", n) for n in names):
+            raise ValueError(f"must be department names (a-z, 0-9, _) separated by commas, got {value!r}")
+        return ",".join(dict.fromkeys(names))
+
+    @property
+    def ticket_department_list(self) -> tuple[str, ...]:
+        return tuple(self.ticket_departments.split(","))
 
     @property
     def reminder_thresholds(self) -> tuple[int, ...]:

@@ -19,6 +19,7 @@ from bot.delivery import DeliveryWorker
 from bot.jobs import ExpiryJobs
 from bot.scheduler import Scheduler, standard_jobs
 from bot.stripe_webhook import add_stripe_route, start_stripe_site
+from bot.ticket_jobs import TicketJobs
 from domain.db import ping
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ def lifecycle(app: App) -> Scheduler | None:
     validation = dp["validation_jobs"] = ValidationJobs.from_app(app, delivery.wake)
     if scheduler is not None:
         validation.schedule(scheduler, app.settings.dcv_check_interval)
+    ticket_jobs = dp["ticket_jobs"] = TicketJobs.from_app(app)
+    if scheduler is not None:
+        ticket_jobs.schedule(scheduler)
 
     async def on_startup(**_: Any) -> None:
         await set_commands(app.bot, app.i18n, app.settings.default_locale)

@@ -25,6 +25,7 @@ from domain.security import Security
 from domain.services import Services
 from domain.settings import Settings
 from domain.stripe_gateway import CardGateway
+from domain.tickets import Tickets, TicketSettings
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class DomainContext:
     card_gateway: CardGateway | None = None  # Stripe; None when STRIPE_SECRET_KEY is not set
     methods: MethodSettings = field(default_factory=MethodSettings)
     ssl: SslSettings = field(default_factory=SslSettings)
+    tickets: TicketSettings = field(default_factory=TicketSettings)
 
 
 class Domain:
@@ -129,6 +131,10 @@ class Domain:
     def certificates(self) -> Certificates:
         return Certificates(self.session, self.clock, self.context.cipher, self.context.ssl, self.notifications,
                             self.security)
+
+    @cached_property
+    def tickets(self) -> Tickets:
+        return Tickets(self.session, self.clock, self.context.tickets, self.ledger, self.notifications)
 
 
 @asynccontextmanager

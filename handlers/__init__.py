@@ -25,7 +25,9 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         renewals,
         security,
         settings,
+        staff_tickets,
         support,
+        tickets,
     )
 
     return [
@@ -33,5 +35,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
         payment_methods.router, autopay.router,
         certificates.router,
+        tickets.router, staff_tickets.router,
         *extra, fallback.router,
     ]

@@ -29,6 +29,7 @@ from handlers.licences import pager
 from handlers.notifications import register_action
 from handlers.order import text_of
 from handlers.screen import drop_pressed
+from handlers.tickets import question
 from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
@@ -174,7 +175,8 @@ def details_markup(i18n: I18nContext, view: CertView) -> InlineKeyboardMarkup:
         rows.append([button(i18n.get("certificate-button-reissue"), CertCb(a="r", id=sid))])
     if status == "reissuing":
         rows.append([button(i18n.get("certificate-button-reissue-cancel"), CertCb(a="rx", id=sid))])
-    rows.append([button(i18n.get("certificate-button-history"), CertCb(a="h", id=sid))])
+    rows.append([button(i18n.get("certificate-button-history"), CertCb(a="h", id=sid)),
+                 button(i18n.get("tickets-button-question"), question(sid))])
     return keyboard(*rows, nav_row(i18n, CertListCb()))
 
 

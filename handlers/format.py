@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
 from babel.numbers import format_currency, get_currency_precision
+
+from domain.renewals import label_of
 
 BABEL_LOCALES = {"en": "en_GB", "ru": "ru_RU"}
 
@@ -45,3 +49,9 @@ def day(moment: datetime, time_zone: str | None, locale: str) -> str:
     """A calendar day in the customer's zone: '26 Nov 2026'."""
     local = moment.astimezone(UTC).astimezone(zone(time_zone))
     return babel_date(local.date(), "d MMM y", locale=babel_locale(locale))
+
+
+def service_title(service: Any) -> str:
+    """'#12 web-1', '#13 shop.example.org': the id and how the customer recognises the service, escaped."""
+    label = label_of(service)
+    return f"#{service.id}" if label == f"#{service.id}" else f"#{service.id} {escape(label)}"

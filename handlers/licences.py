@@ -25,6 +25,7 @@ from handlers.cart import TopupCb
 from handlers.format import day, money, when
 from handlers.guard import GUARDED
 from handlers.order import text_of
+from handlers.tickets import question
 from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
@@ -191,6 +192,7 @@ def details_markup(i18n: I18nContext, details: Details) -> InlineKeyboardMarkup:
                         SvcCb(a="ar", id=sid, v=0 if service.auto_renew else 1))])
     rows.append([button(i18n.get("licence-button-history"), SvcCb(a="h", id=sid)),
                  button(i18n.get("licence-button-delete"), SvcCb(a="del", id=sid))])
+    rows.append([button(i18n.get("tickets-button-question"), question(sid))])
     rows += [[button(f"🧩 {plain_title(m.service)} · {text_of(m.tariff.names, i18n.locale)}",
                      SvcCb(a="d", id=m.service.id))] for m in details.modules]
     if details.row.parent is not None:
@@ -219,7 +221,9 @@ def back_to(service_id: int, i18n: I18nContext) -> InlineKeyboardMarkup:
 
 
 def refusal_markup(i18n: I18nContext, service_id: int) -> InlineKeyboardMarkup:
-    return keyboard([button(i18n.get("licence-button-support"), SUPPORT)], nav_row(i18n, SvcCb(a="d", id=service_id)))
+    """A refusal (new key, IP change too soon) offers a ticket about this service."""
+    return keyboard([button(i18n.get("licence-button-support"), question(service_id))],
+                    nav_row(i18n, SvcCb(a="d", id=service_id)))
 
 
 def form_markup(i18n: I18nContext, service_id: int) -> InlineKeyboardMarkup:

@@ -64,7 +64,7 @@ def _user_json(sb: Sandbox, user: User) -> dict[str, Any]:
 def _group_json(chat: Chat) -> dict[str, Any]:
     return {"id": chat.id, "type": chat.type, "title": chat.title, "username": chat.username,
             "forum": chat.is_forum, "members": chat.members, "admins": chat.admins, "owner": chat.owner_id,
-            "bot_rights": chat.bot_rights,
+            "restricted": chat.restricted, "bot_rights": chat.bot_rights,
             "topics": [{**topic.to_api(), "closed": topic.closed} for topic in chat.topics.values()]}
 
 
@@ -199,7 +199,8 @@ async def post_group(request: web.Request) -> web.Response:
     chat = sb.add_group(int(body["id"]), str(body["title"]), forum=bool(body.get("forum")),
                         members=[int(m) for m in body.get("members", [])],
                         admins=[int(a) for a in body.get("admins", [])], owner_id=body.get("owner"),
-                        bot_rights=body.get("bot_rights"), username=body.get("username"))
+                        bot_rights=body.get("bot_rights"), username=body.get("username"),
+                        restricted=[int(r) for r in body.get("restricted", [])])
     return _json(_group_json(chat))
 
 

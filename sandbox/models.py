@@ -73,6 +73,8 @@ class Chat:
     owner_id: int | None = None
     members: list[int] = field(default_factory=list)
     admins: list[int] = field(default_factory=list)
+    # Members Telegram reports as "restricted" (is_member, may send messages, no other rights).
+    restricted: list[int] = field(default_factory=list)
     bot_rights: dict[str, bool] | None = None
     topics: dict[int, Topic] = field(default_factory=dict)
     message_ids: list[int] = field(default_factory=list)

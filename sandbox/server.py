@@ -155,27 +155,31 @@ class Sandbox:
 
     async def group(self, id: int, title: str, *, forum: bool = False, members: Sequence[UserDriver | int] = (),
                     admins: Sequence[UserDriver | int] = (), owner: UserDriver | int | None = None,
-                    bot_rights: dict[str, bool] | None = None, username: str | None = None) -> GroupDriver:
-        """Create a group (or a forum supergroup) with the bot in it; bot_rights makes the bot an admin."""
+                    bot_rights: dict[str, bool] | None = None, username: str | None = None,
+                    restricted: Sequence[UserDriver | int] = ()) -> GroupDriver:
+        """Create a group (or a forum supergroup) with the bot in it; bot_rights makes the bot an admin.
+        `restricted` members may write but getChatMember reports them as "restricted"."""
         owner_id = member_ids([owner])[0] if owner is not None else None
         self.add_group(id, title, forum=forum, members=member_ids(members), admins=member_ids(admins),
-                       owner_id=owner_id, bot_rights=bot_rights, username=username)
+                       owner_id=owner_id, bot_rights=bot_rights, username=username,
+                       restricted=member_ids(restricted))
         return GroupDriver(self, self.world.chats[id])
 
     def add_group(self, id: int, title: str, *, forum: bool = False, members: Sequence[int] = (),
                   admins: Sequence[int] = (), owner_id: int | None = None, bot_rights: dict[str, bool] | None = None,
-                  username: str | None = None) -> Chat:
+                  username: str | None = None, restricted: Sequence[int] = ()) -> Chat:
         if id >= 0:
             raise SandboxError("group ids are negative (supergroups: -100...)")
         supergroup = str(id).startswith("-100")
         if forum and not supergroup:
             raise SandboxError("forums are supergroups: use an id like -100...")
-        for user_id in [*members, *admins, *([owner_id] if owner_id else [])]:
+        for user_id in [*members, *admins, *restricted, *([owner_id] if owner_id else [])]:
             if user_id not in self.world.users:
                 raise SandboxError(f"no user {user_id}")
-        all_members = list(dict.fromkeys([*members, *admins, *([owner_id] if owner_id else [])]))
+        all_members = list(dict.fromkeys([*members, *admins, *restricted, *([owner_id] if owner_id else [])]))
         chat = Chat(id=id, type="supergroup" if supergroup else "group", title=title, username=username,
                     is_forum=forum, members=all_members, admins=list(admins), owner_id=owner_id,
+                    restricted=[r for r in restricted if r not in admins and r != owner_id],
                     bot_rights=dict(bot_rights) if bot_rights is not None else None)
         return self.world.add_group(chat)
 

@@ -20,6 +20,7 @@ from domain.models.methods import Autopay, AutopayCharge, PaymentMethod, StripeC
 from domain.models.notifications import Notification, NotificationMute, OutboxMessage
 from domain.models.security import Avatar, RecoveryCode, TwoFactor
 from domain.models.ssl import Certificate
+from domain.models.support import Ticket, TicketGroupMessage, TicketMessage
 from domain.models.user import User
 
 # The expiry sweeps (domain/renewals.py) range over the services of one status by expiry date.
@@ -32,3 +33,4 @@ __all__ = [  # noqa: RUF022 - grouped by module
 "OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User",
 "Autopay", "AutopayCharge", "PaymentMethod", "StripeCustomer", "StripeEvent"]
 __all__ += ["Certificate"]
+__all__ += ["Ticket", "TicketGroupMessage", "TicketMessage"]

@@ -18,6 +18,13 @@ ADMIN_RIGHTS = (
     "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
     "can_delete_stories", "can_pin_messages", "can_manage_topics", "can_send_welcome_messages",
 )
+# A restricted member may send messages of every kind and do nothing else.
+RESTRICTED_RIGHTS = (
+    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos", "can_send_videos",
+    "can_send_video_notes", "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
+    "can_add_web_page_previews", "can_react_to_messages", "can_change_info", "can_invite_users",
+    "can_pin_messages", "can_manage_topics", "can_edit_tag",
+)
 USER_ADMIN_RIGHTS = {right: right not in ("can_promote_members", "can_send_welcome_messages") for right in ADMIN_RIGHTS}
 
 
@@ -48,6 +55,11 @@ def chat_member(core: Core, chat: Chat, user_id: int) -> dict[str, Any]:
         return {"status": "creator", "user": user.to_api(), "is_anonymous": False}
     if user_id in chat.admins:
         return _administrator(user, USER_ADMIN_RIGHTS, is_bot=False)
+    if user_id in chat.restricted:
+        return {"status": "restricted", "user": user.to_api(), "is_member": True, "until_date": 0,
+                **{right: right.startswith("can_send_") or right in ("can_add_web_page_previews",
+                                                                     "can_react_to_messages")
+                   for right in RESTRICTED_RIGHTS}}
     if user_id in chat.members:
         return {"status": "member", "user": user.to_api()}
     return {"status": "left", "user": user.to_api()}

@@ -91,3 +91,17 @@ async def test_privacy_mode_in_groups_without_admin_rights(sb: Sandbox, bot: Bot
     assert first.update_id is None and second.update_id is not None
     updates = await bot.get_updates()
     assert [u.message.text for u in updates if u.message] == ["/start"]
+
+
+async def test_restricted_members_write_but_are_reported_restricted(sb: Sandbox, bot: Bot, staff: UserDriver) -> None:
+    guest = await sb.user(id=2003, first_name="Guest")
+    group = await sb.group(id=GROUP, title="Support", forum=True, members=[staff], admins=[staff],
+                           restricted=[guest], bot_rights=RIGHTS)
+    member = await bot.get_chat_member(GROUP, guest.id)
+    assert member.status == "restricted" and member.is_member and member.can_send_messages
+    assert not member.can_manage_topics and not member.can_pin_messages
+    assert (await bot.get_chat_member(GROUP, staff.id)).status == "administrator"
+    assert await bot.get_chat_member_count(GROUP) == 3
+    topic = await bot.create_forum_topic(GROUP, "Ticket #3")
+    await guest.write_in_topic(group.topic("Ticket #3"), "hello", wait=False)
+    assert [m.text for m in group.messages(topic.message_thread_id) if m.text] == ["hello"]

@@ -1,0 +1,228 @@
+"""The staff group's side of a ticket: its topic (or, in a group without topics, a header card that staff reply
+to), the header card, customer messages relayed into it, and who counts as staff.
+
+Everything here speaks the staff group's language (DEFAULT_LOCALE). Telegram failures are logged and never
+break the customer's side: a ticket that could not be placed is placed by its next message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import weakref
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.types import Message
+from aiogram.types import User as TelegramUser
+from aiogram_i18n import I18nContext
+
+from domain.models import Ticket, TicketMessage
+from domain.tickets import HeaderCard
+from domain.unit import Domain
+from handlers import format as fmt
+
+log = logging.getLogger(__name__)
+
+Translate = Callable[..., str]
+STAFF_STATUSES = frozenset({"creator", "administrator", "member"})
+MEMBERSHIP_TTL = 60.0
+TOPIC_NAME_MAX = 128
+CAPTION_MAX = 1000
+# The topic's name carries the status: "#12 Subject" while new, then a mark in front.
+STATUS_MARKS = {"open": "", "answered": "💬 ", "awaiting": "❗ ", "closed": "✅ ", "archived": "📦 "}
+
+_membership: dict[tuple[str, int, int], tuple[bool, float]] = {}
+# Held only while in use: a customer nobody is placing a ticket for has no lock object.
+_customer_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def group_translate(i18n: I18nContext) -> tuple[Translate, str]:
+    """Texts for the staff group: in the default locale, whoever triggered them."""
+    locale = i18n.core.default_locale or "en"
+    return (lambda key, **args: i18n.core.get(key, locale, **args)), locale
+
+
+def reader_locale(i18n: I18nContext, locale: str | None, language_code: str | None) -> str:
+    """The language a customer reads: their choice, else Telegram's, else the default."""
+    for candidate in (locale, (language_code or "").replace("_", "-").split("-", 1)[0].lower()):
+        if candidate and candidate in i18n.core.locales:
+            return candidate
+    return i18n.core.default_locale or "en"
+
+
+async def is_staff(bot: Bot, chat_id: int, user: TelegramUser | None) -> bool:
+    """A member of the staff group (creator, administrator or member) who is not a bot; cached a minute."""
+    if user is None or user.is_bot:
+        return False
+    key = (bot.token, chat_id, user.id)
+    cached = _membership.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    try:
+        member = await bot.get_chat_member(chat_id, user.id)
+        allowed = member.status in STAFF_STATUSES
+    except TelegramAPIError as exc:
+        log.warning("staff check of %s in %s failed: %s", user.id, chat_id, exc)
+        return False
+    _membership[key] = (allowed, now + MEMBERSHIP_TTL)
+    return allowed
+
+
+def _lock(user_id: int) -> asyncio.Lock:
+    lock = _customer_locks.get(user_id)
+    if lock is None:
+        lock = _customer_locks[user_id] = asyncio.Lock()
+    return lock
+
+
+def topic_title(ticket_id: int, subject: str, status: str) -> str:
+    return f"{STATUS_MARKS.get(status, '')}#{ticket_id} {subject}"[:TOPIC_NAME_MAX]
+
+
+def topic_name(ticket: Ticket) -> str:
+    return topic_title(ticket.id, ticket.subject, ticket.status)
+
+
+def full_name(first: str, last: str | None) -> str:
+    return f"{first} {last}" if last else first
+
+
+def header_text(t: Translate, locale: str, card: HeaderCard) -> str:
+    ticket, customer = card.ticket, card.customer
+    lines = [
+        t("tickets-header-title", ticket=ticket.id, subject=escape(ticket.subject),
+          department=t("tickets-department", department=ticket.department)),
+        t("tickets-header-customer", name=escape(full_name(customer.first_name, customer.last_name)),
+          username=f"@{customer.username}" if customer.username else "—", id=str(customer.id)),
+        t("tickets-header-language", language=customer.locale or customer.language_code or "—"),
+        t("tickets-header-contacts", phone=customer.phone or "—", email=escape(customer.email or "—")),
+    ]
+    # PAYER: the payers section provides `card.payer` (the default payer's name and type); shown here.
+    if card.payer:
+        lines.append(t("tickets-header-payer", payer=escape(card.payer)))
+    lines.append(t("tickets-header-balance", balance=fmt.money(card.balance, card.currency, locale)))
+    lines.append(t("tickets-header-services", count=card.service_count))
+    for service in card.services:
+        lines.append(service_line(t, locale, service))
+    if card.service is not None:
+        lines.append("")
+        lines.append(t("tickets-header-linked"))
+        lines.append(service_line(t, locale, card.service))
+        if card.history:
+            lines.append(t("tickets-header-history"))
+            for event in card.history:
+                lines.append(t("tickets-header-event", time=fmt.when(event.created_at, "UTC", locale),
+                               actor=event.actor, action=event.action))
+    return "\n".join(lines)
+
+
+def service_line(t: Translate, locale: str, service: Any) -> str:
+    return t("tickets-header-service", name=fmt.service_title(service), kind=service.kind, status=service.status,
+             expires=fmt.day(service.expires_at, "UTC", locale),
+             ip=service.ip_address or escape(service.domain or "") or "—")
+
+
+async def place_ticket(bot: Bot, domain: Domain, i18n: I18nContext, staff_chat_id: int | None,
+                       ticket_id: int) -> Ticket | None:
+    """Make sure the ticket has its place in the staff group: a topic with the header card (or, in a group
+    without topics, the header card alone). One per ticket even when several messages of the customer arrive
+    together: a per-customer lock here, and across processes the first `attach_to_group` wins."""
+    ticket = await domain.tickets.by_id(ticket_id)
+    if ticket is None or staff_chat_id is None:
+        return None
+    if ticket.staff_chat_id is not None:
+        return ticket
+    async with _lock(ticket.user_id):
+        ticket = await domain.tickets.by_id(ticket_id)
+        if ticket is None or ticket.staff_chat_id is not None:
+            return ticket
+        t, locale = group_translate(i18n)
+        topic_id: int | None = None
+        try:
+            topic = await bot.create_forum_topic(staff_chat_id, topic_name(ticket))
+            topic_id = topic.message_thread_id
+        except TelegramBadRequest as exc:
+            if "not a forum" not in exc.message:
+                log.warning("ticket %s: no topic in the staff group: %s", ticket_id, exc.message)
+                return None
+        except TelegramAPIError as exc:
+            log.warning("ticket %s: no topic in the staff group: %s", ticket_id, exc)
+            return None
+        if not await domain.tickets.attach_to_group(ticket.id, staff_chat_id, topic_id):
+            if topic_id is not None:  # another process placed it meanwhile
+                with contextlib.suppress(TelegramAPIError):
+                    await bot.delete_forum_topic(staff_chat_id, topic_id)
+            return await domain.tickets.by_id(ticket_id)
+        card = await domain.tickets.header(ticket)
+        try:
+            header = await bot.send_message(staff_chat_id, header_text(t, locale, card), message_thread_id=topic_id)
+            await domain.tickets.link_group_message(staff_chat_id, header.message_id, ticket.id)
+        except TelegramAPIError as exc:
+            log.warning("ticket %s: header card not posted: %s", ticket_id, exc)
+        # Committed before the lock is let go: the next message of this customer must see the topic.
+        await domain.commit()
+        return await domain.tickets.by_id(ticket_id)
+
+
+async def post(bot: Bot, domain: Domain, ticket: Ticket, text: str, *, kind: str = "text",
+               file_id: str | None = None) -> Message | None:
+    """Send into the ticket's place in the staff group and remember the message belongs to the ticket."""
+    if ticket.staff_chat_id is None:
+        return None
+    chat, thread = ticket.staff_chat_id, ticket.topic_id
+    try:
+        if kind == "photo":
+            sent = await bot.send_photo(chat, file_id or "", caption=text[:CAPTION_MAX], message_thread_id=thread)
+        elif kind == "document":
+            sent = await bot.send_document(chat, file_id or "", caption=text[:CAPTION_MAX],
+                                           message_thread_id=thread)
+        else:
+            sent = await bot.send_message(chat, text, message_thread_id=thread)
+    except TelegramAPIError as exc:
+        log.warning("ticket %s: could not post in the staff group: %s", ticket.id, exc)
+        return None
+    await domain.tickets.link_group_message(chat, sent.message_id, ticket.id)
+    return sent
+
+
+async def relay_customer(bot: Bot, domain: Domain, i18n: I18nContext, staff_chat_id: int | None,
+                         ticket_id: int, messages: list[TicketMessage], name: str) -> bool:
+    """The customer's messages (texts, photos, documents) into the ticket's topic."""
+    ticket = await place_ticket(bot, domain, i18n, staff_chat_id, ticket_id)
+    if ticket is None or ticket.staff_chat_id is None:
+        return False
+    t, _ = group_translate(i18n)
+    for message in messages:
+        body = escape(message.text or "")
+        if message.kind == "text":
+            text = t("tickets-group-customer", name=escape(name), ticket=ticket.id, text=body)
+        else:
+            text = t("tickets-group-customer-file", name=escape(name), ticket=ticket.id, text=body)
+        await post(bot, domain, ticket, text, kind=message.kind, file_id=message.file_id)
+    if ticket.status != "open":  # a new ticket's topic was named as open
+        await rename_topic(bot, ticket)
+    return True
+
+
+async def announce(bot: Bot, domain: Domain, i18n: I18nContext, ticket: Ticket, key: str, **args: Any) -> None:
+    """A status line in the ticket's topic, and the topic renamed to show the status."""
+    t, _ = group_translate(i18n)
+    await post(bot, domain, ticket, t(key, ticket=ticket.id, **args))
+    await rename_topic(bot, ticket)
+
+
+async def rename_topic(bot: Bot, ticket: Ticket) -> None:
+    if ticket.staff_chat_id is None or ticket.topic_id is None:
+        return
+    try:
+        await bot.edit_forum_topic(ticket.staff_chat_id, ticket.topic_id, name=topic_name(ticket))
+    except TelegramAPIError as exc:
+        if "TOPIC_NOT_MODIFIED" not in str(exc):
+            log.warning("ticket %s: topic not renamed: %s", ticket.id, exc)
