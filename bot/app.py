@@ -40,6 +40,7 @@ from domain.catalogue import Catalogue, CatalogueError
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.db import create_engine, create_session_factory, is_sqlite, ping
+from domain.invoices import VendorDetails
 from domain.payments import PaymentSettings
 from domain.renewals import RenewalSettings
 from domain.unit import Domain, DomainContext, unit_of_work
@@ -244,6 +245,10 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
             reminder_days=settings.reminder_thresholds, renew_days_before=settings.renew_days_before,
             suspend_after_days=settings.suspend_after_days, delete_after_days=settings.delete_after_days),
         refund_on_delete=settings.refund_on_delete,
+        vendor=VendorDetails(
+            name=settings.vendor_name, address=settings.vendor_address.replace("\\n", "\n"),
+            tax_id=settings.vendor_tax_id, bank_details=settings.vendor_bank_details.replace("\\n", "\n"),
+            vat_rate_bp=settings.vat_rate_bp, due_days=settings.invoice_due_days),
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

@@ -91,6 +91,13 @@ class Settings(BaseSettings):
     topup_min: Decimal = Field(default=Decimal("5"), gt=0)
     topup_max: Decimal = Field(default=Decimal("1000"), gt=0)
     topup_presets: str = "10,25,50,100"
+    # Invoices (domain/invoices.py): the seller printed on them, VAT in basis points (0: no VAT line), days to pay.
+    vendor_name: str = "Client Area Vendor"
+    vendor_address: str = ""
+    vendor_tax_id: str = ""
+    vendor_bank_details: str = ""
+    vat_rate_bp: int = Field(default=0, ge=0, le=10_000)
+    invoice_due_days: int = Field(default=14, ge=0, le=365)
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod

@@ -13,9 +13,11 @@ from domain.accounts import AccountCache, Accounts
 from domain.catalogue import Catalogue
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
+from domain.invoices import Invoices, VendorDetails
 from domain.ledger import Ledger
 from domain.notifications import Notifications, Outbox
 from domain.orders import Orders
+from domain.payers import Payers
 from domain.payments import Payments, PaymentSettings
 from domain.renewals import Renewals, RenewalSettings
 from domain.security import Security
@@ -34,6 +36,7 @@ class DomainContext:
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     renewals: RenewalSettings = field(default_factory=RenewalSettings)
     refund_on_delete: str = "none"  # or "prorated" (REFUND_ON_DELETE)
+    vendor: VendorDetails = field(default_factory=VendorDetails)  # VENDOR_*, VAT_RATE_BP, INVOICE_DUE_DAYS
 
 
 class Domain:
@@ -107,6 +110,15 @@ class Domain:
     def services(self) -> Services:
         return Services(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
                         self.context.refund_on_delete)
+
+    @cached_property
+    def payers(self) -> Payers:
+        return Payers(self.session, self.clock)
+
+    @cached_property
+    def invoices(self) -> Invoices:
+        return Invoices(self.session, self.clock, self.ledger, self.orders, self.payers, self.payments,
+                        self.context.vendor)
 
 
 @asynccontextmanager

@@ -12,12 +12,15 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     from handlers import (
         billing,
         cart,
+        client,
         fallback,
         guard,
+        invoices,
         licences,
         menu,
         notifications,
         order,
+        payers,
         payments,
         renewals,
         security,
@@ -28,5 +31,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     return [
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
+        client.router, payers.router, invoices.router,
         *extra, fallback.router,
     ]

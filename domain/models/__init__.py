@@ -17,6 +17,7 @@ from domain.models.commerce import (
 )
 from domain.models.fsm import DialogState
 from domain.models.notifications import Notification, NotificationMute, OutboxMessage
+from domain.models.payers import Invoice, InvoiceCounter, Payer
 from domain.models.security import Avatar, RecoveryCode, TwoFactor
 from domain.models.user import User
 
@@ -28,3 +29,4 @@ __all__ = [  # noqa: RUF022 - grouped by module
     "Tariff",
 "Avatar", "Base", "DialogState", "Notification", "NotificationMute",
 "OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User"]
+__all__ += ["Invoice", "InvoiceCounter", "Payer"]
