@@ -11,7 +11,7 @@ from tests.e2e.test_commerce import credit, order_licence
 
 async def rows(running, model, *where):
     async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where).order_by(model.id)))
+        return list(await session.scalars(select(model).where(*where).order_by(*model.__table__.primary_key.columns)))
 
 
 async def open_payers(customer, client: str = "👤 Client", payers: str = "🧾 Payers") -> None:
