@@ -129,6 +129,14 @@ class Invoices:
             raise EmptyCart()
         if not view.payable:
             raise DomainError("cart-item-unavailable")
+        # A second tap (or a second request) for the same cart and payer gets the invoice already issued.
+        payer_id = await self._payers.resolve(user_id, payer_id)
+        existing = await self._session.scalar(select(Invoice).where(
+            Invoice.user_id == user_id, Invoice.purpose == "cart", Invoice.cart_revision == view.revision,
+            Invoice.payer_id.is_(None) if payer_id is None else Invoice.payer_id == payer_id,
+            Invoice.status.in_(OPEN)))
+        if existing is not None:
+            return existing
         lines = [{"kind": "item", "product": line.product.names, "tariff": line.tariff.names,
                   "months": line.item.months, "params": line.item.params, "amount": line.price.total}
                  for line in view.lines]

@@ -169,6 +169,11 @@ async def test_a_changed_cart_keeps_the_money_on_the_balance(ann, running, sandb
     await order_licence(ann, tariff="Lite", months="1 month")
     await open_invoices(ann)
     await ann.press("➕ Invoice for the cart")
+    await document_of(ann)
+    await open_invoices(ann)
+    await ann.press("➕ Invoice for the cart")  # the same cart again: the same invoice
+    assert (await document_of(ann)).caption == "Invoice 2026-000001"
+    assert len(await rows(running, Invoice)) == 1
     await order_licence(ann, tariff="Lite", months="1 month")  # the cart changes after the invoice
     assert (await paid(sam, group, "2026-000001")).endswith("the money stays on the customer's balance.")
     assert await rows(running, Order) == []
