@@ -244,3 +244,27 @@ async def test_without_payers_orders_carry_no_payer(ann, running) -> None:
     await ann.press("🧺 Cart")
     await ann.press("💳 Pay €5.90")
     assert [o.payer_id for o in await rows(running, Order)] == [None]
+
+
+async def test_the_picked_payer_follows_the_shortfall_top_up(ann, running) -> None:
+    await open_payers(ann)
+    for name in ("First Person", "Second Person"):
+        await ann.press("➕ Add a payer")
+        await ann.press("Individual")
+        await ann.send(name)
+        await ann.send("GB")
+        await ann.press("Skip")
+        await ann.press("✅ Save")
+        await ann.press("« Back")
+    _, second = await rows(running, Payer)
+    await order_licence(ann, tariff="Lite", months="1 month")
+    await ann.press("🧺 Cart")
+    await ann.press("💳 Pay €5.90")
+    await ann.press("Second Person (Individual)")
+    assert "Missing: €5.90" in ann.screen.text
+    await ann.press("Top up €5.90")  # the payer was picked already: straight to the invoice
+    assert ann.screen.invoice is not None
+    await ann.pay()
+    assert ann.bot_messages[-1].text.startswith("✅ Paid — order #1")
+    assert [p.payer_id for p in await rows(running, Payment)] == [second.id]
+    assert [o.payer_id for o in await rows(running, Order)] == [second.id]
