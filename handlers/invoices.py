@@ -263,6 +263,8 @@ async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, us
                              reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
         return
     await state.clear()
+    # Committed before rendering: the year's number counter stays locked only as long as the insert takes.
+    await domain.commit()
     data = await render(domain, i18n, user, invoice)
     await show_invoice(message, domain, i18n, user, invoice)
     await send_pdf(message, i18n, invoice, data)
@@ -283,6 +285,7 @@ async def cart_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain
         await domain.rollback()
         await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
         return
+    await domain.commit()
     data = await render(domain, i18n, user, invoice)
     await show_invoice(callback, domain, i18n, user, invoice)
     await send_pdf(callback.message, i18n, invoice, data)  # type: ignore[arg-type]
