@@ -3,6 +3,7 @@ per-year numbering and the bank transfer credited once."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -204,3 +205,14 @@ async def test_invoices_numbered_per_year_and_paid_once(sessions, context) -> No
             await domain.payers.delete(1, company.id)
         entries = await domain.session.scalars(select(LedgerEntry))
         assert [(e.reference, e.amount) for e in entries] == [(f"invoice:{first.id}", 10_000)]
+
+
+async def test_concurrent_invoices_get_distinct_sequential_numbers(sessions, context) -> None:
+    await customers(sessions, context, *range(1, 6))
+
+    async def issue(user_id: int) -> str:
+        async with unit_of_work(sessions, context) as domain:
+            return (await domain.invoices.issue_topup(user_id, None, 1_000)).number
+
+    numbers = await asyncio.gather(*(issue(user_id) for user_id in range(1, 6)))
+    assert sorted(numbers) == [f"2026-00000{n}" for n in range(1, 6)]
