@@ -42,6 +42,7 @@ from domain.catalogue import Catalogue, CatalogueError
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.db import create_engine, create_session_factory, is_sqlite, ping
+from domain.invoices import VendorDetails
 from domain.payments import PaymentSettings
 from domain.renewals import RenewalSettings
 from domain.tickets import TicketSettings
@@ -280,6 +281,10 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
             departments=settings.ticket_department_list, max_attachments=settings.ticket_max_attachments,
             reopen_days=settings.ticket_reopen_days, archive_days=settings.ticket_archive_days,
             show_staff_names=settings.support_show_staff_names),
+        vendor=VendorDetails(
+            name=settings.vendor_name, address=settings.vendor_address.replace("\\n", "\n"),
+            tax_id=settings.vendor_tax_id, bank_details=settings.vendor_bank_details.replace("\\n", "\n"),
+            vat_rate_bp=settings.vat_rate_bp, due_days=settings.invoice_due_days),
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

@@ -114,6 +114,13 @@ class Settings(BaseSettings):
     ticket_reopen_days: int = Field(default=7, ge=0, le=365)
     ticket_archive_days: int = Field(default=30, ge=1, le=3650)
     support_show_staff_names: bool = False
+    # Invoices (domain/invoices.py): the seller printed on them, VAT in basis points (0: no VAT line), days to pay.
+    vendor_name: str = "Client Area Vendor"
+    vendor_address: str = ""
+    vendor_tax_id: str = ""
+    vendor_bank_details: str = ""
+    vat_rate_bp: int = Field(default=0, ge=0, le=10_000)
+    invoice_due_days: int = Field(default=14, ge=0, le=365)
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod

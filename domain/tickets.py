@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import Ledger
-from domain.models import Service, ServiceEvent, Ticket, TicketGroupMessage, TicketMessage, User
+from domain.models import Payer, Service, ServiceEvent, Ticket, TicketGroupMessage, TicketMessage, User
 from domain.notifications import Notifications, button
 
 ACTIVE = ("open", "answered", "awaiting")
@@ -104,8 +104,7 @@ class HeaderCard:
     service_count: int
     service: Service | None
     history: list[ServiceEvent] = field(default_factory=list)
-    # PAYER: the payers section fills this (name and type of the customer's default payer) when it lands.
-    payer: str | None = None
+    payer: Payer | None = None  # the default active payer; None: a private person
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -371,8 +370,11 @@ class Tickets:
             history = list(await self._session.scalars(
                 select(ServiceEvent).where(ServiceEvent.service_id == service.id)
                 .order_by(ServiceEvent.id.desc()).limit(HISTORY_EVENTS)))
+        payer = await self._session.scalar(
+            select(Payer).where(Payer.user_id == ticket.user_id, Payer.active.is_(True))
+            .order_by(Payer.is_default.desc(), Payer.id).limit(1))
         return HeaderCard(ticket, customer, await self._ledger.balance(ticket.user_id), self._ledger.currency,
-                          services, count, service, history)
+                          services, count, service, history, payer)
 
     # --- the sweep and news ----------------------------------------------------------------------------------
 

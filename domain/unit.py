@@ -15,9 +15,11 @@ from domain.catalogue import Catalogue
 from domain.certificates import Certificates, SslSettings
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
+from domain.invoices import Invoices, VendorDetails
 from domain.ledger import Ledger
 from domain.notifications import Notifications, Outbox
 from domain.orders import Orders
+from domain.payers import Payers
 from domain.payment_methods import MethodSettings, PaymentMethods
 from domain.payments import Payments, PaymentSettings
 from domain.renewals import Renewals, RenewalSettings
@@ -43,6 +45,7 @@ class DomainContext:
     methods: MethodSettings = field(default_factory=MethodSettings)
     ssl: SslSettings = field(default_factory=SslSettings)
     tickets: TicketSettings = field(default_factory=TicketSettings)
+    vendor: VendorDetails = field(default_factory=VendorDetails)  # VENDOR_*, VAT_RATE_BP, INVOICE_DUE_DAYS
 
 
 class Domain:
@@ -135,6 +138,15 @@ class Domain:
     @cached_property
     def tickets(self) -> Tickets:
         return Tickets(self.session, self.clock, self.context.tickets, self.ledger, self.notifications)
+
+    @cached_property
+    def payers(self) -> Payers:
+        return Payers(self.session, self.clock)
+
+    @cached_property
+    def invoices(self) -> Invoices:
+        return Invoices(self.session, self.clock, self.ledger, self.orders, self.payers, self.payments,
+                        self.context.vendor)
 
 
 @asynccontextmanager

@@ -14,12 +14,15 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         billing,
         cart,
         certificates,
+        client,
         fallback,
         guard,
+        invoices,
         licences,
         menu,
         notifications,
         order,
+        payers,
         payment_methods,
         payments,
         renewals,
@@ -33,8 +36,8 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     return [
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
-        payment_methods.router, autopay.router,
-        certificates.router,
+        payment_methods.router, autopay.router, certificates.router, client.router, payers.router, invoices.router,
+        # The staff group's catch-all (messages in ticket topics) after every section's staff commands.
         tickets.router, staff_tickets.router,
         *extra, fallback.router,
     ]

@@ -24,7 +24,9 @@ from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.cart import TopupCb
 from handlers.format import money, when, zone
+from handlers.invoices import INVOICES
 from handlers.order import text_of
+from handlers.payers import pick_payer
 from handlers.payments import start_topup
 from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
@@ -59,7 +61,7 @@ async def billing_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCon
         [button(i18n.get("billing-payments"), BillCb(action="payments")),
          button(i18n.get("billing-expenses"), BillCb(action="expenses"))],
         [button(i18n.get("billing-export"), BillCb(action="export"))],
-        [button(i18n.get("methods-billing-button"), MenuCb(section="methods")),
+        [button(i18n.get("invoices-button"), INVOICES),
          button(i18n.get("methods-autopay-billing-button"), MenuCb(section="autopay"))],
         nav_row(i18n),
     ))
@@ -116,6 +118,8 @@ async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, us
                              reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
         return
     await state.clear()
+    if await pick_payer(message, domain, i18n, user, lambda payer: TopupCb(amount=amount, payer=payer), BILLING):
+        return
     await start_topup(message, domain, i18n, user, amount, False, payment_provider_token)
 
 

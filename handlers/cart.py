@@ -17,6 +17,7 @@ from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.format import day, money
 from handlers.order import text_of
+from handlers.payers import pick_payer
 from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
@@ -32,6 +33,7 @@ class CartCb(CallbackData, prefix="c"):
     item: int = 0
     months: int = 0
     rev: str = ""
+    payer: int = 0  # the payer picked when the customer has several (handlers/payers.py)
 
 
 class TopupCb(CallbackData, prefix="t"):
@@ -39,6 +41,7 @@ class TopupCb(CallbackData, prefix="t"):
 
     amount: int
     then: int = 0
+    payer: int = 0
 
 
 def line_params(i18n: I18nContext, params: dict) -> str:
@@ -169,10 +172,10 @@ def paid_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
     return keyboard([button(i18n.get("menu-button-billing"), MenuCb(section="billing"))], nav_row(i18n))
 
 
-def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str) -> InlineKeyboardMarkup:
+def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str, payer: int = 0) -> InlineKeyboardMarkup:
     return keyboard(
         [button(i18n.get("checkout-topup-shortfall", amount=money(shortfall, currency, i18n.locale)),
-                TopupCb(amount=shortfall, then=1))],
+                TopupCb(amount=shortfall, then=1, payer=payer))],
         nav_row(i18n, MenuCb(section="cart")),
     )
 
@@ -182,8 +185,13 @@ async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Do
                       user: Customer) -> None:
     """Pay the whole cart from the balance; short of money, offer a top-up of exactly the shortfall."""
     currency = domain.ledger.currency
+    if not callback_data.payer and await pick_payer(
+            callback, domain, i18n, user, lambda payer: CartCb(action="pay", rev=callback_data.rev, payer=payer),
+            MenuCb(section="cart")):
+        return
     try:
         result = await domain.orders.checkout(user.id, callback_data.rev)
+        await domain.payers.stamp_order(user.id, result.order_id, callback_data.payer or None)
     except InsufficientFunds as exc:
         await domain.rollback()
         from handlers.autopay import checkout_by_card  # that module builds on this one
@@ -193,7 +201,7 @@ async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Do
         text = i18n.get("checkout-short", total=money(exc.args_["total"], currency, i18n.locale),
                         balance=money(exc.args_["balance"], currency, i18n.locale),
                         shortfall=money(exc.shortfall, currency, i18n.locale))
-        await show(callback, text, shortfall_markup(i18n, exc.shortfall, currency))
+        await show(callback, text, shortfall_markup(i18n, exc.shortfall, currency, callback_data.payer))
         return
     except CartChanged as exc:
         await domain.rollback()

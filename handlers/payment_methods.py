@@ -19,15 +19,18 @@ from domain.errors import DomainError, InvalidInput
 from domain.models import PaymentMethod
 from domain.payment_methods import CARD, MAX_NAME
 from domain.unit import Domain
+from handlers.client import CLIENT, ClientEntry, register_entry
 from handlers.guard import GUARDED
-from handlers.ui import MenuCb, button, keyboard, nav_row, show
+from handlers.invoices import INVOICES
+from handlers.payers import PAYERS
+from handlers.ui import button, keyboard, nav_row, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
 router.callback_query.filter(F.message.chat.type == "private")
 
-# Where Back leads from the list: Billing now; the Client section at merge.
-PARENT = MenuCb(section="billing")
+# Payment methods live in the Client section, as in the web client area.
+PARENT = CLIENT
 
 
 class PmCb(CallbackData, prefix="pm"):
@@ -81,7 +84,13 @@ async def show_payment_methods(event: Message | CallbackQuery, domain: Domain, i
     await show(event, "\n".join(lines), keyboard(*rows, nav_row(i18n, back)))
 
 
-@router.callback_query(MenuCb.filter(F.section == "methods"))
+async def _client_button(i18n: I18nContext, domain: Domain, user: Customer) -> InlineKeyboardButton:
+    return button(i18n.get("methods-button"), METHODS)
+
+
+register_entry(ClientEntry(key="methods", order=200, button=_client_button))
+
+
 @router.callback_query(PmCb.filter(F.a == "list"))
 async def methods_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     await show_payment_methods(callback, domain, i18n, user)
@@ -130,9 +139,14 @@ async def telegram_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCo
 
 
 @router.callback_query(PmCb.filter(F.a == "bank"))
-async def bank_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
-    """Bank transfer is paying an invoice as a company; nothing is saved here."""
-    await show(callback, i18n.get("methods-bank-text"), keyboard(nav_row(i18n, PmCb(a="add"))))
+async def bank_pressed(callback: CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer) -> None:
+    """Bank transfer is paying an invoice as a company or sole trader; nothing is saved here."""
+    if await domain.payers.can_pay_by_transfer(user.id):
+        await show(callback, i18n.get("methods-bank-text"),
+                   keyboard([button(i18n.get("methods-bank-invoices"), INVOICES)], nav_row(i18n, PmCb(a="add"))))
+        return
+    await show(callback, i18n.get("methods-bank-needs-payer"),
+               keyboard([button(i18n.get("methods-bank-add-payer"), PAYERS)], nav_row(i18n, PmCb(a="add"))))
 
 
 def details_markup(i18n: I18nContext, method: PaymentMethod) -> InlineKeyboardMarkup:

@@ -19,7 +19,8 @@ from domain.payments import STARS, PaymentRejected
 from domain.unit import Domain
 from handlers.cart import TopupCb, paid_markup, paid_text, shortfall_markup
 from handlers.format import money
-from handlers.ui import keyboard, nav_row
+from handlers.payers import pick_payer
+from handlers.ui import MenuCb, keyboard, nav_row
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -40,9 +41,11 @@ async def send_invoice(bot: Bot, chat_id: int, payment: Payment, i18n: I18nConte
 
 
 async def start_topup(callback_or_message: CallbackQuery | Message, domain: Domain, i18n: I18nContext,
-                      user: Customer, amount: int, then_checkout: bool, payment_provider_token: str) -> None:
+                      user: Customer, amount: int, then_checkout: bool, payment_provider_token: str,
+                      payer_id: int | None = None) -> None:
     """Create the pending payment and send its invoice; it is credited when Telegram confirms it."""
     payment = await domain.payments.create_topup(user.id, amount, then_checkout=then_checkout, exact=then_checkout)
+    payment.payer_id = await domain.payers.resolve(user.id, payer_id)
     # The payment row must exist before the customer can pay the invoice.
     await domain.commit()
     bot = callback_or_message.bot
@@ -56,9 +59,14 @@ async def start_topup(callback_or_message: CallbackQuery | Message, domain: Doma
 async def topup_pressed(callback: CallbackQuery, callback_data: TopupCb, domain: Domain, i18n: I18nContext,
                         user: Customer, payment_provider_token: str) -> None:
     """A preset amount or the cart's shortfall: send the invoice."""
+    if not callback_data.payer and await pick_payer(
+            callback, domain, i18n, user,
+            lambda payer: TopupCb(amount=callback_data.amount, then=callback_data.then, payer=payer),
+            MenuCb(section="cart" if callback_data.then else "billing")):
+        return
     try:
         await start_topup(callback, domain, i18n, user, callback_data.amount, bool(callback_data.then),
-                          payment_provider_token)
+                          payment_provider_token, callback_data.payer or None)
     except InvalidInput as exc:
         await callback.answer(i18n.get(exc.message_id, **_money_args(exc.args_, domain, i18n)), show_alert=True)
 
@@ -108,13 +116,15 @@ async def payment_received(message: Message, domain: Domain, i18n: I18nContext, 
     await message.answer(i18n.get("topup-credited", amount=money(completion.payment.amount, currency, i18n.locale),
                                   balance=money(balance, currency, i18n.locale)))
     if completion.payment.then_checkout:
-        await checkout_after_topup(message, domain, i18n, user)
+        await checkout_after_topup(message, domain, i18n, user, completion.payment.payer_id)
 
 
-async def checkout_after_topup(message: Message, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+async def checkout_after_topup(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
+                               payer_id: int | None = None) -> None:
     currency = domain.ledger.currency
     try:
         result = await domain.orders.checkout(user.id)
+        await domain.payers.stamp_order(user.id, result.order_id, payer_id)
     except InsufficientFunds as exc:
         await domain.rollback()
         text = i18n.get("checkout-short", total=money(exc.args_["total"], currency, i18n.locale),

@@ -104,9 +104,10 @@ def header_text(t: Translate, locale: str, card: HeaderCard) -> str:
         t("tickets-header-language", language=customer.locale or customer.language_code or "—"),
         t("tickets-header-contacts", phone=customer.phone or "—", email=escape(customer.email or "—")),
     ]
-    # PAYER: the payers section provides `card.payer` (the default payer's name and type); shown here.
-    if card.payer:
-        lines.append(t("tickets-header-payer", payer=escape(card.payer)))
+    if card.payer is not None:
+        payer = card.payer
+        lines.append(t("tickets-header-payer", payer=escape(payer.name), kind=t(f"payers-kind-{payer.kind}"),
+                       country=payer.country, tax=escape(payer.tax_number or "—")))
     lines.append(t("tickets-header-balance", balance=fmt.money(card.balance, card.currency, locale)))
     lines.append(t("tickets-header-services", count=card.service_count))
     for service in card.services:

@@ -18,6 +18,7 @@ from domain.models.commerce import (
 from domain.models.fsm import DialogState
 from domain.models.methods import Autopay, AutopayCharge, PaymentMethod, StripeCustomer, StripeEvent
 from domain.models.notifications import Notification, NotificationMute, OutboxMessage
+from domain.models.payers import Invoice, InvoiceCounter, Payer
 from domain.models.security import Avatar, RecoveryCode, TwoFactor
 from domain.models.ssl import Certificate
 from domain.models.support import Ticket, TicketGroupMessage, TicketMessage
@@ -34,3 +35,4 @@ __all__ = [  # noqa: RUF022 - grouped by module
 "Autopay", "AutopayCharge", "PaymentMethod", "StripeCustomer", "StripeEvent"]
 __all__ += ["Certificate"]
 __all__ += ["Ticket", "TicketGroupMessage", "TicketMessage"]
+__all__ += ["Invoice", "InvoiceCounter", "Payer"]

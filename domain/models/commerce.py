@@ -79,6 +79,8 @@ class Order(Base):
     total: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime]
+    # Who paid (domain/payers.py); NULL is the customer as an implied private person.
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id", ondelete="RESTRICT"))
 
 
 class OrderItem(Base):
@@ -180,3 +182,4 @@ class Payment(Base):
     created_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id", ondelete="RESTRICT"))

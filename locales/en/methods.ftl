@@ -1,6 +1,6 @@
 ## Payment methods (Client -> Payment methods) and automatic payments (Billing -> Automatic payments)
 
-methods-billing-button = 💳 Payment methods
+methods-button = 💳 Payment methods
 methods-title = <b>Payment methods</b>
 methods-none = No saved payment methods yet. Add one to pay faster.
 methods-card-label = { $brand } •••• { $last4 }
@@ -27,6 +27,12 @@ methods-bank-text =
     🏦 <b>Bank transfer</b>
 
     For companies: pay by invoice. Create an invoice in Billing → Invoices for a legal-entity payer and pay it by bank transfer; the balance is credited when the transfer arrives.
+methods-bank-needs-payer =
+    🏦 <b>Bank transfer</b>
+
+    Bank transfer is for legal entities and sole traders. Add such a payer first (Client → Payers); then issue an invoice to it in Billing → Invoices and pay it by transfer.
+methods-bank-invoices = 🧾 Invoices
+methods-bank-add-payer = 👤 Add a payer
 methods-detail =
     <b>{ $label }</b>{ $default ->
         [yes] {" "}⭐

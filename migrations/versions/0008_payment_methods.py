@@ -1,7 +1,7 @@
 """payment methods (Stripe cards, Telegram Payments), Stripe customers and events, automatic payments
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-26
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import domain.models.base
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

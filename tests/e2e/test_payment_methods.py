@@ -11,6 +11,7 @@ from domain.models import PaymentMethod, StripeEvent
 from tests.e2e.conftest import make_settings
 from tests.fakes.stripe_api import FakeStripe, sign
 from tests.fakes.stripe_e2e import add_card, deliver, serve_webhook, stripe_settings
+from tests.unit.test_payers import COMPANY
 
 BACK = "« Back"
 NOT_FOUND_RU = "Не найдено. Возможно, объект удалён или принадлежит не вам."
@@ -62,7 +63,7 @@ async def test_a_card_is_added_through_stripe_and_saved_by_the_webhook(ann, runn
     assert await fake.send_event("setup_intent.succeeded", fake.setup_intents[session["setup_intent"]]) == 200
     assert len(await methods(running)) == 1
     await ann.send("/menu")
-    await ann.press("💰 Billing")
+    await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
     assert "💳 Visa •••• 4242, valid until 12/2030  ⭐ default" in ann.screen.text
     assert ann.screen.button_texts[:2] == ["⭐ Visa •••• 4242", "➕ Add"]
@@ -72,7 +73,7 @@ async def test_a_webhook_with_a_bad_signature_is_refused_and_saves_nothing(ann, 
     fake = webhook
     await ann.send("/start")
     await ann.send("/menu")
-    await ann.press("💰 Billing")
+    await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
     await ann.press("➕ Add")
     await ann.press("💳 Bank card (Stripe)")
@@ -91,14 +92,20 @@ async def test_telegram_payments_bank_transfer_rename_default_and_remove(ann, ru
     fake = webhook
     await ann.send("/start")
     await ann.send("/menu")
-    await ann.press("💰 Billing")
+    await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
     assert "No saved payment methods yet." in ann.screen.text
     await ann.press("➕ Add")
     assert ann.screen.button_texts[:3] == ["💳 Bank card (Stripe)", "✈️ Telegram Payments",
                                            "🏦 Bank transfer (companies)"]
     await ann.press("🏦 Bank transfer (companies)")
-    assert "Billing → Invoices" in ann.screen.text
+    assert "Bank transfer is for legal entities and sole traders. Add such a payer first" in ann.screen.text
+    assert ann.screen.button_texts[0] == "👤 Add a payer"
+    await ann.press(BACK)
+    async with running.app.domain() as domain:
+        await domain.payers.create(1001, "legal", COMPANY)
+    await ann.press("🏦 Bank transfer (companies)")
+    assert "Billing → Invoices" in ann.screen.text and ann.screen.button_texts[0] == "🧾 Invoices"
     await ann.press(BACK)
     await ann.press("✈️ Telegram Payments")
     assert ann.screen.text.startswith("✈️ Telegram Payments added.")
@@ -106,7 +113,7 @@ async def test_telegram_payments_bank_transfer_rename_default_and_remove(ann, ru
     saved = await methods(running)
     assert [(m.kind, m.is_default) for m in saved] == [("telegram", True), ("card", False)]
     await ann.send("/menu")
-    await ann.press("💰 Billing")
+    await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
     await ann.press("Mastercard •••• 4444")
     await ann.press("⭐ Make default")
@@ -148,7 +155,7 @@ async def test_without_stripe_no_card_is_offered(sandbox, db_url, redis_url, tmp
         ann = await sandbox.user(id=1001, first_name="Ann", language_code="en")
         await ann.send("/start")
         await ann.send("/menu")
-        await ann.press("💰 Billing")
+        await ann.press("👤 Client")
         await ann.press("💳 Payment methods")
         await ann.press("➕ Add")
         assert ann.screen.button_texts[:2] == ["✈️ Telegram Payments", "🏦 Bank transfer (companies)"]
@@ -166,7 +173,7 @@ async def test_removing_a_method_needs_a_code_when_two_step_authentication_is_on
     await add_card(ann, webhook, running, clock)
     secret, _ = await enable(ann, clock)
     await ann.send("/menu")
-    await ann.press("💰 Billing")
+    await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
     await ann.press("⭐ Visa •••• 4242")
     await ann.press("🗑 Remove")
@@ -208,7 +215,7 @@ async def test_webhook_mode_serves_the_stripe_endpoint(sandbox, db_url, redis_ur
 async def test_payment_methods_in_russian(ivan, running, clock, webhook) -> None:
     await ivan.send("/start")
     await ivan.send("/menu")
-    await ivan.press("💰 Финансы")
+    await ivan.press("👤 Клиент")
     await ivan.press("💳 Способы оплаты")
     assert "Сохранённых способов оплаты пока нет." in ivan.screen.text
     await ivan.press("➕ Добавить")

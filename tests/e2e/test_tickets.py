@@ -11,6 +11,7 @@ from domain.models import Notification, OutboxMessage, Ticket, TicketGroupMessag
 from sandbox import make_png
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_commerce import order_licence, order_ssl
+from tests.unit.test_payers import COMPANY
 
 GROUP = -1001000000001
 RIGHTS = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
@@ -434,6 +435,7 @@ async def test_question_on_a_certificate_links_the_ticket(ann, sam, group, runni
     await ann.send("/start")
     async with running.app.domain() as domain:
         await domain.ledger.post(1001, "topup", 100_000, "test-topup")
+        await domain.payers.create(1001, "legal", COMPANY)
     await order_ssl(ann, "Domain validation (DV)", "shop.example.org")
     await ann.press("🧺 Cart")
     await ann.press("💳 Pay €15.00")
@@ -448,5 +450,6 @@ async def test_question_on_a_certificate_links_the_ticket(ann, sam, group, runni
     assert "Service: #1 shop.example.org" in ann.screen.text
     header = posts(group, group.topic("#1 Certificate question"))[0].text
     assert "About this service:" in header and "#1 shop.example.org (ssl) — active" in header
+    assert "🧾 Payer: ООО «Ромашка» (Legal entity, RU, tax number 7707083893/773601001)" in header
     [ticket] = await rows(running, Ticket)
     assert ticket.service_id == 1 and ticket.department == "technical"

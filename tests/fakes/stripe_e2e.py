@@ -35,9 +35,9 @@ async def deliver(running: Any, clock: Any) -> None:
 
 async def add_card(customer: Any, fake: FakeStripe, running: Any, clock: Any, card: str = "4242424242424242",
                    *, event: str = "checkout.session.completed") -> None:
-    """Billing -> Payment methods -> Add -> Bank card, the hosted page completed, the webhook delivered."""
+    """Client -> Payment methods -> Add -> Bank card, the hosted page completed, the webhook delivered."""
     await customer.send("/menu")
-    await customer.press("💰 Billing")
+    await customer.press("👤 Client")
     await customer.press("💳 Payment methods")
     await customer.press("➕ Add")
     await customer.press("💳 Bank card (Stripe)")

@@ -1,0 +1,197 @@
+"""Invoices for a top-up amount or for the cart, issued to a payer, numbered per year (2026-000123).
+
+Amounts on an invoice are net (what the balance is credited with) plus VAT when VAT_RATE_BP is set, rounded
+half up in integer minor units. A sole trader's or legal entity's invoice is paid by bank transfer: it waits
+("awaiting") until staff mark it paid with /paid in the staff group, which credits the ledger once (reference
+`invoice:<id>`, UNIQUE) and, for a cart invoice, pays the cart it was issued for. Other payers get the invoice
+as a document (status "issued") and pay in the bot as usual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.clock import Clock
+from domain.errors import DomainError, NotFound
+from domain.ledger import Ledger, upsert
+from domain.models import Invoice, InvoiceCounter, Order, Payer, User
+from domain.orders import CheckoutResult, EmptyCart, Orders
+from domain.payers import BANK_TRANSFER_KINDS, Payers
+from domain.payments import Payments
+
+OPEN = ("awaiting", "issued")
+PER_PAGE = 6
+
+
+@dataclass(frozen=True)
+class VendorDetails:
+    """The seller printed on invoices (VENDOR_* settings), VAT in basis points (0: no VAT line)."""
+
+    name: str = "Client Area Vendor"
+    address: str = ""
+    tax_id: str = ""
+    bank_details: str = ""
+    vat_rate_bp: int = 0
+    due_days: int = 14
+
+
+def vat_of(net: int, rate_bp: int) -> int:
+    """VAT on a net amount in minor units, rounded half up: 1000 at 2000 bp -> 200; 5 at 1000 bp -> 1 (0.5 up)."""
+    return (net * rate_bp + 5_000) // 10_000
+
+
+def format_number(year: int, seq: int) -> str:
+    return f"{year}-{seq:06d}"
+
+
+class InvoiceAlreadyPaid(DomainError):
+    message_id = "invoices-error-already-paid"
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePage:
+    invoices: list[Invoice]
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaidInvoice:
+    invoice: Invoice
+    credited: bool  # False: it had been paid before, nothing changed
+
+
+class Invoices:
+    def __init__(self, session: AsyncSession, clock: Clock, ledger: Ledger, orders: Orders, payers: Payers,
+                 payments: Payments, vendor: VendorDetails) -> None:
+        self._session = session
+        self._clock = clock
+        self._ledger = ledger
+        self._orders = orders
+        self._payers = payers
+        self._payments = payments
+        self.vendor = vendor
+
+    # issuing ----------------------------------------------------------------------------------------------
+    async def _next_number(self, year: int) -> int:
+        """Bump the year's counter in this transaction: the row lock makes concurrent issuers wait, so
+        numbers are sequential without gaps from races (invoices.(year, seq) is UNIQUE as a backstop)."""
+        stmt = upsert(self._session, InvoiceCounter).values(year=year, last=1)  # type: ignore[attr-defined]
+        return int(await self._session.scalar(
+            stmt.on_conflict_do_update(index_elements=["year"], set_={"last": InvoiceCounter.last + 1})
+            .returning(InvoiceCounter.last)
+        ))
+
+    async def _payer_details(self, user_id: int, payer_id: int | None) -> tuple[Payer | None, dict[str, Any]]:
+        resolved = await self._payers.resolve(user_id, payer_id)
+        if resolved is None:
+            user = await self._session.get(User, user_id)
+            if user is None:
+                raise NotFound()
+            name = " ".join(part for part in (user.first_name, user.last_name) if part)
+            return None, {"kind": "individual", "implied": True, "name": name, "email": user.email}
+        payer = await self._payers.get(user_id, resolved)
+        details = {field: getattr(payer, field) for field in (
+            "kind", "name", "country", "address", "tax_number", "reg_number", "contact", "email")}
+        return payer, details
+
+    async def _issue(self, user_id: int, payer_id: int | None, purpose: str, lines: list[dict[str, Any]],
+                     net: int, cart_revision: str | None = None) -> Invoice:
+        payer, details = await self._payer_details(user_id, payer_id)
+        now = self._clock.now()
+        seq = await self._next_number(now.year)
+        bank_transfer = payer is not None and payer.kind in BANK_TRANSFER_KINDS
+        vat = vat_of(net, self.vendor.vat_rate_bp)
+        invoice = Invoice(
+            user_id=user_id, payer_id=payer.id if payer else None, number=format_number(now.year, seq),
+            year=now.year, seq=seq, purpose=purpose, status="awaiting" if bank_transfer else "issued",
+            bank_transfer=bank_transfer, net=net, vat_rate_bp=self.vendor.vat_rate_bp, vat=vat, total=net + vat,
+            currency=self._ledger.currency, lines=lines, payer=details, cart_revision=cart_revision,
+            issued_at=now, due_at=now + timedelta(days=self.vendor.due_days),
+        )
+        self._session.add(invoice)
+        await self._session.flush()
+        return invoice
+
+    async def issue_topup(self, user_id: int, payer_id: int | None, amount: int) -> Invoice:
+        """An invoice for topping the balance up by `amount` (within the top-up limits)."""
+        self._payments.check_amount(amount)
+        return await self._issue(user_id, payer_id, "topup", [{"kind": "topup", "amount": amount}], amount)
+
+    async def issue_for_cart(self, user_id: int, payer_id: int | None) -> Invoice:
+        """An invoice for the cart as it is now; paying it pays exactly this cart."""
+        view = await self._orders.cart(user_id)
+        if not view.lines:
+            raise EmptyCart()
+        if not view.payable:
+            raise DomainError("cart-item-unavailable")
+        # A second tap (or a second request) for the same cart and payer gets the invoice already issued.
+        payer_id = await self._payers.resolve(user_id, payer_id)
+        existing = await self._session.scalar(select(Invoice).where(
+            Invoice.user_id == user_id, Invoice.purpose == "cart", Invoice.cart_revision == view.revision,
+            Invoice.payer_id.is_(None) if payer_id is None else Invoice.payer_id == payer_id,
+            Invoice.status.in_(OPEN)))
+        if existing is not None:
+            return existing
+        lines = [{"kind": "item", "product": line.product.names, "tariff": line.tariff.names,
+                  "months": line.item.months, "params": line.item.params, "amount": line.price.total}
+                 for line in view.lines]
+        return await self._issue(user_id, payer_id, "cart", lines, view.total, view.revision)
+
+    # reading ----------------------------------------------------------------------------------------------
+    async def page(self, user_id: int, page: int) -> InvoicePage:
+        where = Invoice.user_id == user_id
+        total = await self._session.scalar(select(func.count()).select_from(Invoice).where(where)) or 0
+        pages = max(1, -(-total // PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        invoices = list(await self._session.scalars(
+            select(Invoice).where(where).order_by(Invoice.id.desc()).offset(page * PER_PAGE).limit(PER_PAGE)))
+        return InvoicePage(invoices, page, pages)
+
+    async def get(self, user_id: int, invoice_id: int) -> Invoice:
+        invoice = await self._session.get(Invoice, invoice_id)
+        if invoice is None or invoice.user_id != user_id:
+            raise NotFound()
+        return invoice
+
+    async def cancel(self, user_id: int, invoice_id: int) -> Invoice:
+        invoice = await self.get(user_id, invoice_id)
+        result = await self._session.execute(
+            update(Invoice).where(Invoice.id == invoice.id, Invoice.status.in_(OPEN))
+            .values(status="cancelled", cancelled_at=self._clock.now()))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise DomainError("invoices-error-not-open")
+        await self._session.refresh(invoice)
+        return invoice
+
+    # staff ------------------------------------------------------------------------------------------------
+    async def mark_paid(self, number: str, staff_id: int) -> PaidInvoice:
+        """A bank transfer arrived: credit the net amount once and mark the invoice paid."""
+        invoice = await self._session.scalar(select(Invoice).where(Invoice.number == number.strip()))
+        if invoice is None:
+            raise NotFound()
+        if invoice.status == "paid":
+            return PaidInvoice(invoice, False)
+        if not invoice.bank_transfer:
+            raise DomainError("invoices-error-not-bank-transfer")
+        if invoice.status != "awaiting":
+            raise DomainError("invoices-error-not-open")
+        credited = await self._ledger.post(invoice.user_id, "topup", invoice.net, f"invoice:{invoice.id}")
+        if not credited:
+            return PaidInvoice(invoice, False)
+        await self._session.execute(
+            update(Invoice).where(Invoice.id == invoice.id)
+            .values(status="paid", paid_at=self._clock.now(), paid_by=staff_id))
+        await self._session.refresh(invoice)
+        return PaidInvoice(invoice, True)
+
+    async def checkout_cart(self, invoice: Invoice) -> CheckoutResult:
+        """After a cart invoice is paid: pay the cart it was issued for (CartChanged when it differs now)."""
+        result = await self._orders.checkout(invoice.user_id, invoice.cart_revision)
+        await self._session.execute(update(Order).where(Order.id == result.order_id).values(payer_id=invoice.payer_id))
+        await self._session.execute(update(Invoice).where(Invoice.id == invoice.id).values(order_id=result.order_id))
+        return result

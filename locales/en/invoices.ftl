@@ -1,0 +1,59 @@
+## Billing -> Invoices (screens, the PDF, the staff command /paid)
+
+invoices-button = 🧾 Invoices
+invoices-title = <b>Invoices</b>
+invoices-none = No invoices yet. Get one for a top-up or for your cart.
+invoices-intro = Newest first. Choose one to see it, get its PDF or cancel it.
+invoices-list-item = { $number } · { $total } · { $status }
+invoices-status-awaiting = awaiting payment
+invoices-status-issued = issued
+invoices-status-paid = paid
+invoices-status-cancelled = cancelled
+invoices-new-topup = ➕ Invoice for a top-up
+invoices-new-cart = ➕ Invoice for the cart
+invoices-ask-amount = Send the top-up amount for the invoice, from { $minimum } to { $maximum } (before VAT), e.g. <code>250</code>.
+invoices-head = <b>Invoice { $number }</b> — { $status }
+invoices-total-line = <b>Total: { $total }</b>
+invoices-awaiting-hint = Pay by bank transfer with the details in the PDF, quoting <b>{ $number }</b>. The balance is credited as soon as the transfer arrives.
+invoices-issued-hint = Pay in the bot (Billing → Top up, or the cart's Pay button); this invoice is your document.
+invoices-pdf = 📄 PDF
+invoices-pdf-caption = Invoice { $number }
+invoices-cancel = ✖ Cancel the invoice
+invoices-cancel-confirm = Cancel invoice <b>{ $number }</b>? Do not pay it after cancelling.
+invoices-cancel-yes = Yes, cancel it
+invoices-cancel-no = No, keep it
+invoices-error-already-paid = This invoice has already been paid.
+invoices-error-not-open = This invoice is already paid or cancelled.
+invoices-error-not-bank-transfer = This invoice is not paid by bank transfer: the customer pays it in the bot.
+invoices-pdf-title = Invoice { $number }
+invoices-issued = Issued: { $date }
+invoices-due = Due: { $date }
+invoices-status-line = Status: { $status }
+invoices-seller = Seller
+invoices-buyer = Buyer
+invoices-vendor-tax-id = Tax ID: { $value }
+invoices-implied-payer = private person
+invoices-column-description = Description
+invoices-column-amount = Amount
+invoices-line-topup = Top-up of the client area balance
+invoices-line-item = { $product } — { $tariff }, { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}
+invoices-subtotal = Subtotal
+invoices-vat = VAT { $rate }%
+invoices-total = Total
+invoices-pay-by-transfer = Please pay by bank transfer, quoting the invoice number { $number } as the payment reference:
+invoices-pay-in-bot = Payable in the client area bot.
+invoices-staff-usage = Usage: /paid &lt;invoice number&gt;, e.g. /paid 2026-000123
+invoices-staff-unknown = No invoice with the number { $number }.
+invoices-staff-already-paid = Invoice { $number } is already paid; nothing was credited again.
+invoices-staff-paid = Invoice { $number } marked paid: { $amount } credited to customer { $user }.
+invoices-staff-order = The cart was paid: order #{ $order }.
+invoices-staff-cart-not-paid = The cart has changed or cannot be paid now; the money stays on the customer's balance.
+invoices-paid-note = ✅ Your bank transfer for invoice { $number } has arrived: { $amount } added to your balance.
+invoices-order-note = ✅ The cart of invoice { $number } is paid: order #{ $order }, { $count ->
+    [one] { $count } service
+   *[other] { $count } services
+} ready.
+invoices-cart-not-paid-note = Your cart has changed since invoice { $number }, so it was not paid automatically. The money is on your balance: open the cart to pay.
