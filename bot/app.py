@@ -41,6 +41,7 @@ from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.db import create_engine, create_session_factory, is_sqlite, ping
 from domain.payments import PaymentSettings
+from domain.promos import sync_file_promos
 from domain.renewals import RenewalSettings
 from domain.unit import Domain, DomainContext, unit_of_work
 
@@ -197,10 +198,13 @@ async def load_catalogue(settings: Settings, sessions: async_sessionmaker[AsyncS
         async with sessions.begin() as session:
             text = settings.catalogue_file.read_text(encoding="utf-8")
             counts = await Catalogue(session).sync(text, available_locales())
+            counts["promos"] = await sync_file_promos(session, SystemClock(), text,
+                                                      get_currency_precision(settings.currency))
     except (CatalogueError, OSError) as exc:
         await engine.dispose()
         raise ConfigError("CATALOGUE_FILE", f"{settings.catalogue_file}: {exc}") from None
-    log.info("catalogue: %(products)d products, %(tariffs)d tariffs, %(withdrawn)d withdrawn", counts)
+    log.info("catalogue: %(products)d products, %(tariffs)d tariffs, %(withdrawn)d withdrawn, %(promos)d promo codes",
+             counts)
 
 
 def payment_settings(settings: Settings) -> PaymentSettings:
@@ -244,6 +248,7 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
             reminder_days=settings.reminder_thresholds, renew_days_before=settings.renew_days_before,
             suspend_after_days=settings.suspend_after_days, delete_after_days=settings.delete_after_days),
         refund_on_delete=settings.refund_on_delete,
+        discount_floor_bp=settings.discount_floor_bp,
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

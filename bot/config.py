@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     topup_min: Decimal = Field(default=Decimal("5"), gt=0)
     topup_max: Decimal = Field(default=Decimal("1000"), gt=0)
     topup_presets: str = "10,25,50,100"
+    # Customer discounts never take a line below this share of its list price (basis points; 0: no floor).
+    discount_floor_bp: int = Field(default=0, ge=0, le=10000)
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod

@@ -13,10 +13,12 @@ from domain.accounts import AccountCache, Accounts
 from domain.catalogue import Catalogue
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
+from domain.discounts import Discounts
 from domain.ledger import Ledger
 from domain.notifications import Notifications, Outbox
 from domain.orders import Orders
 from domain.payments import Payments, PaymentSettings
+from domain.promos import Promos
 from domain.renewals import Renewals, RenewalSettings
 from domain.security import Security
 from domain.services import Services
@@ -34,6 +36,7 @@ class DomainContext:
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     renewals: RenewalSettings = field(default_factory=RenewalSettings)
     refund_on_delete: str = "none"  # or "prorated" (REFUND_ON_DELETE)
+    discount_floor_bp: int = 0  # a customer discount never takes a line below this share of its list price
 
 
 class Domain:
@@ -85,7 +88,8 @@ class Domain:
 
     @cached_property
     def orders(self) -> Orders:
-        return Orders(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher)
+        return Orders(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
+                      discounts=self.discounts)
 
     @cached_property
     def payments(self) -> Payments:
@@ -107,6 +111,15 @@ class Domain:
     def services(self) -> Services:
         return Services(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
                         self.context.refund_on_delete)
+
+    @cached_property
+    def discounts(self) -> Discounts:
+        return Discounts(self.session, self.clock, self.notifications, self.context.currency,
+                         self.context.discount_floor_bp)
+
+    @cached_property
+    def promos(self) -> Promos:
+        return Promos(self.session, self.clock, self.ledger, self.discounts)
 
 
 @asynccontextmanager

@@ -12,6 +12,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
     from handlers import (
         billing,
         cart,
+        discounts,
         fallback,
         guard,
         licences,
@@ -22,11 +23,13 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         renewals,
         security,
         settings,
+        staff_discounts,
         support,
     )
 
     return [
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
+        discounts.router, staff_discounts.router,
         *extra, fallback.router,
     ]

@@ -15,6 +15,7 @@ from domain.models.commerce import (
     ServiceEvent,
     Tariff,
 )
+from domain.models.discounts import Discount, PromoCode, PromoRedemption
 from domain.models.fsm import DialogState
 from domain.models.notifications import Notification, NotificationMute, OutboxMessage
 from domain.models.security import Avatar, RecoveryCode, TwoFactor
@@ -28,3 +29,4 @@ __all__ = [  # noqa: RUF022 - grouped by module
     "Tariff",
 "Avatar", "Base", "DialogState", "Notification", "NotificationMute",
 "OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User"]
+__all__ += ["Discount", "PromoCode", "PromoRedemption"]
