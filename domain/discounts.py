@@ -234,6 +234,17 @@ class Discounts:
     async def offers(self, user_id: int) -> list[Offer]:
         return [offer_of(d) for d in await self.active(user_id)]
 
+    async def standing_offers(self, user_ids: set[int]) -> dict[int, list[Offer]]:
+        """Per customer, the discounts that also price renewals: every usable one except one-off promo ones."""
+        found: dict[int, list[Offer]] = {}
+        where = [Discount.single_use.is_(False), *self._usable(self._clock.now())]
+        if len(user_ids) <= 500:  # a sweep over many customers reads the (few) standing discounts instead
+            where.append(Discount.user_id.in_(user_ids))
+        for discount in await self._session.scalars(select(Discount).where(*where)):
+            if discount.user_id in user_ids:
+                found.setdefault(discount.user_id, []).append(offer_of(discount))
+        return found
+
     def price(self, price: Price, product_code: str, tariff_code: str, months: int,
               offers: Sequence[Offer]) -> tuple[Price, Applied | None]:
         return price_line(price, product_code, tariff_code, months, offers, self.floor_bp)

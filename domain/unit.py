@@ -105,7 +105,8 @@ class Domain:
 
     @cached_property
     def renewals(self) -> Renewals:
-        return Renewals(self.session, self.clock, self.ledger, self.notifications, self.context.renewals)
+        return Renewals(self.session, self.clock, self.ledger, self.notifications, self.context.renewals,
+                        discounts=self.discounts)
 
     @cached_property
     def services(self) -> Services:

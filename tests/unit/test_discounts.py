@@ -184,3 +184,39 @@ async def test_grant_checks_the_customer_and_the_scope(domain) -> None:
         assert info.value.message_id == message_id
     for scope, target in [("product", "ssl"), ("tariff", "pro"), ("tariff", "ispmanager/pro"), ("period", "7")]:
         await domain.discounts.check_terms(Terms("fixed", 100, scope, target))
+
+
+async def test_standing_discounts_price_renewals_one_off_promo_discounts_do_not(sessions, clock) -> None:
+    async with sessions() as session:
+        context = DomainContext(clock=clock, discount_floor_bp=9000)
+        domain = Domain(session, context)
+        session.add(User(id=1, first_name="U1", created_at=clock.now(), last_seen_at=clock.now(), time_zone="UTC",
+                         reachable=True))
+        await session.flush()
+        await domain.catalogue.sync(CATALOGUE, ("en", "ru"))
+        pro = next(t for t in await domain.catalogue.tariffs("ispmanager") if t.code == "pro")
+        await domain.ledger.post(1, "adjustment", 10_000, "test:gift")
+        await domain.orders.add_to_cart(1, pro.id, 1, {"ip": "93.184.216.34"})
+        service = (await domain.orders.checkout(1)).services[0]
+        assert (await domain.renewals.quote(1, service.id)).price == 1290
+
+        await domain.discounts.grant(1, Terms("fixed", 300), "One-off", single_use=True, notify=False)
+        assert (await domain.renewals.quote(1, service.id)).price == 1290
+        await domain.discounts.grant(1, Terms("percent", 5000, "tariff", "pro"), "Half", notify=False)
+        # 50 % would be €6.45; the floor of 90 % of the list price keeps it at €11.61.
+        assert (await domain.renewals.quote(1, service.id)).price == 1161
+        renewed = await domain.renewals.renew(1, service.id)
+        assert renewed.price == 1161 and renewed.balance == 10_000 - 1290 - 1161
+
+
+def test_renewal_price_is_the_cart_rule() -> None:
+    from domain.models import Product, Tariff
+    from domain.renewals import renewal_price
+
+    product = Product(code="ispmanager", base_months=1, periods=[{"months": 12, "discount_bp": 1500}])
+    tariff = Tariff(code="pro", price=1290)
+    ten = Offer(1, Terms("percent", 1000, "product", "ispmanager"))
+    base = period_price(1290, 1, 12, 1500)
+    assert renewal_price(tariff, product, 12, [ten]) == price_line(base, "ispmanager", "pro", 12, [ten], 0)[0].total
+    assert renewal_price(tariff, product, 12, [ten]) == 11842
+    assert renewal_price(tariff, product, 12, [Offer(2, Terms("percent", 1000, "period", "1"))]) == 13158
