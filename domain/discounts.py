@@ -311,8 +311,10 @@ class Discounts:
                       "scope": discount.scope, "target": discount.target or "",
                       "has_until": "yes" if discount.valid_until else "no",
                       "until": date_arg(discount.valid_until.date()) if discount.valid_until else ""}
-        if discount.scope == "product" and (product := await self._session.get(Product, discount.target)):
-            args["target"] = localized_arg(product.names)
+        if discount.scope in ("product", "tariff"):
+            names = await self.names()
+            if discount.target in names:
+                args["target"] = localized_arg(names[discount.target])
         return args
 
     async def revoke(self, discount_id: int) -> Discount:

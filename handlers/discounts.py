@@ -23,7 +23,7 @@ from handlers.format import babel_locale, day, money
 from handlers.menu import deep_link
 from handlers.notifications import register_action
 from handlers.order import text_of
-from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.ui import MenuCb, MenuSection, button, keyboard, leave_dialog, nav_row, register_section, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -118,8 +118,7 @@ async def show_discounts(event: Message | CallbackQuery, domain: Domain, i18n: I
 @router.callback_query(MenuCb.filter(F.section == "discounts"))
 async def discounts_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                             state: FSMContext, raw_state: str | None) -> None:
-    if raw_state is not None:
-        await state.clear()
+    await leave_dialog(state, raw_state)
     await show_discounts(callback, domain, i18n, user)
 
 

@@ -220,3 +220,10 @@ def test_renewal_price_is_the_cart_rule() -> None:
     assert renewal_price(tariff, product, 12, [ten]) == price_line(base, "ispmanager", "pro", 12, [ten], 0)[0].total
     assert renewal_price(tariff, product, 12, [ten]) == 11842
     assert renewal_price(tariff, product, 12, [Offer(2, Terms("percent", 1000, "period", "1"))]) == 13158
+
+
+async def test_the_notice_names_a_tariff_in_every_language(domain) -> None:
+    await domain.discounts.grant(1, Terms("fixed", 100, "tariff", "ispmanager/pro"), "Thanks")
+    args = await domain.session.scalar(select(Notification.args))
+    assert args["target"] == {"$type": "text", "values": {"en": "Pro", "ru": "Pro"}}
+    assert args["amount"] == {"$type": "money", "minor": 100, "currency": "EUR"} and args["has_until"] == "no"
