@@ -93,6 +93,19 @@ def cart_discount_line(i18n: I18nContext, applied: Applied, currency: str) -> st
                     reason=reason, amount=money(applied.amount, currency, i18n.locale))
 
 
+def fit(i18n: I18nContext, head: list[str], items: list[str], tail: list[str], limit: int = 3800) -> str:
+    """As many items as fit in one Telegram message (4096 characters), then how many more there are."""
+    size = sum(len(part) + 1 for part in head + tail)
+    shown: list[str] = []
+    for number, item in enumerate(items):
+        if size + len(item) + 1 > limit:
+            shown.append(i18n.get("discounts-more", count=len(items) - number))
+            break
+        shown.append(item)
+        size += len(item) + 1
+    return "\n".join(head + shown + tail)
+
+
 # --- the screen -----------------------------------------------------------------------------------------
 
 async def show_discounts(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
@@ -101,18 +114,16 @@ async def show_discounts(event: Message | CallbackQuery, domain: Domain, i18n: I
     discounts = await domain.discounts.active(user.id)
     names = await domain.discounts.names()
     currency = domain.ledger.currency
-    parts = [notice, ""] if notice else []
+    head = [notice, ""] if notice else []
     if discounts:
-        parts.append(i18n.get("discounts-title", count=len(discounts)))
-        parts.extend(discount_text(i18n, d, currency, names) for d in discounts)
-        parts.append("")
-        parts.append(i18n.get("discounts-how"))
+        text = fit(i18n, [*head, i18n.get("discounts-title", count=len(discounts))],
+                   [discount_text(i18n, d, currency, names) for d in discounts], ["", i18n.get("discounts-how")])
     else:
-        parts.append(i18n.get("discounts-none"))
+        text = "\n".join([*head, i18n.get("discounts-none")])
     rows = [[button(i18n.get("discounts-button-enter-code"), DiscountCb(a="code"))]]
     if discounts:
         rows.append([button(i18n.get("menu-button-cart"), MenuCb(section="cart"))])
-    await show(event, "\n".join(parts), keyboard(*rows, nav_row(i18n)))
+    await show(event, text, keyboard(*rows, nav_row(i18n)))
 
 
 @router.callback_query(MenuCb.filter(F.section == "discounts"))

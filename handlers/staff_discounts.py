@@ -14,13 +14,13 @@ from domain.errors import DomainError
 from domain.models import Discount, PromoCode
 from domain.promos import parse_promo
 from domain.unit import Domain
-from handlers.discounts import discount_text, scope_text, value_text
+from handlers.discounts import discount_text, fit, scope_text, value_text
 from handlers.format import day, money
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
-LIST_LIMIT = 30
+LIST_LIMIT = 100  # discounts of one customer read for /discounts; what fits in a message is shown
 
 
 async def from_staff(message: Message, bot: Bot, staff_chat_id: int | None) -> bool:
@@ -76,10 +76,9 @@ async def staff_list(message: Message, command: CommandObject, bot: Bot, domain:
         return
     names = await domain.discounts.names()
     currency = domain.ledger.currency
-    lines = [i18n.get("discounts-staff-list", user=user_id)]
-    lines.extend(i18n.get("discounts-staff-list-item", id=str(d.id), status=status_text(i18n, domain, d),
-                          discount=discount_text(i18n, d, currency, names)) for d in discounts)
-    await message.reply("\n".join(lines))
+    items = [i18n.get("discounts-staff-list-item", id=str(d.id), status=status_text(i18n, domain, d),
+                      discount=discount_text(i18n, d, currency, names)) for d in discounts]
+    await message.reply(fit(i18n, [i18n.get("discounts-staff-list", user=user_id)], items, []))
 
 
 @router.message(Command("revoke"))
@@ -141,8 +140,8 @@ async def staff_promo(message: Message, command: CommandObject, bot: Bot, domain
                 await message.reply(i18n.get("promo-staff-list-empty"))
                 return
             names = await domain.discounts.names()
-            await message.reply("\n".join([i18n.get("promo-staff-list")] + [
-                promo_text(i18n, p, currency, names) for p in promos[:LIST_LIMIT]]))
+            await message.reply(fit(i18n, [i18n.get("promo-staff-list")],
+                                    [promo_text(i18n, p, currency, names) for p in promos], []))
         elif action == "off" and rest.strip() and " " not in rest.strip():
             promo = await domain.promos.disable(rest)
             await message.reply(i18n.get("promo-staff-disabled", code=promo.code))

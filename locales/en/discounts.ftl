@@ -10,6 +10,7 @@ discounts-how = The cart applies them by itself: each item gets the one that sav
 discounts-item = • { $value } off { $scope }
 discounts-item-until = , until { $until }
 discounts-item-once = , for one order
+discounts-more = …and { $count } more
 discounts-value-percent = { $percent } %
 discounts-value-fixed = { $amount }
 discounts-scope-all = everything

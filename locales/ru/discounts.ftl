@@ -10,6 +10,7 @@ discounts-how = Корзина применяет их сама: к каждой
 discounts-item = • { $value } на { $scope }
 discounts-item-until = , до { $until }
 discounts-item-once = , на один заказ
+discounts-more = …и ещё { $count }
 discounts-value-percent = { $percent } %
 discounts-value-fixed = { $amount }
 discounts-scope-all = всё

@@ -227,3 +227,15 @@ async def test_the_notice_names_a_tariff_in_every_language(domain) -> None:
     args = await domain.session.scalar(select(Notification.args))
     assert args["target"] == {"$type": "text", "values": {"en": "Pro", "ru": "Pro"}}
     assert args["amount"] == {"$type": "money", "minor": 100, "currency": "EUR"} and args["has_until"] == "no"
+
+
+def test_a_long_list_fits_one_telegram_message() -> None:
+    from handlers.discounts import fit
+
+    class Messages:
+        def get(self, key: str, **args: int) -> str:
+            return f"{key}:{args['count']}"
+
+    text = fit(Messages(), ["head"], ["x" * 1000] * 6, ["tail"])  # type: ignore[arg-type]
+    assert len(text) <= 4096 and text.count("x" * 1000) == 3 and text.endswith("\ndiscounts-more:3\ntail")
+    assert fit(Messages(), ["head"], ["a", "b"], []) == "head\na\nb"  # type: ignore[arg-type]
