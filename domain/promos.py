@@ -146,6 +146,11 @@ def parse_file_promos(text: str, precision: int) -> list[PromoSpec]:
     return specs
 
 
+def usable(promo: PromoCode) -> bool:
+    """Not switched off by staff, and a file code still in the file."""
+    return promo.active and (promo.source != "file" or promo.in_file)
+
+
 class Promos:
     def __init__(self, session: AsyncSession, clock: Clock, ledger: Ledger, discounts: Discounts) -> None:
         self._session = session
@@ -200,7 +205,7 @@ class Promos:
         if promo is None:
             raise PromoRefused("promo-error-unknown", code=code)
         now = self._clock.now()
-        if not promo.active:
+        if not usable(promo):
             raise PromoRefused("promo-error-disabled", code=code)
         if promo.valid_until is not None and promo.valid_until < now:
             raise PromoRefused("promo-error-expired", code=code)
@@ -242,8 +247,9 @@ class Promos:
 
 
 async def sync_file_promos(session: AsyncSession, clock: Clock, text: str, precision: int) -> int:
-    """Upsert the catalogue file's codes; file codes no longer listed are switched off (never deleted: their
-    redemptions stay). `uses` is kept across syncs; a lower limit in the file just stops further uses."""
+    """Upsert the catalogue file's codes; file codes no longer listed stop working (never deleted: their
+    redemptions stay). `uses` is kept across syncs, a lower limit in the file just stops further uses, and a code
+    staff switched off stays off."""
     specs = parse_file_promos(text, precision)
     listed = {spec.code for spec in specs}
     existing = {p.code: p for p in await session.scalars(select(PromoCode))}
@@ -252,10 +258,11 @@ async def sync_file_promos(session: AsyncSession, clock: Clock, text: str, preci
         if promo is None:
             promo = PromoCode(uses=0, created_at=clock.now())
             session.add(promo)
+            promo.active = True
         Promos._apply(promo, spec)
-        promo.source, promo.active = "file", True
+        promo.source, promo.in_file = "file", True
     for code, promo in existing.items():
         if promo.source == "file" and code not in listed:
-            promo.active = False
+            promo.in_file = False
     await session.flush()
     return len(specs)

@@ -12,7 +12,7 @@ from aiogram_i18n import I18nContext
 
 from domain.errors import DomainError
 from domain.models import Discount, PromoCode
-from domain.promos import parse_promo
+from domain.promos import parse_promo, usable
 from domain.unit import Domain
 from handlers.discounts import discount_text, fit, scope_text, value_text
 from handlers.format import day, money
@@ -112,7 +112,7 @@ def promo_text(i18n: I18nContext, promo: PromoCode, currency: str, names: dict[s
         limits.append(i18n.get("promo-staff-first"))
     if promo.valid_until is not None:
         limits.append(i18n.get("promo-staff-until", until=day(promo.valid_until, "UTC", i18n.locale)))
-    if not promo.active:
+    if not usable(promo):
         limits.append(i18n.get("promo-staff-off"))
     source = i18n.get("promo-staff-source-file") if promo.source == "file" else ""
     return i18n.get("promo-staff-item", code=promo.code, what=what, limits=", ".join(limits), source=source)

@@ -40,7 +40,7 @@ class Discount(Base):
 
 class PromoCode(Base):
     """A code a customer types (or opens by a link) for a discount or a balance credit. Codes from the
-    catalogue file are kept in sync with it; codes no longer there are switched off, never deleted."""
+    catalogue file are kept in sync with it; codes no longer there stop working but are never deleted."""
 
     __tablename__ = "promo_codes"
     __table_args__ = (
@@ -59,8 +59,10 @@ class PromoCode(Base):
     once_per_customer: Mapped[bool] = mapped_column(default=True, server_default=true())
     first_order_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     valid_until: Mapped[datetime | None]
-    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())  # staff's `/promo off`
     source: Mapped[str] = mapped_column(String(8))  # file, staff
+    # A file code still listed in the catalogue file; staff switching one off survives the next sync.
+    in_file: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
 

@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('valid_until', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('in_file', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_by', sa.BigInteger(), nullable=True),
     sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('max_uses IS NULL OR uses <= max_uses', name=op.f('ck_promo_codes_uses_within_limit')),

@@ -13,7 +13,7 @@ from domain.catalogue import CatalogueError
 from domain.clock import FrozenClock
 from domain.errors import InvalidInput
 from domain.models import Discount, LedgerEntry, Order, PromoCode, PromoRedemption, User
-from domain.promos import PromoRefused, PromoSpec, parse_file_promos, parse_promo, sync_file_promos
+from domain.promos import PromoRefused, PromoSpec, parse_file_promos, parse_promo, sync_file_promos, usable
 from domain.unit import Domain, DomainContext
 
 TODAY = date(2026, 11, 26)
@@ -154,9 +154,17 @@ async def test_sync_keeps_uses_and_redemptions_and_switches_off_removed_codes(do
     assert codes["EXTRA"].once_per_customer and codes["EXTRA"].max_uses == 10
     assert codes["EXTRA"].valid_until == datetime(2027, 1, 1, 23, 59, 59, tzinfo=UTC)
 
+    await domain.promos.disable("extra")
+    assert await sync_file_promos(domain.session, clock, changed, 2) == 2
+    await domain.session.commit()
+    assert await refused(domain, 2, "EXTRA") == "promo-error-disabled"  # what staff switched off stays off
+
     without = CATALOGUE.split("[[promo]]")[0]
     assert await sync_file_promos(domain.session, clock, without, 2) == 0
-    active = dict((await domain.session.execute(select(PromoCode.code, PromoCode.active))).all())
-    assert active == {"WELCOME10": False, "EXTRA": False, "STAFF": True}  # staff codes are not the file's
+    await domain.session.commit()
+    codes = {p.code: usable(p) for p in await domain.session.scalars(select(PromoCode))}
+    assert codes == {"WELCOME10": False, "EXTRA": False, "STAFF": True}  # staff codes are not the file's
     assert await domain.session.scalar(select(func.count()).select_from(PromoRedemption)) == 1
     assert await refused(domain, 2, "WELCOME10") == "promo-error-disabled"
+    assert await sync_file_promos(domain.session, clock, CATALOGUE, 2) == 1  # listed again: usable again
+    assert (await redeemed(domain, 2, "WELCOME10")).discount is not None
