@@ -3,11 +3,12 @@ redemption with each of its refusals."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from domain.catalogue import CatalogueError
 from domain.clock import FrozenClock
@@ -15,6 +16,7 @@ from domain.errors import InvalidInput
 from domain.models import Discount, LedgerEntry, Order, PromoCode, PromoRedemption, User
 from domain.promos import PromoRefused, PromoSpec, parse_file_promos, parse_promo, sync_file_promos, usable
 from domain.unit import Domain, DomainContext
+from tests.conftest import on_postgres
 
 TODAY = date(2026, 11, 26)
 CATALOGUE = (Path(__file__).resolve().parents[2] / "catalogue" / "catalogue.toml").read_text(encoding="utf-8")
@@ -168,3 +170,28 @@ async def test_sync_keeps_uses_and_redemptions_and_switches_off_removed_codes(do
     assert await refused(domain, 2, "WELCOME10") == "promo-error-disabled"
     assert await sync_file_promos(domain.session, clock, CATALOGUE, 2) == 1  # listed again: usable again
     assert (await redeemed(domain, 2, "WELCOME10")).discount is not None
+
+
+async def test_two_customers_racing_for_the_last_use_one_gets_it(sessions, clock) -> None:
+    if not on_postgres():
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL (TEST_DATABASE_URL)")
+    context = DomainContext(clock=clock)
+    async with sessions() as session:
+        for user_id in (1, 2):
+            session.add(User(id=user_id, first_name=f"U{user_id}", created_at=clock.now(), last_seen_at=clock.now(),
+                             time_zone="UTC", reachable=True))
+        await session.flush()
+        await Domain(session, context).promos.create(parse_promo("LAST credit:1", 2, TODAY))
+        await session.execute(update(PromoCode).values(max_uses=1, once_per_customer=False))
+        await session.commit()
+    async with sessions() as first, sessions() as second:
+        await Domain(first, context).promos.redeem(1, "LAST")  # holds the code's row until it commits
+        racing = asyncio.create_task(Domain(second, context).promos.redeem(2, "LAST"))
+        await asyncio.sleep(0.3)  # let the second reach its UPDATE and wait for the row
+        await first.commit()
+        with pytest.raises(PromoRefused) as info:
+            await racing
+        assert info.value.message_id == "promo-error-used-up"
+    async with sessions() as session:
+        assert await session.scalar(select(PromoCode.uses)) == 1
+        assert list(await session.scalars(select(LedgerEntry.user_id))) == [1]
