@@ -203,8 +203,8 @@ async def load_catalogue(settings: Settings, sessions: async_sessionmaker[AsyncS
     except (CatalogueError, OSError) as exc:
         await engine.dispose()
         raise ConfigError("CATALOGUE_FILE", f"{settings.catalogue_file}: {exc}") from None
-    log.info("catalogue: %(products)d products, %(tariffs)d tariffs, %(withdrawn)d withdrawn, %(promos)d promo codes",
-             counts)
+    log.info("catalogue: %(products)d products, %(tariffs)d tariffs, %(withdrawn)d withdrawn", counts)
+    log.info("catalogue: %(promos)d promo codes", counts)
 
 
 def payment_settings(settings: Settings) -> PaymentSettings:
