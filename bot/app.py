@@ -44,6 +44,7 @@ from domain.crypto import Cipher
 from domain.db import create_engine, create_session_factory, is_sqlite, ping
 from domain.invoices import VendorDetails
 from domain.payments import PaymentSettings
+from domain.promos import sync_file_promos
 from domain.renewals import RenewalSettings
 from domain.tickets import TicketSettings
 from domain.unit import Domain, DomainContext, unit_of_work
@@ -227,10 +228,13 @@ async def load_catalogue(settings: Settings, sessions: async_sessionmaker[AsyncS
         async with sessions.begin() as session:
             text = settings.catalogue_file.read_text(encoding="utf-8")
             counts = await Catalogue(session).sync(text, available_locales())
+            counts["promos"] = await sync_file_promos(session, SystemClock(), text,
+                                                      get_currency_precision(settings.currency))
     except (CatalogueError, OSError) as exc:
         await engine.dispose()
         raise ConfigError("CATALOGUE_FILE", f"{settings.catalogue_file}: {exc}") from None
     log.info("catalogue: %(products)d products, %(tariffs)d tariffs, %(withdrawn)d withdrawn", counts)
+    log.info("catalogue: %(promos)d promo codes", counts)
 
 
 def payment_settings(settings: Settings) -> PaymentSettings:
@@ -285,6 +289,7 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
             name=settings.vendor_name, address=settings.vendor_address.replace("\\n", "\n"),
             tax_id=settings.vendor_tax_id, bank_details=settings.vendor_bank_details.replace("\\n", "\n"),
             vat_rate_bp=settings.vat_rate_bp, due_days=settings.invoice_due_days),
+        discount_floor_bp=settings.discount_floor_bp,
     )
     dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
     bot = create_bot(settings, token)

@@ -121,6 +121,8 @@ class Settings(BaseSettings):
     vendor_bank_details: str = ""
     vat_rate_bp: int = Field(default=0, ge=0, le=10_000)
     invoice_due_days: int = Field(default=14, ge=0, le=365)
+    # Customer discounts never take a line below this share of its list price (basis points; 0: no floor).
+    discount_floor_bp: int = Field(default=0, ge=0, le=10000)
 
     @field_validator("bot_token", "webhook_secret", "secret_key", "redis_url", "webhook_url", mode="before")
     @classmethod

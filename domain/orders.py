@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.catalogue import Catalogue, Price, period_price
 from domain.clock import Clock
 from domain.crypto import Cipher
+from domain.discounts import Applied, Discounts
 from domain.errors import DomainError, NotFound
 from domain.ledger import InsufficientFunds, Ledger, upsert
 from domain.models import CartItem, Order, OrderItem, Product, Service, ServiceEvent, Tariff
@@ -60,6 +61,7 @@ class CartLine:
     tariff: Tariff
     price: Price
     available: bool
+    applied: Applied | None = None  # the customer discount in `price`, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +86,9 @@ class CheckoutResult:
 
 class Orders:
     def __init__(self, session: AsyncSession, clock: Clock, catalogue: Catalogue, ledger: Ledger,
-                 cipher: Cipher) -> None:
+                 cipher: Cipher, discounts: Discounts | None = None) -> None:
         self._session = session
+        self._discounts = discounts
         self._clock = clock
         self._catalogue = catalogue
         self._ledger = ledger
@@ -151,13 +154,18 @@ class Orders:
             .where(CartItem.user_id == user_id).order_by(CartItem.id)
         )
         lines = []
+        offers = await self._discounts.offers(user_id) if self._discounts is not None else []
         for item, tariff, product in rows:
             discount = next((p["discount_bp"] for p in product.periods if p["months"] == item.months), None)
             available = tariff.active and product.active and discount is not None
             price = period_price(tariff.price, product.base_months, item.months, discount or 0) if available \
                 else Price(0, 0, 0)
-            lines.append(CartLine(item, product, tariff, price, available))
-        digest = hashlib.sha256(repr([(li.item.id, li.item.tariff_id, li.item.months, li.price.total)
+            applied = None
+            if available and offers and self._discounts is not None:
+                price, applied = self._discounts.price(price, product.code, tariff.code, item.months, offers)
+            lines.append(CartLine(item, product, tariff, price, available, applied))
+        digest = hashlib.sha256(repr([(li.item.id, li.item.tariff_id, li.item.months, li.price.total,
+                                       li.applied.discount_id if li.applied else None)
                                       for li in lines]).encode()).hexdigest()[:12]
         return CartView(lines, sum(li.price.total for li in lines), sum(li.price.discount for li in lines), digest)
 
@@ -209,6 +217,10 @@ class Orders:
         )
         if order_id is None:
             raise AlreadyPaid()
+        single_use = {li.applied.discount_id for li in view.lines if li.applied and li.applied.single_use}
+        if single_use and self._discounts is not None \
+                and not await self._discounts.consume(user_id, single_use, order_id):
+            raise CartChanged()  # a one-off discount went to another order meanwhile
         rows = []
         for line in view.lines:
             params = await self.check_params(user_id, line.tariff, line.item.params)
@@ -228,7 +240,9 @@ class Orders:
         await self._session.execute(insert(OrderItem), [
             {"order_id": order_id, "tariff_id": line.tariff.id, "months": line.item.months, "params": line.item.params,
              "list_price": line.price.list_price, "discount": line.price.discount, "price": line.price.total,
-             "service_id": service.id}
+             "service_id": service.id,
+             "discount_id": line.applied.discount_id if line.applied else None,
+             "customer_discount": line.applied.amount if line.applied else 0}
             for line, service in zip(view.lines, services, strict=True)
         ])
         await self._session.execute(insert(ServiceEvent), [

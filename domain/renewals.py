@@ -14,7 +14,7 @@ reference makes it once per period whoever renews (the sweep, the customer's "Re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import period_price
 from domain.clock import Clock
+from domain.discounts import Discounts, Offer, price_line
 from domain.errors import DomainError, NotFound
 from domain.ledger import InsufficientFunds, Ledger
 from domain.models import Balance, Product, Service, ServiceEvent, Tariff
@@ -112,10 +113,13 @@ def renewal_reference(service_id: int, expires_at: datetime) -> str:
     return f"renewal:{service_id}:{period_key(expires_at)}"
 
 
-def renewal_price(tariff: Tariff, product: Product, months: int) -> int:
-    """The catalogue price of the tariff for the service's period; a period no longer offered gets no discount."""
+def renewal_price(tariff: Tariff, product: Product, months: int, offers: Sequence[Offer] = (),
+                  floor_bp: int = 0) -> int:
+    """The catalogue price of the tariff for the service's period (a period no longer offered gets no period
+    discount), less the customer's best discount whose scope matches, priced like a cart line."""
     discount = next((p["discount_bp"] for p in product.periods if p["months"] == months), 0)
-    return period_price(tariff.price, product.base_months, months, discount).total
+    price = period_price(tariff.price, product.base_months, months, discount)
+    return price_line(price, product.code, tariff.code, months, offers, floor_bp)[0].total
 
 
 def service_label(kind: str, name: str | None, domain: str | None, ip: str | None, service_id: int) -> str:
@@ -140,8 +144,9 @@ def threshold_for(days_left: int, thresholds: Sequence[int]) -> int | None:
 
 class Renewals:
     def __init__(self, session: AsyncSession, clock: Clock, ledger: Ledger, notifications: Notifications,
-                 settings: RenewalSettings) -> None:
+                 settings: RenewalSettings, discounts: Discounts | None = None) -> None:
         self._session = session
+        self._discounts = discounts
         self._clock = clock
         self._ledger = ledger
         self._notifications = notifications
@@ -153,6 +158,16 @@ class Renewals:
         tariffs = {t.id: t for t in await self._session.scalars(select(Tariff))}
         products = {p.code: p for p in await self._session.scalars(select(Product))}
         return tariffs, products
+
+    async def _offers(self, user_ids: set[int]) -> Mapping[int, list[Offer]]:
+        """Customers' standing discounts (not one-off promo ones, which are for an order)."""
+        if self._discounts is None or not user_ids:
+            return {}
+        return await self._discounts.standing_offers(user_ids)
+
+    def _price(self, tariff: Tariff, product: Product, months: int, offers: Sequence[Offer]) -> int:
+        floor_bp = self._discounts.floor_bp if self._discounts is not None else 0
+        return renewal_price(tariff, product, months, offers, floor_bp)
 
     def _money(self, amount: int) -> dict[str, Any]:
         return money_arg(amount, self._ledger.currency)
@@ -172,7 +187,8 @@ class Renewals:
         tariff = await self._session.get(Tariff, service.tariff_id)
         product = await self._session.get(Product, service.product_code)
         assert tariff is not None and product is not None
-        price = renewal_price(tariff, product, service.period_months)
+        offers = (await self._offers({user_id})).get(user_id, [])
+        price = self._price(tariff, product, service.period_months, offers)
         balance = await self._ledger.balance(user_id)
         return Quote(service, product, tariff, price, balance, add_months(service.expires_at, service.period_months))
 
@@ -256,6 +272,7 @@ class Renewals:
         if not rows:
             return stats
         tariffs, products = await self._prices()
+        offers = await self._offers({row[1] for row in rows})
         prices: dict[tuple[int, int], int] = {}
         notices = []
         for (service_id, user_id, kind, name, domain, ip, tariff_id, product_code, months, auto_renew, expires_at,
@@ -265,7 +282,9 @@ class Renewals:
             if days is None:
                 continue
             price = prices.get((tariff_id, months))
-            if price is None:
+            if user_id in offers:
+                price = self._price(tariffs[tariff_id], products[product_code], months, offers[user_id])
+            elif price is None:
                 price = prices[(tariff_id, months)] = renewal_price(tariffs[tariff_id], products[product_code], months)
             balance = balance or 0
             if auto_renew and (balance >= price or expires_at <= renew_window):
@@ -357,11 +376,12 @@ class Renewals:
         if not rows:
             return [], stats
         tariffs, products = await self._prices()
+        offers = await self._offers({row[1] for row in rows})
         left: dict[int, int] = {}
         due, notices = [], []
         for (service_id, user_id, kind, name, domain, ip, tariff_id, product_code, months, expires_at,
              balance) in rows:
-            price = renewal_price(tariffs[tariff_id], products[product_code], months)
+            price = self._price(tariffs[tariff_id], products[product_code], months, offers.get(user_id, []))
             budget = left.setdefault(user_id, balance or 0)
             if budget >= price:
                 left[user_id] = budget - price

@@ -15,6 +15,7 @@ from domain.catalogue import Catalogue
 from domain.certificates import Certificates, SslSettings
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
+from domain.discounts import Discounts
 from domain.invoices import Invoices, VendorDetails
 from domain.ledger import Ledger
 from domain.notifications import Notifications, Outbox
@@ -22,6 +23,7 @@ from domain.orders import Orders
 from domain.payers import Payers
 from domain.payment_methods import MethodSettings, PaymentMethods
 from domain.payments import Payments, PaymentSettings
+from domain.promos import Promos
 from domain.renewals import Renewals, RenewalSettings
 from domain.security import Security
 from domain.services import Services
@@ -46,6 +48,7 @@ class DomainContext:
     ssl: SslSettings = field(default_factory=SslSettings)
     tickets: TicketSettings = field(default_factory=TicketSettings)
     vendor: VendorDetails = field(default_factory=VendorDetails)  # VENDOR_*, VAT_RATE_BP, INVOICE_DUE_DAYS
+    discount_floor_bp: int = 0  # a customer discount never takes a line below this share of its list price
 
 
 class Domain:
@@ -97,7 +100,8 @@ class Domain:
 
     @cached_property
     def orders(self) -> Orders:
-        return Orders(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher)
+        return Orders(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
+                      discounts=self.discounts)
 
     @cached_property
     def payments(self) -> Payments:
@@ -113,7 +117,8 @@ class Domain:
 
     @cached_property
     def renewals(self) -> Renewals:
-        return Renewals(self.session, self.clock, self.ledger, self.notifications, self.context.renewals)
+        return Renewals(self.session, self.clock, self.ledger, self.notifications, self.context.renewals,
+                        discounts=self.discounts)
 
     @cached_property
     def services(self) -> Services:
@@ -147,6 +152,15 @@ class Domain:
     def invoices(self) -> Invoices:
         return Invoices(self.session, self.clock, self.ledger, self.orders, self.payers, self.payments,
                         self.context.vendor)
+
+    @cached_property
+    def discounts(self) -> Discounts:
+        return Discounts(self.session, self.clock, self.notifications, self.context.currency,
+                         self.context.discount_floor_bp)
+
+    @cached_property
+    def promos(self) -> Promos:
+        return Promos(self.session, self.clock, self.ledger, self.discounts)
 
 
 @asynccontextmanager

@@ -15,6 +15,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         cart,
         certificates,
         client,
+        discounts,
         fallback,
         guard,
         invoices,
@@ -28,6 +29,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         renewals,
         security,
         settings,
+        staff_discounts,
         staff_tickets,
         support,
         tickets,
@@ -37,6 +39,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
         guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
         payment_methods.router, autopay.router, certificates.router, client.router, payers.router, invoices.router,
+        discounts.router, staff_discounts.router,
         # The staff group's catch-all (messages in ticket topics) after every section's staff commands.
         tickets.router, staff_tickets.router,
         *extra, fallback.router,

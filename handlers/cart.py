@@ -15,6 +15,7 @@ from domain.ledger import InsufficientFunds
 from domain.orders import AlreadyPaid, CartChanged, CartView, CheckoutResult, EmptyCart
 from domain.unit import Domain
 from domain.validation import display_domain
+from handlers.discounts import cart_discount_line
 from handlers.format import day, money
 from handlers.order import text_of
 from handlers.payers import pick_payer
@@ -73,6 +74,8 @@ def cart_text(i18n: I18nContext, view: CartView, currency: str, notice: str | No
                              list_price=money(line.price.list_price, currency, i18n.locale))
         else:
             price = money(line.price.total, currency, i18n.locale)
+        if line.applied is not None:
+            price += "\n" + cart_discount_line(i18n, line.applied, currency)
         lines.append(f"\n{head}\n{params}\n{price}" if params else f"\n{head}\n{price}")
     lines.append("")
     if view.discount:

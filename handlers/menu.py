@@ -65,6 +65,8 @@ async def cmd_start_link(message: Message, command: CommandObject, i18n: I18nCon
     """Open whatever a t.me/<bot>?start=<payload> link points at; unknown payloads get the menu."""
     payload = command.args or ""
     handler = _DEEP_LINKS.get(payload.split("-", 1)[0])
+    if handler is None and "_" in payload:  # `promo_<CODE>`: a code may itself contain "-"
+        handler = _DEEP_LINKS.get(payload.split("_", 1)[0])
     await leave_dialog(state, raw_state)
     if handler is None:
         await send_menu(message, i18n, user, lead=i18n.get("start-link-unknown"))

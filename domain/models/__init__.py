@@ -15,6 +15,7 @@ from domain.models.commerce import (
     ServiceEvent,
     Tariff,
 )
+from domain.models.discounts import Discount, PromoCode, PromoRedemption
 from domain.models.fsm import DialogState
 from domain.models.methods import Autopay, AutopayCharge, PaymentMethod, StripeCustomer, StripeEvent
 from domain.models.notifications import Notification, NotificationMute, OutboxMessage
@@ -28,11 +29,16 @@ from domain.models.user import User
 Index("ix_services_status_expires_at", Service.status, Service.expires_at)
 
 __all__ = [  # noqa: RUF022 - grouped by module
+    "Base", "UTCDateTime",
     "Balance", "CartItem", "LedgerEntry", "Order", "OrderItem", "Payment", "Product", "Service", "ServiceEvent",
     "Tariff",
-"Avatar", "Base", "DialogState", "Notification", "NotificationMute",
-"OutboxMessage", "RecoveryCode", "TwoFactor", "UTCDateTime", "User",
-"Autopay", "AutopayCharge", "PaymentMethod", "StripeCustomer", "StripeEvent"]
-__all__ += ["Certificate"]
-__all__ += ["Ticket", "TicketGroupMessage", "TicketMessage"]
-__all__ += ["Invoice", "InvoiceCounter", "Payer"]
+    "Discount", "PromoCode", "PromoRedemption",
+    "DialogState",
+    "Autopay", "AutopayCharge", "PaymentMethod", "StripeCustomer", "StripeEvent",
+    "Notification", "NotificationMute", "OutboxMessage",
+    "Invoice", "InvoiceCounter", "Payer",
+    "Avatar", "RecoveryCode", "TwoFactor",
+    "Certificate",
+    "Ticket", "TicketGroupMessage", "TicketMessage",
+    "User",
+]

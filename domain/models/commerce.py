@@ -95,6 +95,9 @@ class OrderItem(Base):
     discount: Mapped[int]
     price: Mapped[int]
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    # The customer discount (domain/discounts.py) that priced this line, and how much it took off.
+    discount_id: Mapped[int | None] = mapped_column(ForeignKey("discounts.id"))
+    customer_discount: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Service(Base):
