@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
 from domain.unit import Domain
-from handlers.ui import HOME, MenuCb, MenuSection, keyboard, nav_row, register_section, show
+from handlers.ui import Entry, EntryScreen, MenuCb, MenuSection, register_section
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -22,32 +19,14 @@ register_section(MenuSection(key="support", text_key="menu-button-support", orde
 
 SUPPORT = MenuCb(section="support")
 
-EntryButton = Callable[[I18nContext, Domain, Customer], Awaitable[InlineKeyboardButton | None]]
-
-
-@dataclass(frozen=True, slots=True)
-class SupportEntry:
-    """A button on the Support screen; `button` may return None to hide it for this customer."""
-
-    key: str
-    order: int
-    button: EntryButton
-
-
-_ENTRIES: dict[str, SupportEntry] = {}
-
-
-def register_entry(entry: SupportEntry) -> None:
-    _ENTRIES[entry.key] = entry
+# The entries (Tickets, Notifications, ...) register themselves with `register_entry(SupportEntry(...))`.
+SupportEntry = Entry
+SCREEN = EntryScreen("support-text")
+register_entry = SCREEN.register
 
 
 async def show_support(event: Message | CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer) -> None:
-    rows = []
-    for entry in sorted(_ENTRIES.values(), key=lambda e: e.order):
-        entry_button = await entry.button(i18n, domain, user)
-        if entry_button is not None:
-            rows.append([entry_button])
-    await show(event, i18n.get("support-text"), keyboard(*rows, nav_row(i18n, HOME)))
+    await SCREEN.show(event, i18n, domain, user)
 
 
 @router.callback_query(MenuCb.filter(F.section == "support"))

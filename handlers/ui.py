@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
@@ -73,6 +74,38 @@ def main_menu_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
 
 
 _MENU_KEYBOARDS: dict[tuple[str, tuple[MenuSection, ...]], InlineKeyboardMarkup] = {}
+
+
+EntryButton = Callable[[I18nContext, Any, Any], Awaitable[InlineKeyboardButton | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A button on a section screen that other sections fill (Support, Client); `button(i18n, domain, user)`
+    may return None to hide it for this customer."""
+
+    key: str
+    order: int
+    button: EntryButton
+
+
+class EntryScreen:
+    """A section screen whose entries register themselves, so a new section plugs in without editing it."""
+
+    def __init__(self, text_key: str) -> None:
+        self.text_key = text_key
+        self._entries: dict[str, Entry] = {}
+
+    def register(self, entry: Entry) -> None:
+        self._entries[entry.key] = entry
+
+    async def show(self, event: Message | CallbackQuery, i18n: I18nContext, domain: Any, user: Any) -> None:
+        rows = []
+        for entry in sorted(self._entries.values(), key=lambda e: e.order):
+            entry_button = await entry.button(i18n, domain, user)
+            if entry_button is not None:
+                rows.append([entry_button])
+        await show(event, i18n.get(self.text_key), keyboard(*rows, nav_row(i18n, HOME)))
 
 
 async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
