@@ -140,7 +140,7 @@ async def off_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext
 
 
 async def checkout_by_card(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
-                           shortfall: int, revision: str) -> bool:
+                           shortfall: int, revision: str, payer_id: int = 0) -> bool:
     """A short cart with automatic payments on: charge the shortfall to the card and pay the cart. Returns False
     (the cart shows its usual top-up offer) when automatic payments are off."""
     currency, locale = domain.ledger.currency, i18n.locale
@@ -155,6 +155,7 @@ async def checkout_by_card(callback: CallbackQuery, domain: Domain, i18n: I18nCo
         notice = i18n.get("methods-checkout-charged", amount=money(result.amount, currency, locale), card=card)
         try:
             paid = await domain.orders.checkout(user.id, revision or None)
+            await domain.payers.stamp_order(user.id, paid.order_id, payer_id or None)
         except InsufficientFunds as exc:
             await domain.rollback()
             shortfall = exc.shortfall
@@ -173,5 +174,5 @@ async def checkout_by_card(callback: CallbackQuery, domain: Domain, i18n: I18nCo
     balance = await domain.ledger.balance(user.id)
     text = i18n.get("checkout-short", total=money(balance + shortfall, currency, locale),
                     balance=money(balance, currency, locale), shortfall=money(shortfall, currency, locale))
-    await show(callback, f"{notice}\n\n{text}", shortfall_markup(i18n, shortfall, currency))
+    await show(callback, f"{notice}\n\n{text}", shortfall_markup(i18n, shortfall, currency, payer_id))
     return True

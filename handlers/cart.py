@@ -199,7 +199,8 @@ async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Do
         await domain.rollback()
         from handlers.autopay import checkout_by_card  # that module builds on this one
 
-        if await checkout_by_card(callback, domain, i18n, user, exc.shortfall, callback_data.rev):
+        if await checkout_by_card(callback, domain, i18n, user, exc.shortfall, callback_data.rev,
+                                  callback_data.payer):
             return
         text = i18n.get("checkout-short", total=money(exc.args_["total"], currency, i18n.locale),
                         balance=money(exc.args_["balance"], currency, i18n.locale),

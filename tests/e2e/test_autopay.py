@@ -9,12 +9,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from domain.models import AutopayCharge, LedgerEntry, Service
+from domain.models import AutopayCharge, LedgerEntry, Order, Service
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_commerce import order_licence
 from tests.e2e.test_renewals import buy, jobs
 from tests.fakes.stripe_api import FakeStripe
 from tests.fakes.stripe_e2e import add_card, deliver, serve_webhook, stripe_settings
+from tests.unit.test_payers import COMPANY
 
 PRO_MONTH = 1290
 DECLINED = "4000000000000002"
@@ -100,6 +101,7 @@ async def test_a_short_cart_is_paid_with_the_card(ann, running, clock, webhook) 
     await turn_on(ann, "200")
     async with running.app.domain() as domain:
         await domain.ledger.post(1001, "adjustment", 3158, "test:gift")
+        payer = await domain.payers.create(1001, "legal", COMPANY)
     await order_licence(ann)
     await ann.press("🧺 Cart")
     pay = ann.screen
@@ -115,6 +117,8 @@ async def test_a_short_cart_is_paid_with_the_card(ann, running, clock, webhook) 
     assert [(e.amount, e.reference) for e in entries] == [(10000, f"stripe:{fake.charges[0]['id']}")]
     async with running.app.domain() as domain:
         assert await domain.ledger.balance(1001) == 0
+    [order] = await rows(running, Order)
+    assert order.payer_id == payer.id  # the customer's (default) payer is on the order the card paid for
 
 
 async def test_a_declined_card_notifies_and_turns_automatic_payments_off(ann, running, clock, webhook) -> None:
