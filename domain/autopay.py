@@ -125,6 +125,15 @@ class AutomaticPayments:
 
     # --- covering a shortfall -----------------------------------------------------------------------------
 
+    async def cover_renewal(self, user_id: int, service_id: int, expires_at: datetime, shortfall: int,
+                            label: str) -> Cover:
+        """One renewal's shortfall to the card. The sweep and the customer's "Renew now" share the attempt's key
+        (service and period), so both together still charge once."""
+        return await self.cover(
+            user_id, shortfall, renewal_reference(service_id, expires_at), reason="renewal", service=label,
+            buttons=[button("notification-button-top-up", action="renewal-topup", service_id=service_id,
+                            amount=money_arg(shortfall, self._ledger.currency))])
+
     async def cover(self, user_id: int, amount: int, purpose: str, *, reason: str,
                     buttons: Sequence[Mapping[str, Any]] = (), service: str | None = None) -> Cover:
         """Charge `amount` to the automatic-payments card for `purpose` (e.g. `renewal:<id>:<period>`) and credit
@@ -281,10 +290,7 @@ class AutomaticPayments:
         for user_id, service_id, expires_at, shortfall, label in wanted:
             if user_id in stopped:
                 continue
-            result = await self.cover(
-                user_id, shortfall, renewal_reference(service_id, expires_at), reason="renewal", service=label,
-                buttons=[button("notification-button-top-up", action="renewal-topup", service_id=service_id,
-                                amount=money_arg(shortfall, self._ledger.currency))])
+            result = await self.cover_renewal(user_id, service_id, expires_at, shortfall, label)
             counts[result.status] += 1
             if not result.charged:
                 stopped.add(user_id)

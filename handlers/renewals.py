@@ -15,7 +15,7 @@ from aiogram_i18n import I18nContext
 from domain.accounts import Customer
 from domain.errors import DomainError
 from domain.ledger import InsufficientFunds
-from domain.renewals import Quote, label_of, period_key
+from domain.renewals import Quote, Renewed, label_of, period_key
 from domain.unit import Domain
 from handlers import format as fmt
 from handlers.notifications import register_action
@@ -80,6 +80,14 @@ async def renew_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I
         text = i18n.get("renew-short", **args)
         rows = [[button(i18n.get("notification-button-top-up", amount=args["shortfall"]),
                         RenewCb(a="t", id=quote.service.id))]]
+        autopay = await domain.autopay.view(user.id)
+        if autopay.enabled and autopay.method is not None:
+            # Automatic payments on: the card can cover the shortfall now, as the renewal sweep would.
+            card = i18n.get("methods-card-label", brand=escape((autopay.method.brand or "").title()),
+                            last4=escape(autopay.method.last4 or ""))
+            text += "\n" + i18n.get("renew-by-card-hint", shortfall=args["shortfall"], card=card)
+            rows.insert(0, [button(i18n.get("renew-button-by-card", price=args["price"]),
+                                   RenewCb(a="r", id=quote.service.id, p=period))])
     else:
         text = i18n.get("renew-confirm", **args)
         rows = [[button(i18n.get("renew-button-confirm", price=args["price"]),
@@ -96,9 +104,11 @@ async def renew_confirmed(callback: CallbackQuery, callback_data: RenewCb, i18n:
         renewed = await domain.renewals.renew(user.id, callback_data.id, callback_data.p or None)
     except InsufficientFunds as exc:
         await domain.rollback()
-        await callback.answer(i18n.get("renew-short-alert", shortfall=fmt.money(exc.shortfall, currency, locale)),
-                              show_alert=True)
-        return
+        renewed = await _renew_by_card(domain, user, callback_data, exc.shortfall)
+        if renewed is None:
+            await callback.answer(i18n.get("renew-short-alert", shortfall=fmt.money(exc.shortfall, currency, locale)),
+                                  show_alert=True)
+            return
     except DomainError as exc:
         await domain.rollback()
         await _alert(callback, i18n, exc, user)
@@ -109,6 +119,21 @@ async def renew_confirmed(callback: CallbackQuery, callback_data: RenewCb, i18n:
                     expires=fmt.day(renewed.expires_at, user.time_zone, locale),
                     balance=fmt.money(renewed.balance, currency, locale))
     await show(callback, text, keyboard(nav_row(i18n)))
+
+
+async def _renew_by_card(domain: Domain, user: Customer, callback_data: RenewCb, shortfall: int) -> Renewed | None:
+    """With automatic payments on, the shortfall goes to the saved card (the customer is told by the payment's
+    own notice) and the renewal is tried again; None leaves the usual top-up offer."""
+    try:
+        quote = await domain.renewals.quote(user.id, callback_data.id)
+        cover = await domain.autopay.cover_renewal(user.id, quote.service.id, quote.service.expires_at, shortfall,
+                                                   label_of(quote.service))
+        if not cover.charged:
+            return None
+        return await domain.renewals.renew(user.id, callback_data.id, callback_data.p or None)
+    except DomainError:
+        await domain.rollback()
+        return None
 
 
 @router.callback_query(RenewCb.filter(F.a == "t"))

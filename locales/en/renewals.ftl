@@ -19,6 +19,8 @@ renew-short =
     } for { $price }.
     Your balance: { $balance }. Top up { $shortfall } to renew.
 renew-short-alert = Your balance is { $shortfall } short of the renewal.
+renew-by-card-hint = Automatic payments are on: { $shortfall } can be charged to { $card } now.
+renew-button-by-card = 💳 Renew for { $price } (card pays the rest)
 renew-covered-alert = Your balance already covers the renewal: tap “Renew now”.
 renew-done =
     ✅ <b>{ $service } renewed</b> until { $expires }.

@@ -13,6 +13,8 @@ renew-short =
     { $product }: { $months } мес. за { $price }.
     Ваш баланс: { $balance }. Пополните его на { $shortfall }, чтобы продлить.
 renew-short-alert = Для продления на балансе не хватает { $shortfall }.
+renew-by-card-hint = Автоплатежи включены: { $shortfall } можно списать с карты { $card } сейчас.
+renew-button-by-card = 💳 Продлить за { $price } (остаток — с карты)
 renew-covered-alert = Баланса уже хватает на продление: нажмите «Продлить».
 renew-done =
     ✅ <b>{ $service } продлена</b> до { $expires }.

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from domain.models import AutopayCharge, LedgerEntry, Order, Service
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_commerce import order_licence
-from tests.e2e.test_renewals import buy, jobs
+from tests.e2e.test_renewals import buy, current, jobs, pushes
 from tests.fakes.stripe_api import FakeStripe
 from tests.fakes.stripe_e2e import add_card, deliver, serve_webhook, stripe_settings
 from tests.unit.test_payers import COMPANY
@@ -186,3 +186,33 @@ async def test_a_declined_card_at_checkout_leaves_the_usual_top_up(ann, running,
     assert len(webhook.charges) == 1 and webhook.charges[0]["status"] == "requires_payment_method"
     async with running.sessions() as session:
         assert list(await session.scalars(select(LedgerEntry))) == []
+
+
+async def test_renew_now_with_a_short_balance_charges_the_card_once(ann, running, clock, webhook) -> None:
+    fake = webhook
+    await ann.send("/start")
+    await add_card(ann, fake, running, clock)
+    await turn_on(ann, "50")
+    sid = await buy(running, 1001)  # no auto-renewal: the customer renews by hand; the balance is empty
+    clock.move(days=16)
+    await jobs(running).expiry()
+    await deliver(running, clock)
+    reminder = pushes(ann, "expires in 14 days")[-1]
+    await ann.press("🔄 Renew now", message=reminder)
+    offer = current(ann, reminder)
+    assert "Automatic payments are on: €12.90 can be charged to Visa •••• 4242 now." in offer.text
+    assert offer.button_texts[:2] == ["💳 Renew for €12.90 (card pays the rest)", "💳 Top up €12.90"]
+    renew_data = offer.buttons[0][0].callback_data
+    await ann.press("💳 Renew for €12.90 (card pays the rest)", message=offer)
+    assert current(ann, reminder).text.startswith("✅ web-1 renewed until 26 Jan 2027.")
+    assert [c["amount"] for c in fake.charges] == [PRO_MONTH]
+    # The old button again, and the sweep for the same period: nothing more is charged.
+    await ann.press(callback_data=renew_data, message=offer)
+    assert "already been renewed" in ann.last_callback_answer.text
+    clock.move(days=12)
+    assert (await jobs(running).auto_renewal()).renewed == 0
+    assert len(fake.charges) == 1
+    entries = await rows(running, LedgerEntry, LedgerEntry.user_id == 1001, LedgerEntry.kind != "adjustment")
+    assert [(e.kind, e.amount) for e in entries] == [
+        ("charge", -PRO_MONTH), ("topup", PRO_MONTH), ("charge", -PRO_MONTH)]
+    assert entries[-1].reference == f"renewal:{sid}:20261226"
