@@ -120,3 +120,17 @@ def test_cli_migrate_creates_the_database(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "bot.db").exists()
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_every_setting_is_documented_in_the_readme_and_env_example() -> None:
+    """A newcomer configures the bot from the README's table and .env.example: neither may miss a setting."""
+    from pathlib import Path
+
+    from bot.config import Settings
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    names = [name.upper() for name in Settings.model_fields]
+    assert [n for n in names if f"`{n}`" not in readme] == []
+    assert [n for n in names if f"{n}=" not in example] == []
