@@ -283,41 +283,31 @@ async def close_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18n
                         [button(i18n.get("tickets-button-keep"), TkCb(a="o", id=ticket.id))]))
 
 
-@router.callback_query(TkCb.filter(F.a == "c!"))
-async def close_confirmed(callback: CallbackQuery, callback_data: TkCb, bot: Bot, i18n: I18nContext,
-                          domain: Domain, user: Customer) -> None:
-    try:
-        ticket = await domain.tickets.close(user.id, callback_data.id)
-    except DomainError as exc:
-        await callback.answer(_alert(i18n, exc), show_alert=True)
-        return
-    await announce(bot, domain, i18n, ticket, "tickets-group-closed-by-customer")
-    await show_ticket(callback, i18n, domain, user, ticket.id, i18n.get("tickets-closed"))
+# What the customer's change of a ticket is called in the staff topic and in the confirmation they read.
+_CHANGES = {"c!": ("tickets-group-closed-by-customer", "tickets-closed"),
+            "ro": ("tickets-group-reopened-by-customer", "tickets-reopened"),
+            "rt": ("tickets-group-rated", "tickets-rated")}
 
 
-@router.callback_query(TkCb.filter(F.a == "ro"))
-async def reopen_pressed(callback: CallbackQuery, callback_data: TkCb, bot: Bot, i18n: I18nContext,
+@router.callback_query(TkCb.filter(F.a.in_(_CHANGES)))
+async def ticket_changed(callback: CallbackQuery, callback_data: TkCb, bot: Bot, i18n: I18nContext,
                          domain: Domain, user: Customer) -> None:
+    """Close (confirmed), reopen, or rate 1..5 stars: the domain decides, staff see it in the topic."""
+    action, ticket_id = callback_data.a, callback_data.id
     try:
-        ticket = await domain.tickets.reopen(user.id, callback_data.id)
+        if action == "c!":
+            ticket = await domain.tickets.close(user.id, ticket_id)
+        elif action == "ro":
+            ticket = await domain.tickets.reopen(user.id, ticket_id)
+        else:
+            ticket = await domain.tickets.rate(user.id, ticket_id, callback_data.v)
     except DomainError as exc:
         await callback.answer(_alert(i18n, exc), show_alert=True)
         return
-    await announce(bot, domain, i18n, ticket, "tickets-group-reopened-by-customer")
-    await show_ticket(callback, i18n, domain, user, ticket.id, i18n.get("tickets-reopened"))
-
-
-@router.callback_query(TkCb.filter(F.a == "rt"))
-async def rate_pressed(callback: CallbackQuery, callback_data: TkCb, bot: Bot, i18n: I18nContext,
-                       domain: Domain, user: Customer) -> None:
-    """1..5 stars for the answer; staff see it in the topic."""
-    try:
-        ticket = await domain.tickets.rate(user.id, callback_data.id, callback_data.v)
-    except DomainError as exc:
-        await callback.answer(_alert(i18n, exc), show_alert=True)
-        return
-    await announce(bot, domain, i18n, ticket, "tickets-group-rated", rating=ticket.rating or 0)
-    await show_ticket(callback, i18n, domain, user, ticket.id, i18n.get("tickets-rated", rating=ticket.rating or 0))
+    group_key, notice_key = _CHANGES[action]
+    rating = ticket.rating or 0
+    await announce(bot, domain, i18n, ticket, group_key, rating=rating)
+    await show_ticket(callback, i18n, domain, user, ticket.id, i18n.get(notice_key, rating=rating))
 
 
 # --- new ticket -----------------------------------------------------------------------------------------------
