@@ -20,6 +20,18 @@ async def open_payers(customer, client: str = "👤 Client", payers: str = "🧾
     await customer.press(payers)
 
 
+async def add_two_people(customer) -> None:
+    """Two individual payers through the dialog, the first becoming the default; ends on the payers list."""
+    for name in ("First Person", "Second Person"):
+        await customer.press("➕ Add a payer")
+        await customer.press("Individual")
+        await customer.send(name)
+        await customer.send("GB")
+        await customer.press("Skip")
+        await customer.press("✅ Save")
+        await customer.press("« Back")
+
+
 async def add_legal_ru(customer) -> None:
     await open_payers(customer, "👤 Клиент", "🧾 Плательщики")
     await customer.press("➕ Добавить плательщика")
@@ -122,14 +134,7 @@ async def test_unknown_formats_are_accepted_as_typed(ann, running) -> None:
 
 async def test_edit_default_disable_and_delete(ann, running) -> None:
     await open_payers(ann)
-    for name in ("First Person", "Second Person"):
-        await ann.press("➕ Add a payer")
-        await ann.press("Individual")
-        await ann.send(name)
-        await ann.send("GB")
-        await ann.press("Skip")
-        await ann.press("✅ Save")
-        await ann.press("« Back")
+    await add_two_people(ann)
     assert ann.screen.button_texts[:2] == ["★ First Person (Individual)", "Second Person (Individual)"]
 
     await ann.press("Second Person (Individual)")
@@ -248,14 +253,7 @@ async def test_without_payers_orders_carry_no_payer(ann, running) -> None:
 
 async def test_the_picked_payer_follows_the_shortfall_top_up(ann, running) -> None:
     await open_payers(ann)
-    for name in ("First Person", "Second Person"):
-        await ann.press("➕ Add a payer")
-        await ann.press("Individual")
-        await ann.send(name)
-        await ann.send("GB")
-        await ann.press("Skip")
-        await ann.press("✅ Save")
-        await ann.press("« Back")
+    await add_two_people(ann)
     _, second = await rows(running, Payer)
     await order_licence(ann, tariff="Lite", months="1 month")
     await ann.press("🧺 Cart")
