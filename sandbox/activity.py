@@ -15,6 +15,9 @@ class Activity:
         self.taken: dict[int, float] = {}
         self.responded_at = 0.0
         self.retry_expected_until = 0.0
+        self.handling = 0
+        self.handled: set[int] = set()
+        self.reports_handling = False
         self._changed = asyncio.Event()
 
     def _notify(self) -> None:
@@ -45,6 +48,17 @@ class Activity:
                 self.taken.setdefault(update_id, at)
             self._notify()
 
+    def handling_started(self) -> None:
+        """An in-process bot reports that it began handling an update; from then on waits go by its reports."""
+        self.reports_handling = True
+        self.handling += 1
+        self._notify()
+
+    def handling_finished(self, update_id: int) -> None:
+        self.handling -= 1
+        self.handled.add(update_id)
+        self._notify()
+
     async def _wait_change(self, seconds: float) -> None:
         self._changed.clear()
         with contextlib.suppress(TimeoutError):
@@ -60,16 +74,21 @@ class Activity:
 
     async def wait_quiet(self, settle: float, deadline: float, after: int | None = None, grace: float = 0.0) -> bool:
         """Wait until no request is in flight and none came for `settle` seconds. With `after` (an update id),
-        quiet also needs a response since that update was taken, or `grace` seconds without one: a handler
-        whose first database query is slow has not finished just because it has not called the API yet."""
+        quiet also needs that update handled. A bot that reports its handling (`handling_started`/`_finished`)
+        says so exactly; for any other bot it is a guess: a response since the update was taken, or `grace`
+        seconds without one (a handler whose first database query is slow has not finished just because it has
+        not called the API yet)."""
         while True:
             at = time.monotonic()
             if at >= deadline:
                 return False
+            if self.reports_handling and (self.handling or (after is not None and after not in self.handled)):
+                await self._wait_change(deadline - at)
+                continue
             if self.in_flight == 0:
                 # The moment a retry is due counts as activity: the bot needs `settle` after it, too.
                 idle = at - max(self.last_activity, self.retry_expected_until)
-                taken_at = self.taken.get(after) if after is not None else None
+                taken_at = self.taken.get(after) if after is not None and not self.reports_handling else None
                 if taken_at is not None and self.responded_at < taken_at and at - taken_at < grace:
                     await self._wait_change(min(taken_at + grace - at, deadline - at))
                     continue
@@ -81,5 +100,6 @@ class Activity:
 
     def reset(self) -> None:
         self.taken.clear()
+        self.handled.clear()
         self.retry_expected_until = 0.0
         self._notify()

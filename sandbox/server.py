@@ -231,6 +231,15 @@ class Sandbox:
         if not await self.core.activity.wait_taken(update_id, time.monotonic() + timeout):
             raise TimeoutError(f"the bot did not take update {update_id} within {timeout} s")
 
+    def handling_started(self) -> None:
+        """For a bot in the same process: it began handling an update. Once a bot reports this, waits go by its
+        reports (the update handled, nothing else being handled) instead of guessing from its API calls."""
+        self.core.activity.handling_started()
+
+    def handling_finished(self, update_id: int) -> None:
+        """For a bot in the same process: it finished handling `update_id` (whatever the outcome)."""
+        self.core.activity.handling_finished(update_id)
+
     async def settle(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Wait until no bot request is in flight and none came for the settle time."""
         timeout = self.config.wait_timeout if timeout is None else timeout

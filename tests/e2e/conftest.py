@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram import Router
+from aiogram.types import Update
 
 from bot.app import App, build_app
 from bot.config import Settings, load_settings
@@ -22,10 +23,12 @@ from sandbox import Sandbox
 class RunningBot:
     """The app polling the sandbox; can be stopped and started again on the same database."""
 
-    def __init__(self, settings: Settings, extra_routers: Sequence[Router] = (), clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings, extra_routers: Sequence[Router] = (), clock: Clock | None = None,
+                 sandbox: Sandbox | None = None) -> None:
         self.settings = settings
         self.extra_routers = extra_routers
         self.clock = clock
+        self.sandbox = sandbox
         self.app: App | None = None
         self._task: asyncio.Task[Any] | None = None
 
@@ -33,6 +36,8 @@ class RunningBot:
         self.app = await build_app(self.settings, extra_routers=self.extra_routers, clock=self.clock)
         lifecycle(self.app)
         dp = self.app.dispatcher
+        if self.sandbox is not None:
+            dp.update.outer_middleware(_ReportHandling(self.sandbox))
         self._task = asyncio.create_task(
             dp.start_polling(self.app.bot, handle_signals=False, allowed_updates=dp.resolve_used_update_types(),
                              polling_timeout=1)
@@ -58,6 +63,22 @@ class RunningBot:
     def sessions(self):
         assert self.app is not None
         return self.app.sessions
+
+
+class _ReportHandling:
+    """Tells the sandbox when each update's handling begins and ends, so the driver's waits end when the app is
+    done rather than after a pause in its API calls."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    async def __call__(self, handler: Callable[[Update, dict[str, Any]], Awaitable[Any]], event: Update,
+                       data: dict[str, Any]) -> Any:
+        self.sandbox.handling_started()
+        try:
+            return await handler(event, data)
+        finally:
+            self.sandbox.handling_finished(event.update_id)
 
 
 def _clone(router: Router) -> Router:
@@ -118,8 +139,9 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-async def running(settings: Settings, extra_routers: list[Router], clock: FrozenClock) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(settings, extra_routers, clock)
+async def running(sandbox: Sandbox, settings: Settings, extra_routers: list[Router],
+                  clock: FrozenClock) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(settings, extra_routers, clock, sandbox)
     await bot.start()
     yield bot
     await bot.stop()

@@ -231,7 +231,7 @@ async def test_one_message_a_second_per_chat(ann, sandbox, running) -> None:
 
 async def test_background_worker_delivers_when_the_scheduler_runs(sandbox, db_url, redis_url, tmp_path,
                                                                  clock) -> None:
-    app = RunningBot(make_settings(sandbox, db_url, redis_url, tmp_path), clock=clock)
+    app = RunningBot(make_settings(sandbox, db_url, redis_url, tmp_path), clock=clock, sandbox=sandbox)
     await app.start()
     try:
         bea = await sandbox.user(id=1005, first_name="Bea", language_code="en")

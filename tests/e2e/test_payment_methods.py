@@ -148,7 +148,7 @@ async def test_another_customers_method_is_not_found(ann, ivan, running, clock, 
 async def test_without_stripe_no_card_is_offered(sandbox, db_url, redis_url, tmp_path, clock) -> None:
     from tests.e2e.conftest import RunningBot
 
-    bot = RunningBot(make_settings(sandbox, db_url, redis_url, tmp_path), clock=clock)
+    bot = RunningBot(make_settings(sandbox, db_url, redis_url, tmp_path), clock=clock, sandbox=sandbox)
     await bot.start()
     try:
         assert bot.app.context.card_gateway is None

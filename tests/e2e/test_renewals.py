@@ -319,7 +319,7 @@ async def test_two_scheduler_instances_do_not_double_send(customers, sandbox, ru
     async with running.sessions() as session:  # some are due for auto-renewal, all for a reminder
         await session.execute(update(Service).values(auto_renew=Service.id % 3 == 0))
         await session.commit()
-    second = RunningBot(settings, clock=clock)
+    second = RunningBot(settings, clock=clock, sandbox=sandbox)
     await second.start()
     try:
         # Leader election: only one of two schedulers leads.

@@ -175,3 +175,37 @@ async def test_wait_outlasts_a_slow_start_but_not_a_silent_bot(sb: Sandbox, star
     await ann.send("anything")
     waited = asyncio.get_running_loop().time() - started
     assert sb.config.response_grace <= waited < sb.config.response_grace + 2
+
+
+async def test_a_bot_that_reports_its_handling_is_waited_for_exactly(sb: Sandbox,
+                                                                     start_polling: StartPolling) -> None:
+    """With handling reported, a wait lasts as long as the handler, however long it is silent after its first
+    call, and ends without the response grace when the handler says nothing at all."""
+    dp = Dispatcher()
+
+    @dp.update.outer_middleware()
+    async def report(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        sb.handling_started()
+        try:
+            return await handler(event, data)
+        finally:
+            sb.handling_finished(event.update_id)
+
+    @dp.message(F.text == "think")
+    async def think(message: Message) -> None:
+        await message.answer("thinking…")
+        await asyncio.sleep(sb.config.response_grace + 0.3)  # silent far longer than settle, even than the grace
+        await message.answer("done")
+
+    @dp.message()
+    async def ignore(message: Message) -> None:
+        """Says nothing."""
+
+    await start_polling(dp)
+    ann = await sb.user(id=1001, first_name="Ann")
+    await ann.send("think")
+    assert ann.screen is not None and ann.screen.text == "done"
+
+    started = asyncio.get_running_loop().time()
+    await ann.send("anything")
+    assert asyncio.get_running_loop().time() - started < sb.config.response_grace
