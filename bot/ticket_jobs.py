@@ -1,6 +1,9 @@
-"""The ticket archive sweep: closed tickets older than TICKET_ARCHIVE_DAYS become archived (domain/tickets.py).
+"""Ticket sweeps.
 
-Idempotent (a set-based UPDATE of closed tickets), so a second run or a second instance changes nothing.
+- `ticket-archive`: closed tickets older than TICKET_ARCHIVE_DAYS become archived (domain/tickets.py).
+  Idempotent (a set-based UPDATE of closed tickets), so a second run or a second instance changes nothing.
+- `ticket-place`: tickets that came while the staff group could not be reached get their topic, with everything
+  the customer wrote so far. One ticket is placed once however many instances try (`attach_to_group`).
 """
 
 from __future__ import annotations
@@ -8,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram_i18n.cores import BaseCore
 
 from domain.unit import Domain
-from handlers.support_group import topic_title
+from handlers.support_group import full_name, relay_customer, topic_title
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -24,19 +28,48 @@ log = logging.getLogger(__name__)
 
 ARCHIVE_JOB = "ticket-archive"
 ARCHIVE_INTERVAL_HOURS = 1.0
+PLACE_JOB = "ticket-place"
+PLACE_INTERVAL_MINUTES = 5.0
 
 
 class TicketJobs:
-    def __init__(self, domain: Callable[[], AbstractAsyncContextManager[Domain]], bot: Bot | None = None) -> None:
+    def __init__(self, domain: Callable[[], AbstractAsyncContextManager[Domain]], bot: Bot | None = None,
+                 core: BaseCore[Any] | None = None, staff_chat_id: int | None = None) -> None:
         self._domain = domain
         self._bot = bot
+        self._core = core
+        self._staff_chat_id = staff_chat_id
 
     @classmethod
     def from_app(cls, app: App) -> TicketJobs:
-        return cls(app.domain, app.bot)
+        return cls(app.domain, app.bot, app.i18n.core, app.settings.staff_chat_id)
 
     def schedule(self, scheduler: Scheduler) -> None:
         scheduler.add(ARCHIVE_JOB, self.archive, hours=ARCHIVE_INTERVAL_HOURS)
+        if self._staff_chat_id is not None:
+            scheduler.add(PLACE_JOB, self.place, minutes=PLACE_INTERVAL_MINUTES)
+
+    async def place(self) -> int:
+        """Place the tickets still waiting for the staff group, oldest first; stops at the first that cannot be
+        placed (the group is still unreachable: the next run tries again). Returns how many were placed."""
+        if self._bot is None or self._core is None or self._staff_chat_id is None:
+            return 0
+        async with self._domain() as domain:
+            waiting = [ticket.id for ticket in await domain.tickets.unplaced()]
+        placed = 0
+        for ticket_id in waiting:
+            async with self._domain() as domain:
+                ticket = await domain.tickets.by_id(ticket_id)
+                if ticket is None:
+                    continue
+                customer = await domain.tickets.customer(ticket)
+                if not await relay_customer(self._bot, domain, self._core, self._staff_chat_id, ticket_id, [],
+                                            full_name(customer.first_name, customer.last_name)):
+                    break
+            placed += 1
+        if placed:
+            log.info("placed %d ticket(s) in the staff group", placed)
+        return placed
 
     async def archive(self) -> int:
         """Archive what is due, then mark each archived ticket's topic (a failure there is only logged)."""

@@ -273,6 +273,20 @@ class Tickets:
             select(Ticket).where(Ticket.id == ticket_id).execution_options(populate_existing=True)
         )
 
+    async def customer_messages(self, ticket_id: int) -> list[TicketMessage]:
+        """Everything the customer wrote in the ticket, oldest first."""
+        return list(await self._session.scalars(
+            select(TicketMessage).where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer")
+            .order_by(TicketMessage.id)
+        ))
+
+    async def unplaced(self, limit: int = 50) -> list[Ticket]:
+        """Active tickets that have no place in the staff group yet (it could not be reached when they came)."""
+        return list(await self._session.scalars(
+            select(Ticket).where(Ticket.staff_chat_id.is_(None), Ticket.status.in_(ACTIVE))
+            .order_by(Ticket.id).limit(limit)
+        ))
+
     async def by_topic(self, chat_id: int, topic_id: int) -> Ticket | None:
         return await self._session.scalar(
             select(Ticket).where(Ticket.staff_chat_id == chat_id, Ticket.topic_id == topic_id)

@@ -73,7 +73,7 @@ async def _staff_ticket(message: Message, bot: Bot, domain: Domain, i18n: I18nCo
         return None
     ticket = await find_ticket(domain, message)
     if ticket is None:
-        t, _ = group_translate(i18n)
+        t, _ = group_translate(i18n.core)
         await message.reply(t("tickets-staff-no-ticket"))
     return ticket
 
@@ -120,7 +120,7 @@ async def staff_wrote(message: Message, bot: Bot, domain: Domain, i18n: I18nCont
     # A redelivered update is known by its message: relayed once.
     if not await domain.tickets.link_group_message(message.chat.id, message.message_id, ticket.id):
         return
-    t, _ = group_translate(i18n)
+    t, _ = group_translate(i18n.core)
     kind, file_id, file_name = "text", None, None
     if message.photo:
         kind, file_id = "photo", message.photo[-1].file_id
@@ -146,7 +146,7 @@ async def staff_close(message: Message, bot: Bot, domain: Domain, i18n: I18nCont
     ticket = await _staff_ticket(message, bot, domain, i18n)
     if ticket is None:
         return
-    t, _ = group_translate(i18n)
+    t, _ = group_translate(i18n.core)
     try:
         await domain.tickets.staff_close(ticket)
     except TicketClosed:
@@ -163,7 +163,7 @@ async def staff_reopen(message: Message, bot: Bot, domain: Domain, i18n: I18nCon
     ticket = await _staff_ticket(message, bot, domain, i18n)
     if ticket is None:
         return
-    t, _ = group_translate(i18n)
+    t, _ = group_translate(i18n.core)
     was = ticket.status
     await domain.tickets.staff_reopen(ticket)
     await message.reply(t("tickets-staff-reopened" if was != ticket.status else "tickets-staff-already-open",
@@ -178,7 +178,7 @@ async def staff_note(message: Message, command: CommandObject, bot: Bot, domain:
     ticket = await _staff_ticket(message, bot, domain, i18n)
     if ticket is None or message.from_user is None:
         return
-    t, _ = group_translate(i18n)
+    t, _ = group_translate(i18n.core)
     try:
         await domain.tickets.add_note(ticket, message.from_user.id, staff_name(message), command.args)
     except DomainError:
@@ -193,7 +193,7 @@ async def staff_assign(message: Message, command: CommandObject, bot: Bot, domai
     ticket = await _staff_ticket(message, bot, domain, i18n)
     if ticket is None:
         return
-    t, _ = group_translate(i18n)
+    t, _ = group_translate(i18n.core)
     try:
         await domain.tickets.assign(ticket, command.args or "")
     except DomainError:
@@ -210,7 +210,7 @@ async def staff_news(message: Message, command: CommandObject, bot: Bot, i18n: I
     """`/news <text>` in the General topic: a preview with Send / Cancel."""
     if not await is_staff(bot, message.chat.id, message.from_user):
         return
-    t, _ = group_translate(i18n)
+    t, _ = group_translate(i18n.core)
     if message.is_topic_message:
         await message.reply(t("tickets-news-general-only"))
         return
@@ -231,7 +231,7 @@ async def news_decided(callback: CallbackQuery, callback_data: NewsCb, bot: Bot,
     if callback.message is None or not await is_staff(bot, callback.message.chat.id, callback.from_user):
         await callback.answer()
         return
-    t, _ = group_translate(i18n)
+    t, _ = group_translate(i18n.core)
     draft = (await state.get_data()).get("news_draft") or {}
     if draft.get("id") != callback_data.id:
         await callback.answer(t("tickets-news-expired"), show_alert=True)

@@ -2,7 +2,9 @@
 to), the header card, customer messages relayed into it, and who counts as staff.
 
 Everything here speaks the staff group's language (DEFAULT_LOCALE). Telegram failures are logged and never
-break the customer's side: a ticket that could not be placed is placed by its next message.
+break the customer's side: a ticket that could not be placed (the group unreachable for a while) is placed by
+its next message or by the `ticket-place` job, whichever comes first, and its whole conversation so far is
+posted then.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import Message
 from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nContext
+from aiogram_i18n.cores import BaseCore
 
 from domain.models import Ticket, TicketMessage
 from domain.tickets import HeaderCard
@@ -42,10 +45,10 @@ _membership: dict[tuple[str, int, int], tuple[bool, float]] = {}
 _customer_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
-def group_translate(i18n: I18nContext) -> tuple[Translate, str]:
+def group_translate(core: BaseCore[Any]) -> tuple[Translate, str]:
     """Texts for the staff group: in the default locale, whoever triggered them."""
-    locale = i18n.core.default_locale or "en"
-    return (lambda key, **args: i18n.core.get(key, locale, **args)), locale
+    locale = core.default_locale or "en"
+    return (lambda key, **args: core.get(key, locale, **args)), locale
 
 
 def reader_locale(i18n: I18nContext, locale: str | None, language_code: str | None) -> str:
@@ -130,21 +133,22 @@ def service_line(t: Translate, locale: str, service: Any) -> str:
              ip=service.ip_address or escape(service.domain or "") or "—")
 
 
-async def place_ticket(bot: Bot, domain: Domain, i18n: I18nContext, staff_chat_id: int | None,
-                       ticket_id: int) -> Ticket | None:
+async def place_ticket(bot: Bot, domain: Domain, core: BaseCore[Any], staff_chat_id: int | None,
+                       ticket_id: int) -> tuple[Ticket | None, bool]:
     """Make sure the ticket has its place in the staff group: a topic with the header card (or, in a group
     without topics, the header card alone). One per ticket even when several messages of the customer arrive
-    together: a per-customer lock here, and across processes the first `attach_to_group` wins."""
+    together: a per-customer lock here, and across processes the first `attach_to_group` wins.
+    Returns the ticket and whether this call placed it."""
     ticket = await domain.tickets.by_id(ticket_id)
     if ticket is None or staff_chat_id is None:
-        return None
+        return None, False
     if ticket.staff_chat_id is not None:
-        return ticket
+        return ticket, False
     async with _lock(ticket.user_id):
         ticket = await domain.tickets.by_id(ticket_id)
         if ticket is None or ticket.staff_chat_id is not None:
-            return ticket
-        t, locale = group_translate(i18n)
+            return ticket, False
+        t, locale = group_translate(core)
         topic_id: int | None = None
         try:
             topic = await bot.create_forum_topic(staff_chat_id, topic_name(ticket))
@@ -152,15 +156,15 @@ async def place_ticket(bot: Bot, domain: Domain, i18n: I18nContext, staff_chat_i
         except TelegramBadRequest as exc:
             if "not a forum" not in exc.message:
                 log.warning("ticket %s: no topic in the staff group: %s", ticket_id, exc.message)
-                return None
+                return ticket, False
         except TelegramAPIError as exc:
             log.warning("ticket %s: no topic in the staff group: %s", ticket_id, exc)
-            return None
+            return ticket, False
         if not await domain.tickets.attach_to_group(ticket.id, staff_chat_id, topic_id):
             if topic_id is not None:  # another process placed it meanwhile
                 with contextlib.suppress(TelegramAPIError):
                     await bot.delete_forum_topic(staff_chat_id, topic_id)
-            return await domain.tickets.by_id(ticket_id)
+            return await domain.tickets.by_id(ticket_id), False
         card = await domain.tickets.header(ticket)
         try:
             header = await bot.send_message(staff_chat_id, header_text(t, locale, card), message_thread_id=topic_id)
@@ -169,7 +173,7 @@ async def place_ticket(bot: Bot, domain: Domain, i18n: I18nContext, staff_chat_i
             log.warning("ticket %s: header card not posted: %s", ticket_id, exc)
         # Committed before the lock is let go: the next message of this customer must see the topic.
         await domain.commit()
-        return await domain.tickets.by_id(ticket_id)
+        return await domain.tickets.by_id(ticket_id), True
 
 
 async def post(bot: Bot, domain: Domain, ticket: Ticket, text: str, *, kind: str = "text",
@@ -193,13 +197,16 @@ async def post(bot: Bot, domain: Domain, ticket: Ticket, text: str, *, kind: str
     return sent
 
 
-async def relay_customer(bot: Bot, domain: Domain, i18n: I18nContext, staff_chat_id: int | None,
+async def relay_customer(bot: Bot, domain: Domain, core: BaseCore[Any], staff_chat_id: int | None,
                          ticket_id: int, messages: list[TicketMessage], name: str) -> bool:
-    """The customer's messages (texts, photos, documents) into the ticket's topic."""
-    ticket = await place_ticket(bot, domain, i18n, staff_chat_id, ticket_id)
+    """The customer's messages (texts, photos, documents) into the ticket's topic. A ticket placed only now
+    (its group was unreachable before) gets every customer message so far, not just the newest."""
+    ticket, placed_now = await place_ticket(bot, domain, core, staff_chat_id, ticket_id)
     if ticket is None or ticket.staff_chat_id is None:
         return False
-    t, _ = group_translate(i18n)
+    if placed_now:
+        messages = await domain.tickets.customer_messages(ticket.id)
+    t, _ = group_translate(core)
     for message in messages:
         body = escape(message.text or "")
         if message.kind == "text":
@@ -214,7 +221,7 @@ async def relay_customer(bot: Bot, domain: Domain, i18n: I18nContext, staff_chat
 
 async def announce(bot: Bot, domain: Domain, i18n: I18nContext, ticket: Ticket, key: str, **args: Any) -> None:
     """A status line in the ticket's topic, and the topic renamed to show the status."""
-    t, _ = group_translate(i18n)
+    t, _ = group_translate(i18n.core)
     await post(bot, domain, ticket, t(key, ticket=ticket.id, **args))
     await rename_topic(bot, ticket)
 

@@ -262,7 +262,7 @@ async def reply_sent(message: Message, bot: Bot, i18n: I18nContext, domain: Doma
         await state.clear()
         await message.answer(_alert(i18n, exc), reply_markup=keyboard(nav_row(i18n, TkCb(a="l"))))
         return
-    await relay_customer(bot, domain, i18n, staff_chat_id, ticket_id, [saved],
+    await relay_customer(bot, domain, i18n.core, staff_chat_id, ticket_id, [saved],
                          full_name(user.first_name, user.last_name))
     await message.answer(i18n.get("tickets-reply-sent", ticket=ticket_id), reply_markup=reply_markup(i18n, ticket_id))
 
@@ -458,6 +458,6 @@ async def new_sent(callback: CallbackQuery, bot: Bot, i18n: I18nContext, domain:
         return
     await state.clear()
     conversation = await domain.tickets.conversation(user.id, ticket.id, last=100)
-    await relay_customer(bot, domain, i18n, staff_chat_id, ticket.id, conversation.messages,
+    await relay_customer(bot, domain, i18n.core, staff_chat_id, ticket.id, conversation.messages,
                          full_name(user.first_name, user.last_name))
     await show_ticket(callback, i18n, domain, user, ticket.id, i18n.get("tickets-created", ticket=ticket.id))

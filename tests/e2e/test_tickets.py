@@ -132,7 +132,7 @@ async def test_staff_names_are_shown_when_the_setting_says_so(sandbox, db_url, r
     from tests.e2e.conftest import RunningBot
 
     bot = RunningBot(make_settings(sandbox, db_url, redis_url, tmp_path, staff_chat_id=GROUP,
-                                   scheduler_enabled=False, support_show_staff_names=True), [], clock)
+                                   scheduler_enabled=False, support_show_staff_names=True), [], clock, sandbox)
     await bot.start()
     try:
         ivan = await sandbox.user(id=1002, first_name="Иван", username="ivan", language_code="ru")
@@ -230,6 +230,43 @@ async def test_customer_closes_reopens_within_the_window_and_the_archive(ann, sa
     assert "You have no tickets yet." in ann.screen.text
 
 
+async def test_a_ticket_filed_while_the_group_is_unreachable_reaches_it_later(ann, sam, group, running,
+                                                                              sandbox) -> None:
+    """Nothing the customer wrote is lost when the staff group cannot be reached: the placing job posts the
+    whole conversation once the group answers again, and only once."""
+    sandbox.faults.add(method="createForumTopic", code=502, count=2)
+    await file_ticket(ann, "Lost", "First words", photos=1)
+    assert "Ticket #1 is filed." in ann.screen.text  # the customer is not bothered with the staff side
+    [ticket] = await rows(running, Ticket)
+    assert ticket.staff_chat_id is None and posts(group) == []
+
+    jobs = running.app.dispatcher["ticket_jobs"]
+    assert await jobs.place() == 0  # still unreachable: tried again on the next run
+    assert await jobs.place() == 1
+    topic = group.topic("#1 Lost")
+    posted = posts(group, topic)
+    assert "#1 Lost · Billing" in posted[0].text and "First words" in posted[1].text
+    assert posted[2].photo is not None and len(posted) == 3
+    assert await jobs.place() == 0
+    assert len(posts(group)) == 3
+    [ticket] = await rows(running, Ticket)
+    assert ticket.topic_id == topic.message_thread_id
+    assert len(await rows(running, TicketGroupMessage)) == 3
+
+
+async def test_the_next_message_places_a_ticket_with_the_whole_conversation(ann, sam, group, running,
+                                                                            sandbox) -> None:
+    sandbox.faults.add(method="createForumTopic", code=502, count=1)
+    await file_ticket(ann, "Late", "Said first")
+    assert posts(group) == []
+    await ann.press("✏️ Reply")
+    await ann.send("Said second")
+    assert "Sent to support (ticket #1)" in ann.screen.text
+    texts = topic_texts(group, group.topic("#1 Late"))
+    assert len(texts) == 3 and "Said first" in texts[1] and "Said second" in texts[2]
+    assert await running.app.dispatcher["ticket_jobs"].place() == 0
+
+
 async def test_a_non_staff_member_cannot_answer(ann, sam, sandbox, running) -> None:
     guest = await sandbox.user(id=2002, first_name="Guest", username="guest")
     group = await sandbox.group(id=GROUP, title="Support staff", forum=True, members=[sam], admins=[sam],
@@ -285,21 +322,19 @@ async def test_two_customer_messages_at_once_make_one_topic(ann, sam, group, run
 
 
 async def test_concurrent_placements_of_one_ticket_create_one_topic(ann, sam, group, running, sandbox) -> None:
-    from types import SimpleNamespace
-
     from handlers.support_group import place_ticket
 
     sandbox.faults.add(method="createForumTopic", code=500, count=1)
     await file_ticket(ann, "Race", "Both at once")
-    i18n = SimpleNamespace(core=running.app.i18n.core)
 
-    async def place() -> int | None:
+    async def place() -> tuple[int | None, bool]:
         async with running.app.domain() as domain:
-            ticket = await place_ticket(running.app.bot, domain, i18n, GROUP, 1)
-            return ticket.topic_id if ticket is not None else None
+            ticket, placed_now = await place_ticket(running.app.bot, domain, running.app.i18n.core, GROUP, 1)
+            return (ticket.topic_id if ticket is not None else None), placed_now
 
-    first, second = await asyncio.gather(place(), place())
+    (first, first_placed), (second, second_placed) = await asyncio.gather(place(), place())
     assert first == second == group.topics[0].message_thread_id and len(group.topics) == 1
+    assert [first_placed, second_placed].count(True) == 1
     # The lock kept the second placement from even asking Telegram for a topic.
     assert [r.ok for r in sandbox.calls("createForumTopic")] == [False, True]
     assert sum("#1 Race" in (m.text or "") for m in posts(group, group.topics[0])) == 1  # one header card
