@@ -24,7 +24,7 @@ from domain.ledger import Ledger, upsert
 from domain.models import Autopay, AutopayCharge, Balance, PaymentMethod, Product, Service, Tariff
 from domain.notifications import Notifications, button, money_arg
 from domain.payment_methods import CARD, MethodSettings, PaymentMethods
-from domain.renewals import RenewalSettings, renewal_price, renewal_reference, service_label
+from domain.renewals import RenewalSettings, renewal_notice_key, renewal_price, renewal_reference, service_label
 from domain.stripe_gateway import StripeUnavailable
 
 CHARGED, OFF, LIMIT, FAILED, PENDING = "charged", "off", "limit", "failed", "pending"
@@ -132,13 +132,16 @@ class AutomaticPayments:
         return await self.cover(
             user_id, shortfall, renewal_reference(service_id, expires_at), reason="renewal", service=label,
             buttons=[button("notification-button-top-up", action="renewal-topup", service_id=service_id,
-                            amount=money_arg(shortfall, self._ledger.currency))])
+                            amount=money_arg(shortfall, self._ledger.currency))],
+            notice_key=renewal_notice_key(service_id, expires_at, self._clock.now()))
 
     async def cover(self, user_id: int, amount: int, purpose: str, *, reason: str,
-                    buttons: Sequence[Mapping[str, Any]] = (), service: str | None = None) -> Cover:
+                    buttons: Sequence[Mapping[str, Any]] = (), service: str | None = None,
+                    notice_key: str | None = None) -> Cover:
         """Charge `amount` to the automatic-payments card for `purpose` (e.g. `renewal:<id>:<period>`) and credit
         it. Commits its own steps: the caller's earlier changes are committed too, and no transaction is open
-        while Stripe is asked."""
+        while Stripe is asked. `notice_key` dedupes the notice of a decline or of the monthly limit (a renewal
+        shares it with the sweep's own notice, so the customer hears of one failed renewal once a day)."""
         gateway = self._methods.gateway
         row = await self._session.get(Autopay, user_id, populate_existing=True)
         if gateway is None or row is None or not row.enabled or row.method_id is None or amount <= 0:
@@ -160,7 +163,7 @@ class AutomaticPayments:
                     user_id, category="finance", key="methods-autopay-limit-note",
                     args={"amount": money_arg(amount, self._ledger.currency),
                           "limit": money_arg(row.monthly_limit, self._ledger.currency)},
-                    buttons=buttons, dedupe_key=f"autopay-limit:{user_id}:{now:%Y%m}")
+                    buttons=buttons, dedupe_key=notice_key or f"autopay-limit:{user_id}:{now:%Y%m}")
                 await self._commit()
                 return Cover(LIMIT, amount, method)
             await self._session.execute(
@@ -174,10 +177,11 @@ class AutomaticPayments:
             method = await self._session.get(PaymentMethod, charge.method_id) if charge.method_id else None
             if method is None or method.stripe_id is None:
                 return Cover(PENDING, charge.amount, None)
-        return await self._settle(charge, method, row.failures, reason, service, buttons)
+        return await self._settle(charge, method, row.failures, reason, service, buttons, notice_key)
 
     async def _settle(self, charge: AutopayCharge, method: PaymentMethod, failures: int, reason: str,
-                      service: str | None, buttons: Sequence[Mapping[str, Any]]) -> Cover:
+                      service: str | None, buttons: Sequence[Mapping[str, Any]],
+                      notice_key: str | None = None) -> Cover:
         """Ask Stripe for a recorded attempt (with its own key) and record the answer: credit once, or count a
         decline. Stripe unreachable leaves the attempt pending for the next try with the same key."""
         gateway = self._methods.gateway
@@ -220,7 +224,7 @@ class AutomaticPayments:
             await self._notifications.notify(
                 user_id, category="finance", key="methods-autopay-failed-note",
                 args={"amount": money, "reason": reason, "service": service or "", "error": outcome.error or "",
-                      **card}, buttons=buttons, dedupe_key=f"autopay-failed:{key}")
+                      **card}, buttons=buttons, dedupe_key=notice_key or f"autopay-failed:{key}")
             if turn_off:
                 await self._notifications.notify(
                     user_id, category="finance", key="methods-autopay-off-note",

@@ -113,6 +113,12 @@ def renewal_reference(service_id: int, expires_at: datetime) -> str:
     return f"renewal:{service_id}:{period_key(expires_at)}"
 
 
+def renewal_notice_key(service_id: int, expires_at: datetime, now: datetime) -> str:
+    """The one notice a day about a renewal that could not be paid: the sweep's "could not be renewed", or what
+    the automatic-payments card said first (declined, over the limit); whichever is written first wins."""
+    return f"renewal-failed:{service_id}:{period_key(expires_at)}:{start_of_day(now):%Y%m%d}"
+
+
 def renewal_price(tariff: Tariff, product: Product, months: int, offers: Sequence[Offer] = (),
                   floor_bp: int = 0) -> int:
     """The catalogue price of the tariff for the service's period (a period no longer offered gets no period
@@ -358,10 +364,10 @@ class Renewals:
     async def plan_auto_renewals(self) -> tuple[list[DueRenewal], SweepStats]:
         """Services with auto-renewal on within RENEW_DAYS_BEFORE of expiry (or in their grace period).
         Returns those the balance covers (taken in expiry order per customer, so two services never count the
-        same money); the others get a "renewal failed" notice with a one-tap top-up, once a day."""
+        same money); the others get a "renewal failed" notice with a one-tap top-up, once a day (unless the
+        automatic-payments card already told why it did not pay: `renewal_notice_key`)."""
         stats = SweepStats()
         now = self._clock.now()
-        today = start_of_day(now)
         rows = (await self._session.execute(
             select(Service.id, Service.user_id, Service.kind, Service.name, Service.domain, Service.ip_address,
                    Service.tariff_id, Service.product_code, Service.period_months, Service.expires_at,
@@ -399,7 +405,7 @@ class Renewals:
                                    amount=self._money(shortfall)),
                             button("notification-button-renew", action="renew", service_id=service_id,
                                    period=period)],
-                "dedupe_key": f"renewal-failed:{service_id}:{period}:{today:%Y%m%d}",
+                "dedupe_key": renewal_notice_key(service_id, expires_at, now),
             })
         stats.due_renewals, stats.short = len(due), len(notices)
         stats.notified = await self._notifications.notify_many(notices)

@@ -135,6 +135,8 @@ async def test_a_declined_card_notifies_and_turns_automatic_payments_off(ann, ru
     failed = next(m for m in ann.bot_messages if (m.text or "").startswith("⚠️ Automatic payment of €12.90"))
     assert "for the renewal of web-1 failed: Visa •••• 0002 was declined." in failed.text
     assert failed.button_texts == ["💳 Top up €12.90"]
+    # One notice for the failed renewal: the decline says it all, no second "could not be renewed".
+    assert not [m for m in ann.bot_messages if "could not be renewed" in (m.text or "")]
     await ann.press("💳 Top up €12.90", message=failed)
     assert ann.screen.invoice["total_amount"] == 645  # the manual top-up: €12.90 in stars
 
@@ -147,6 +149,10 @@ async def test_a_declined_card_notifies_and_turns_automatic_payments_off(ann, ru
     clock.move(days=1)
     await jobs(running).auto_renewal()
     assert len(fake.charges) == 2  # off: no more attempts
+    await deliver(running, clock)  # with the card off, the sweep's own notice is the one that tells
+    renewal_failed = [m for m in ann.bot_messages if "could not be renewed" in (m.text or "")]
+    assert len(renewal_failed) == 1
+    assert renewal_failed[0].button_texts == ["💳 Top up €12.90", "🔄 Renew now"]
     charges = await rows(running, AutopayCharge)
     assert [(c.status, c.error) for c in charges] == [("failed", "card_declined")] * 2
     async with running.sessions() as session:
@@ -171,6 +177,12 @@ async def test_the_monthly_limit_stops_a_charge(ann, running, clock, webhook) ->
     await deliver(running, clock)
     assert any((m.text or "").startswith("⚠️ An automatic payment of €12.90 would pass your monthly limit of €10.00")
                for m in ann.bot_messages)
+    assert not [m for m in ann.bot_messages if "could not be renewed" in (m.text or "")]  # one notice a day
+    clock.move(days=1)
+    await jobs(running).auto_renewal()
+    await deliver(running, clock)
+    assert len([m for m in ann.bot_messages if "would pass your monthly limit" in (m.text or "")]) == 2
+    assert not [m for m in ann.bot_messages if "could not be renewed" in (m.text or "")]
 
 
 async def test_a_declined_card_at_checkout_leaves_the_usual_top_up(ann, running, clock, webhook) -> None:
