@@ -1,4 +1,9 @@
-"""Keep the Telegram profile fresh in the users table and hand the account to handlers as `user`."""
+"""Keep the Telegram profile fresh in the users table and hand the account to handlers as `user`.
+
+Only people who deal with the bot themselves become users: in its private chat, or through updates without a
+chat (payments, inline). Someone only seen in a group (a staff member answering tickets) is no customer: no
+account, no news, no alerts.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.enums import ChatType
+from aiogram.types import Chat, TelegramObject
 from aiogram.types import User as TelegramUser
 
 from domain.accounts import Profile
@@ -21,8 +27,9 @@ class UserMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         tg_user: TelegramUser | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
         domain: Domain = data["domain"]
-        if tg_user is not None and not tg_user.is_bot:
+        if tg_user is not None and not tg_user.is_bot and (chat is None or chat.type == ChatType.PRIVATE):
             user = data["user"] = await domain.accounts.touch(
                 Profile(
                     id=tg_user.id,
