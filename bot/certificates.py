@@ -1,4 +1,5 @@
-"""SSL wiring: the CA and validation ports from the settings, and the job that re-checks pending validations."""
+"""SSL wiring: the CA and validation ports from the settings, and the job that re-checks pending validations
+and signs the new term's certificate of a renewed service."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ class ValidationJobs:
         scheduler.add(DCV_JOB, self.recheck, seconds=interval)
 
     async def recheck(self) -> int:
-        """Each pending certificate in its own unit of work; returns how many were issued."""
+        """Each pending certificate in its own unit of work, then the renewed ones; returns how many were
+        issued."""
         async with self._domain() as domain:
             pending = await domain.certificates.pending()
         issued = 0
@@ -61,7 +63,24 @@ class ValidationJobs:
                     issued += await domain.certificates.recheck(owner_id, service_id)
             except DomainError as exc:  # changed meanwhile (issued by "check now", service suspended)
                 log.info("validation re-check of service %s skipped: %s", service_id, exc.message_id)
+        renewed = await self.renew()
         if issued:
             log.info("validation re-check: %d certificate(s) issued of %d pending", issued, len(pending))
+        if issued or renewed:
             self._wake()
-        return issued
+        return issued + renewed
+
+    async def renew(self) -> int:
+        """Certificates whose service was renewed get the new term's certificate; returns how many."""
+        async with self._domain() as domain:
+            due = await domain.certificates.renewed()
+        renewed = 0
+        for owner_id, service_id in due:
+            try:
+                async with self._domain() as domain:
+                    renewed += await domain.certificates.renew_issued(owner_id, service_id)
+            except Exception:  # one certificate the CA refuses must not hold up the others
+                log.exception("renewed certificate of service %s not signed", service_id)
+        if renewed:
+            log.info("%d renewed certificate(s) signed", renewed)
+        return renewed

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import dcv
@@ -494,24 +494,58 @@ class Certificates:
         return checked.issued
 
     # issuance ---------------------------------------------------------------------------------------------
-    async def _issue(self, view: CertView, user_id: int | None) -> None:
+    async def _issue(self, view: CertView, user_id: int | None, action: str = "ssl-issued") -> None:
         cert = view.certificate
         assert cert.csr_pem is not None
         # Claim the step first: the scheduled re-check and the customer's "check now" (or two instances) racing
         # for the same certificate issue it once; the loser sees WrongStep.
+        now = self._clock.now()
         claimed = await self._session.execute(
-            update(Certificate).where(Certificate.id == cert.id, Certificate.status == cert.status)
-            .values(status="issued").execution_options(synchronize_session=False))
+            update(Certificate).where(Certificate.id == cert.id, Certificate.status == cert.status,
+                                      Certificate.issued_at == cert.issued_at)
+            .values(status="issued", issued_at=now).execution_options(synchronize_session=False))
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise WrongStep()
-        now = self._clock.now()
         issued = await self._settings.authority.issue(cert.csr_pem, view.names, now, view.service.expires_at)
         before = {"serial": cert.serial} if cert.serial else None
         cert.cert_pem, cert.chain_pem, cert.root_pem = issued.certificate, "".join(issued.intermediates), issued.root
         cert.serial, cert.not_before, cert.not_after = issued.serial, issued.not_before, issued.not_after
         cert.issued_at, cert.status = now, "issued"
-        self._event(view, user_id, "ssl-issued", before,
+        self._event(view, user_id, action, before,
                     {"serial": issued.serial, "not_after": issued.not_after.isoformat(), "ca": self.ca_name})
+
+    async def renewed(self, limit: int = 500) -> list[tuple[int, int]]:
+        """(owner, service) of issued certificates whose service was renewed after they were issued: their term
+        was paid for, so they get a certificate for it (same key and names; the domain's validation is reused)."""
+        renewed_since = exists().where(ServiceEvent.service_id == Service.id, ServiceEvent.action == "renewal",
+                                       ServiceEvent.created_at > Certificate.issued_at)
+        rows = await self._session.execute(
+            select(Service.user_id, Service.id).join(Certificate, Certificate.service_id == Service.id)
+            .where(Certificate.status == "issued", Service.status == "active", Certificate.csr_pem.is_not(None),
+                   Certificate.not_after < Service.expires_at, renewed_since)
+            .order_by(Certificate.not_after, Certificate.id).limit(limit))
+        return [(int(u), int(s)) for u, s in rows]
+
+    async def renew_issued(self, owner_id: int, service_id: int) -> bool:
+        """Sign the renewed term's certificate for one of `renewed()` and tell the customer its files changed.
+        False when it no longer needs it (reissue started meanwhile, another instance did it)."""
+        view = await self.get(owner_id, service_id)
+        cert = view.certificate
+        if cert.status != "issued" or view.service.status != "active" or cert.csr_pem is None:
+            return False
+        if cert.not_after is not None and cert.not_after >= view.service.expires_at:
+            return False
+        try:
+            await self._issue(view, None, "ssl-renewed")
+        except WrongStep:
+            return False
+        await self._notifications.notify(
+            owner_id, category="services", key="certificate-notification-renewed",
+            args={"domain": display_domain(view.domain), "until": cert.not_after},
+            buttons=[button("certificate-button-open", action="certificate", service_id=service_id)],
+            dedupe_key=f"ssl-renewed:{service_id}:{cert.serial}")
+        await self._session.flush()
+        return True
 
     @property
     def ca_name(self) -> str:

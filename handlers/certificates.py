@@ -555,7 +555,7 @@ def event_detail(i18n: I18nContext, event: ServiceEvent, user: Customer) -> str:
         return ", ".join(escape(display_domain(n)) for n in after.get("sans", [])) or "—"
     if event.action == "ssl-check":
         return i18n.get("certificate-history-check", ok="yes" if after.get("ok") else "no")
-    if event.action == "ssl-issued" and after.get("not_after"):
+    if event.action in ("ssl-issued", "ssl-renewed") and after.get("not_after"):
         return i18n.get("certificate-history-issued", serial=escape(str(after.get("serial"))),
                         date=day(datetime.fromisoformat(after["not_after"]), user.time_zone, i18n.locale))
     return ""

@@ -272,6 +272,42 @@ async def test_scheduled_recheck_notifies_and_reissue_with_a_key_not_kept(ann, r
     assert datetime.fromisoformat((await certificate(running)).not_after.isoformat()).year == 2027
 
 
+async def test_a_renewed_service_gets_a_certificate_for_its_new_term(ann, running, local_dns, clock) -> None:
+    await buy(ann, running, "example.net")
+    await ann.send("/menu")
+    await ann.press("🔒 Certificates")
+    await ann.press("example.net · 📝 Awaiting CSR")
+    await ann.press("🔑 Key and CSR")
+    await ann.press("Make an EC P-256 key (recommended)")
+    await ann.press("🔐 Keep it, encrypted")
+    local_dns.txt["_dnsauth.example.net"] = [(await certificate(running)).dcv_token]
+    await ann.press("🔍 Check now")
+    first = await certificate(running)
+    assert first.status == "issued" and first.not_after.year == 2027
+
+    jobs = running.app.dispatcher["validation_jobs"]
+    clock.move(days=350)
+    assert await jobs.renew() == 0  # not renewed: nothing to sign
+    async with running.app.domain() as domain:
+        await domain.renewals.renew(1001, first.service_id)
+    assert await jobs.recheck() == 1
+    assert await jobs.recheck() == 0  # once
+    renewed = await certificate(running)
+    assert renewed.serial != first.serial and renewed.status == "issued"
+    assert (renewed.not_after.year, renewed.not_after.month, renewed.not_after.day) == (2028, 11, 26)
+    old_leaf = x509.load_pem_x509_certificate(first.cert_pem.encode())
+    new_leaf = x509.load_pem_x509_certificate(renewed.cert_pem.encode())
+    assert new_leaf.public_key() == old_leaf.public_key()  # the same key: only the files change
+    await running.app.dispatcher["delivery"].drain()
+    assert ann.screen.text.startswith("🔒 The renewal of example.net is paid, so its certificate was issued again, "
+                                      "valid until 26 Nov 2028")
+    await ann.press("🔒 Open the certificate")
+    assert "Valid until: 26 Nov 2028, 09:00" in ann.screen.text
+    await ann.press("📜 History")
+    assert "the bot · certificate for the renewed term issued" in ann.screen.text
+    assert "you · renewed" in ann.screen.text
+
+
 async def test_private_key_and_pkcs12_need_a_code_when_two_step_authentication_is_on(ann, running, local_dns,
                                                                                    clock) -> None:
     await buy(ann, running, "example.net")
