@@ -14,6 +14,8 @@ from domain.models import Product, Tariff
 
 KINDS = ("licence", "module", "ssl")
 BASIS_POINTS = 10_000
+DEFAULT_SAN_LIMIT = 1
+MAX_SAN_LIMIT = 100
 
 
 class CatalogueError(ValueError):
@@ -94,10 +96,14 @@ def parse_catalogue(text: str, locales: tuple[str, ...]) -> list[dict[str, Any]]
             price = tariff.get("price")
             if not isinstance(price, int) or price <= 0:
                 raise CatalogueError(f"{t_where}: `price` must be a positive whole number of minor units")
+            san_limit = tariff.get("san_limit", DEFAULT_SAN_LIMIT)
+            if not isinstance(san_limit, int) or isinstance(san_limit, bool) or not 0 <= san_limit <= MAX_SAN_LIMIT:
+                raise CatalogueError(f"{t_where}: `san_limit` must be a whole number from 0 to {MAX_SAN_LIMIT}")
             tariffs.append({
                 "code": t_code,
                 "price": price,
                 "wildcard": bool(tariff.get("wildcard", False)),
+                "san_limit": san_limit,
                 "names": _texts(tariff, "name", t_where, locales),
                 "descriptions": _texts(tariff, "description", t_where, locales),
                 "sort": t_index,
@@ -150,7 +156,7 @@ class Catalogue:
                 if tariff is None:
                     tariff = Tariff(product_code=data["code"], code=t_data["code"])
                     self._session.add(tariff)
-                for field in ("price", "wildcard", "names", "descriptions", "sort"):
+                for field in ("price", "wildcard", "san_limit", "names", "descriptions", "sort"):
                     setattr(tariff, field, t_data[field])
                 tariff.active = True
                 counts["tariffs"] += 1

@@ -45,8 +45,6 @@ from domain.validation import display_domain, domain_name
 
 KEY_TYPES = ("ec256", "rsa2048", "rsa3072")
 # Names a certificate may carry besides its domain, per tariff; DV covers the domain and its www.
-SAN_LIMITS = {"dv": 1, "wildcard": 1, "ov": 4}
-DEFAULT_SAN_LIMIT = 1
 EXPIRING = timedelta(days=30)
 MIN_RSA_BITS = 2048
 CURVES = ("secp256r1", "secp384r1")
@@ -117,7 +115,7 @@ class CertView:
 
     @property
     def san_limit(self) -> int:
-        return SAN_LIMITS.get(self.tariff.code, DEFAULT_SAN_LIMIT)
+        return self.tariff.san_limit
 
     def state(self, now: datetime) -> str:
         """csr, validation, issued, expiring, expired or reissuing."""

@@ -48,6 +48,7 @@ class Tariff(Base):
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON)
     price: Mapped[int]  # minor units for the product's base_months
     wildcard: Mapped[bool] = mapped_column(default=False, server_default=false())
+    san_limit: Mapped[int] = mapped_column(default=1, server_default="1")  # ssl: additional names allowed
     sort: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
 

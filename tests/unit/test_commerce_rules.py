@@ -23,6 +23,8 @@ def test_shipped_catalogue_parses() -> None:
     assert [p["months"] for p in licence["periods"]] == [1, 3, 6, 12]
     assert [t["code"] for t in products[2]["tariffs"]] == ["dv", "wildcard", "ov"]
     assert products[2]["tariffs"][1]["wildcard"] and products[2]["base_months"] == 12
+    assert [t["san_limit"] for t in products[2]["tariffs"]] == [1, 1, 4]
+    assert licence["tariffs"][0]["san_limit"] == 1  # the default, unused outside ssl
 
 
 @pytest.mark.parametrize(
@@ -34,6 +36,9 @@ def test_shipped_catalogue_parses() -> None:
         ("[[products]]\ncode = 'x'\nkind = 'ssl'\nperiods = [{months = 12}]\nname = {en = 'X'}", "no text for ru"),
         ("[[products]]\ncode = 'x'\nkind = 'ssl'\nperiods = [{months = 12}]\nname = {en = 'X', ru = 'Х'}\n"
          "description = {en = 'X', ru = 'Х'}\ntariffs = [{code = 'a', price = -1}]", "`price` must be a positive"),
+        ("[[products]]\ncode = 'x'\nkind = 'ssl'\nperiods = [{months = 12}]\nname = {en = 'X', ru = 'Х'}\n"
+         "description = {en = 'X', ru = 'Х'}\ntariffs = [{code = 'a', price = 1, san_limit = -1}]",
+         "tariff 1 \\(a\\): `san_limit` must be a whole number from 0 to 100"),
         ("not toml [", "not valid TOML"),
     ],
 )
