@@ -2,8 +2,9 @@
 
 - `ticket-archive`: closed tickets older than TICKET_ARCHIVE_DAYS become archived (domain/tickets.py).
   Idempotent (a set-based UPDATE of closed tickets), so a second run or a second instance changes nothing.
-- `ticket-place`: tickets that came while the staff group could not be reached get their topic, with everything
-  the customer wrote so far. One ticket is placed once however many instances try (`attach_to_group`).
+- `ticket-relay`: what the staff group did not get (a ticket filed while the group could not be reached, a message
+  Telegram refused) is posted, in the customer's order. A ticket is placed once and a message posted once
+  however many instances try (`attach_to_group`, `claim_unrelayed`).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ log = logging.getLogger(__name__)
 
 ARCHIVE_JOB = "ticket-archive"
 ARCHIVE_INTERVAL_HOURS = 1.0
-PLACE_JOB = "ticket-place"
-PLACE_INTERVAL_MINUTES = 5.0
+RELAY_JOB = "ticket-relay"
+RELAY_INTERVAL_MINUTES = 5.0
 
 
 class TicketJobs:
@@ -47,29 +48,30 @@ class TicketJobs:
     def schedule(self, scheduler: Scheduler) -> None:
         scheduler.add(ARCHIVE_JOB, self.archive, hours=ARCHIVE_INTERVAL_HOURS)
         if self._staff_chat_id is not None:
-            scheduler.add(PLACE_JOB, self.place, minutes=PLACE_INTERVAL_MINUTES)
+            scheduler.add(RELAY_JOB, self.relay, minutes=RELAY_INTERVAL_MINUTES)
 
-    async def place(self) -> int:
-        """Place the tickets still waiting for the staff group, oldest first; stops at the first that cannot be
-        placed (the group is still unreachable: the next run tries again). Returns how many were placed."""
+    async def relay(self) -> int:
+        """Post what the staff group is missing, ticket by ticket, oldest first; stops at the first ticket that
+        still fails (the group is still unreachable: the next run tries again). Returns how many tickets were
+        brought up to date."""
         if self._bot is None or self._core is None or self._staff_chat_id is None:
             return 0
         async with self._domain() as domain:
-            waiting = [ticket.id for ticket in await domain.tickets.unplaced()]
-        placed = 0
+            waiting = await domain.tickets.awaiting_relay()
+        relayed = 0
         for ticket_id in waiting:
             async with self._domain() as domain:
                 ticket = await domain.tickets.by_id(ticket_id)
                 if ticket is None:
                     continue
                 customer = await domain.tickets.customer(ticket)
-                if not await relay_customer(self._bot, domain, self._core, self._staff_chat_id, ticket_id, [],
+                if not await relay_customer(self._bot, domain, self._core, self._staff_chat_id, ticket_id,
                                             full_name(customer.first_name, customer.last_name)):
                     break
-            placed += 1
-        if placed:
-            log.info("placed %d ticket(s) in the staff group", placed)
-        return placed
+            relayed += 1
+        if relayed:
+            log.info("posted what the staff group missed of %d ticket(s)", relayed)
+        return relayed
 
     async def archive(self) -> int:
         """Archive what is due, then mark each archived ticket's topic (a failure there is only logged)."""

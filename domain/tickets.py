@@ -273,18 +273,39 @@ class Tickets:
             select(Ticket).where(Ticket.id == ticket_id).execution_options(populate_existing=True)
         )
 
-    async def customer_messages(self, ticket_id: int) -> list[TicketMessage]:
-        """Everything the customer wrote in the ticket, oldest first."""
-        return list(await self._session.scalars(
-            select(TicketMessage).where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer")
-            .order_by(TicketMessage.id)
-        ))
+    async def claim_unrelayed(self, ticket_id: int) -> list[TicketMessage]:
+        """The customer's messages not posted in the staff group yet, oldest first, each claimed for the caller
+        (a conditional UPDATE: two processes never post the same message). Post them, or `release` them."""
+        unrelayed = (TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer",
+                     TicketMessage.relayed_at.is_(None))
+        waiting = list(await self._session.scalars(
+            select(TicketMessage).where(*unrelayed).order_by(TicketMessage.id)
+            .execution_options(populate_existing=True)))
+        now = self._clock.now()
+        claimed = []
+        for message in waiting:
+            result = await self._session.execute(
+                update(TicketMessage).where(TicketMessage.id == message.id, TicketMessage.relayed_at.is_(None))
+                .values(relayed_at=now).execution_options(synchronize_session=False))
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(message)
+        return claimed
 
-    async def unplaced(self, limit: int = 50) -> list[Ticket]:
-        """Active tickets that have no place in the staff group yet (it could not be reached when they came)."""
+    async def release(self, messages: list[TicketMessage]) -> None:
+        """Claimed messages that could not be posted: the next relay of the ticket posts them, in order."""
+        if messages:
+            await self._session.execute(
+                update(TicketMessage).where(TicketMessage.id.in_([m.id for m in messages]))
+                .values(relayed_at=None).execution_options(synchronize_session=False))
+
+    async def awaiting_relay(self, limit: int = 50) -> list[int]:
+        """Tickets with customer messages the staff group has not got (it could not be reached, or Telegram
+        refused a post), oldest first; archived ones are left alone."""
         return list(await self._session.scalars(
-            select(Ticket).where(Ticket.staff_chat_id.is_(None), Ticket.status.in_(ACTIVE))
-            .order_by(Ticket.id).limit(limit)
+            select(TicketMessage.ticket_id).join(Ticket, Ticket.id == TicketMessage.ticket_id)
+            .where(TicketMessage.author == "customer", TicketMessage.relayed_at.is_(None),
+                   Ticket.status != "archived")
+            .group_by(TicketMessage.ticket_id).order_by(TicketMessage.ticket_id).limit(limit)
         ))
 
     async def by_topic(self, chat_id: int, topic_id: int) -> Ticket | None:

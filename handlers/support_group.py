@@ -2,9 +2,9 @@
 to), the header card, customer messages relayed into it, and who counts as staff.
 
 Everything here speaks the staff group's language (DEFAULT_LOCALE). Telegram failures are logged and never
-break the customer's side: a ticket that could not be placed (the group unreachable for a while) is placed by
-its next message or by the `ticket-place` job, whichever comes first, and its whole conversation so far is
-posted then.
+break the customer's side: a ticket that could not be placed, or a message that could not be posted (the group
+unreachable for a while, flood control), is posted by the ticket's next message or by the `ticket-relay` job,
+whichever comes first, in the order the customer wrote.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nContext
 from aiogram_i18n.cores import BaseCore
 
-from domain.models import Ticket, TicketMessage
+from domain.models import Ticket
 from domain.tickets import HeaderCard
 from domain.unit import Domain
 from handlers import format as fmt
@@ -134,20 +134,19 @@ def service_line(t: Translate, locale: str, service: Any) -> str:
 
 
 async def place_ticket(bot: Bot, domain: Domain, core: BaseCore[Any], staff_chat_id: int | None,
-                       ticket_id: int) -> tuple[Ticket | None, bool]:
+                       ticket_id: int) -> Ticket | None:
     """Make sure the ticket has its place in the staff group: a topic with the header card (or, in a group
     without topics, the header card alone). One per ticket even when several messages of the customer arrive
-    together: a per-customer lock here, and across processes the first `attach_to_group` wins.
-    Returns the ticket and whether this call placed it."""
+    together: a per-customer lock here, and across processes the first `attach_to_group` wins."""
     ticket = await domain.tickets.by_id(ticket_id)
     if ticket is None or staff_chat_id is None:
-        return None, False
+        return None
     if ticket.staff_chat_id is not None:
-        return ticket, False
+        return ticket
     async with _lock(ticket.user_id):
         ticket = await domain.tickets.by_id(ticket_id)
         if ticket is None or ticket.staff_chat_id is not None:
-            return ticket, False
+            return ticket
         t, locale = group_translate(core)
         topic_id: int | None = None
         try:
@@ -156,15 +155,15 @@ async def place_ticket(bot: Bot, domain: Domain, core: BaseCore[Any], staff_chat
         except TelegramBadRequest as exc:
             if "not a forum" not in exc.message:
                 log.warning("ticket %s: no topic in the staff group: %s", ticket_id, exc.message)
-                return ticket, False
+                return ticket
         except TelegramAPIError as exc:
             log.warning("ticket %s: no topic in the staff group: %s", ticket_id, exc)
-            return ticket, False
+            return ticket
         if not await domain.tickets.attach_to_group(ticket.id, staff_chat_id, topic_id):
             if topic_id is not None:  # another process placed it meanwhile
                 with contextlib.suppress(TelegramAPIError):
                     await bot.delete_forum_topic(staff_chat_id, topic_id)
-            return await domain.tickets.by_id(ticket_id), False
+            return await domain.tickets.by_id(ticket_id)
         card = await domain.tickets.header(ticket)
         try:
             header = await bot.send_message(staff_chat_id, header_text(t, locale, card), message_thread_id=topic_id)
@@ -173,7 +172,7 @@ async def place_ticket(bot: Bot, domain: Domain, core: BaseCore[Any], staff_chat
             log.warning("ticket %s: header card not posted: %s", ticket_id, exc)
         # Committed before the lock is let go: the next message of this customer must see the topic.
         await domain.commit()
-        return await domain.tickets.by_id(ticket_id), True
+        return await domain.tickets.by_id(ticket_id)
 
 
 async def post(bot: Bot, domain: Domain, ticket: Ticket, text: str, *, kind: str = "text",
@@ -198,23 +197,27 @@ async def post(bot: Bot, domain: Domain, ticket: Ticket, text: str, *, kind: str
 
 
 async def relay_customer(bot: Bot, domain: Domain, core: BaseCore[Any], staff_chat_id: int | None,
-                         ticket_id: int, messages: list[TicketMessage], name: str) -> bool:
-    """The customer's messages (texts, photos, documents) into the ticket's topic. A ticket placed only now
-    (its group was unreachable before) gets every customer message so far, not just the newest."""
-    ticket, placed_now = await place_ticket(bot, domain, core, staff_chat_id, ticket_id)
+                         ticket_id: int, name: str) -> bool:
+    """Every customer message of the ticket the staff group has not got yet (texts, photos, documents) into
+    its topic, oldest first: the newest, and any an earlier attempt could not post. False when something is
+    still not posted (it stays for the next message or the `ticket-relay` job)."""
+    ticket = await place_ticket(bot, domain, core, staff_chat_id, ticket_id)
     if ticket is None or ticket.staff_chat_id is None:
         return False
-    if placed_now:
-        messages = await domain.tickets.customer_messages(ticket.id)
+    messages = await domain.tickets.claim_unrelayed(ticket.id)
+    await domain.commit()  # the claims are seen by every other process before Telegram is asked
     t, _ = group_translate(core)
-    for message in messages:
+    for index, message in enumerate(messages):
         body = escape(message.text or "")
         if message.kind == "text":
             text = t("tickets-group-customer", name=escape(name), ticket=ticket.id, text=body)
         else:
             text = t("tickets-group-customer-file", name=escape(name), ticket=ticket.id, text=body)
-        await post(bot, domain, ticket, text, kind=message.kind, file_id=message.file_id)
-    if ticket.status != "open":  # a new ticket's topic was named as open
+        if await post(bot, domain, ticket, text, kind=message.kind, file_id=message.file_id) is None:
+            await domain.tickets.release(messages[index:])  # stop here: the topic keeps the customer's order
+            await domain.commit()
+            return False
+    if messages and ticket.status != "open":  # a new ticket's topic was named as open
         await rename_topic(bot, ticket)
     return True
 

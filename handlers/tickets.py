@@ -250,9 +250,9 @@ async def reply_sent(message: Message, bot: Bot, i18n: I18nContext, domain: Doma
     attachment = attachment_of(message)
     try:
         if attachment is None:
-            saved = await domain.tickets.add_customer_message(user.id, ticket_id, "text", text=message.text)
+            await domain.tickets.add_customer_message(user.id, ticket_id, "text", text=message.text)
         else:
-            saved = await domain.tickets.add_customer_message(
+            await domain.tickets.add_customer_message(
                 user.id, ticket_id, attachment.kind, text=message.caption, file_id=attachment.file_id,
                 file_name=attachment.file_name)
     except InvalidInput as exc:
@@ -262,8 +262,7 @@ async def reply_sent(message: Message, bot: Bot, i18n: I18nContext, domain: Doma
         await state.clear()
         await message.answer(_alert(i18n, exc), reply_markup=keyboard(nav_row(i18n, TkCb(a="l"))))
         return
-    await relay_customer(bot, domain, i18n.core, staff_chat_id, ticket_id, [saved],
-                         full_name(user.first_name, user.last_name))
+    await relay_customer(bot, domain, i18n.core, staff_chat_id, ticket_id, full_name(user.first_name, user.last_name))
     await message.answer(i18n.get("tickets-reply-sent", ticket=ticket_id), reply_markup=reply_markup(i18n, ticket_id))
 
 
@@ -457,7 +456,5 @@ async def new_sent(callback: CallbackQuery, bot: Bot, i18n: I18nContext, domain:
         await callback.answer(_alert(i18n, exc), show_alert=True)
         return
     await state.clear()
-    conversation = await domain.tickets.conversation(user.id, ticket.id, last=100)
-    await relay_customer(bot, domain, i18n.core, staff_chat_id, ticket.id, conversation.messages,
-                         full_name(user.first_name, user.last_name))
+    await relay_customer(bot, domain, i18n.core, staff_chat_id, ticket.id, full_name(user.first_name, user.last_name))
     await show_ticket(callback, i18n, domain, user, ticket.id, i18n.get("tickets-created", ticket=ticket.id))

@@ -40,10 +40,12 @@ class Ticket(Base):
 
 class TicketMessage(Base):
     """One message of the conversation: by the customer, by staff (sent to the customer), or a staff note
-    (never sent). `kind` is text, photo or document; files are kept as Telegram file ids, never downloaded."""
+    (never sent). `kind` is text, photo or document; files are kept as Telegram file ids, never downloaded.
+    A customer message's `relayed_at` is set when it is posted in the staff group (claimed just before)."""
 
     __tablename__ = "ticket_messages"
-    __table_args__ = (Index("ix_ticket_messages_ticket_id_id", "ticket_id", "id"),)
+    __table_args__ = (Index("ix_ticket_messages_ticket_id_id", "ticket_id", "id"),
+                      Index("ix_ticket_messages_relayed_at", "relayed_at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -55,6 +57,7 @@ class TicketMessage(Base):
     file_id: Mapped[str | None] = mapped_column(String(256))
     file_name: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime]
+    relayed_at: Mapped[datetime | None]
 
 
 class TicketGroupMessage(Base):

@@ -241,13 +241,13 @@ async def test_a_ticket_filed_while_the_group_is_unreachable_reaches_it_later(an
     assert ticket.staff_chat_id is None and posts(group) == []
 
     jobs = running.app.dispatcher["ticket_jobs"]
-    assert await jobs.place() == 0  # still unreachable: tried again on the next run
-    assert await jobs.place() == 1
+    assert await jobs.relay() == 0  # still unreachable: tried again on the next run
+    assert await jobs.relay() == 1
     topic = group.topic("#1 Lost")
     posted = posts(group, topic)
     assert "#1 Lost · Billing" in posted[0].text and "First words" in posted[1].text
     assert posted[2].photo is not None and len(posted) == 3
-    assert await jobs.place() == 0
+    assert await jobs.relay() == 0
     assert len(posts(group)) == 3
     [ticket] = await rows(running, Ticket)
     assert ticket.topic_id == topic.message_thread_id
@@ -264,7 +264,32 @@ async def test_the_next_message_places_a_ticket_with_the_whole_conversation(ann,
     assert "Sent to support (ticket #1)" in ann.screen.text
     texts = topic_texts(group, group.topic("#1 Late"))
     assert len(texts) == 3 and "Said first" in texts[1] and "Said second" in texts[2]
-    assert await running.app.dispatcher["ticket_jobs"].place() == 0
+    assert await running.app.dispatcher["ticket_jobs"].relay() == 0
+
+
+async def test_a_message_telegram_refuses_is_posted_later_in_order(ann, sam, group, running, sandbox) -> None:
+    await file_ticket(ann, "Order", "zero")
+    topic = group.topic("#1 Order")
+    await ann.press("✏️ Reply")
+    sandbox.faults.add(method="sendMessage", code=502, count=1)  # Telegram down for a moment
+    await ann.send("one")
+    assert "Sent to support (ticket #1)" in ann.screen.text  # the customer's message is kept all the same
+    assert [t for t in topic_texts(group, topic) if "one" in t] == []
+    await ann.send("two")  # posts what is missing first: the topic keeps the customer's order
+    texts = topic_texts(group, topic)
+    assert ["zero" in texts[1], "one" in texts[2], "two" in texts[3]] == [True] * 3 and len(texts) == 4
+
+    sandbox.faults.add(method="sendMessage", code=502, count=1)
+    await ann.send("three")
+    assert len(topic_texts(group, topic)) == 4
+    jobs = running.app.dispatcher["ticket_jobs"]
+    assert await jobs.relay() == 1
+    assert await jobs.relay() == 0
+    texts = topic_texts(group, topic)
+    assert len(texts) == 5 and "three" in texts[4]
+    messages = await rows(running, TicketMessage)
+    assert all(m.relayed_at is not None for m in messages)
+    assert len(await rows(running, TicketGroupMessage)) == 5
 
 
 async def test_a_non_staff_member_cannot_answer(ann, sam, sandbox, running) -> None:
@@ -327,14 +352,13 @@ async def test_concurrent_placements_of_one_ticket_create_one_topic(ann, sam, gr
     sandbox.faults.add(method="createForumTopic", code=500, count=1)
     await file_ticket(ann, "Race", "Both at once")
 
-    async def place() -> tuple[int | None, bool]:
+    async def place() -> int | None:
         async with running.app.domain() as domain:
-            ticket, placed_now = await place_ticket(running.app.bot, domain, running.app.i18n.core, GROUP, 1)
-            return (ticket.topic_id if ticket is not None else None), placed_now
+            ticket = await place_ticket(running.app.bot, domain, running.app.i18n.core, GROUP, 1)
+            return ticket.topic_id if ticket is not None else None
 
-    (first, first_placed), (second, second_placed) = await asyncio.gather(place(), place())
+    first, second = await asyncio.gather(place(), place())
     assert first == second == group.topics[0].message_thread_id and len(group.topics) == 1
-    assert [first_placed, second_placed].count(True) == 1
     # The lock kept the second placement from even asking Telegram for a topic.
     assert [r.ok for r in sandbox.calls("createForumTopic")] == [False, True]
     assert sum("#1 Race" in (m.text or "") for m in posts(group, group.topics[0])) == 1  # one header card
