@@ -513,20 +513,23 @@ class Certificates:
                     {"serial": issued.serial, "not_after": issued.not_after.isoformat(), "ca": self.ca_name})
 
     async def renewed(self, limit: int = 500) -> list[tuple[int, int]]:
-        """(owner, service) of issued certificates whose service was renewed after they were issued: their term
-        was paid for, so they get a certificate for it (same key and names; the domain's validation is reused)."""
+        """(owner, service) of issued certificates that end before the term paid for: the service was renewed
+        after they were issued, or they are about to run out before it (a CA caps a certificate's life, 397 days
+        for the test CA, so a 24-month order needs a second one). They get a new certificate for the rest of the
+        term (same key and names; the domain's validation is reused)."""
         renewed_since = exists().where(ServiceEvent.service_id == Service.id, ServiceEvent.action == "renewal",
                                        ServiceEvent.created_at > Certificate.issued_at)
+        ending = Certificate.not_after <= self._clock.now() + EXPIRING
         rows = await self._session.execute(
             select(Service.user_id, Service.id).join(Certificate, Certificate.service_id == Service.id)
             .where(Certificate.status == "issued", Service.status == "active", Certificate.csr_pem.is_not(None),
-                   Certificate.not_after < Service.expires_at, renewed_since)
+                   Certificate.not_after < Service.expires_at, renewed_since | ending)
             .order_by(Certificate.not_after, Certificate.id).limit(limit))
         return [(int(u), int(s)) for u, s in rows]
 
     async def renew_issued(self, owner_id: int, service_id: int) -> bool:
-        """Sign the renewed term's certificate for one of `renewed()` and tell the customer its files changed.
-        False when it no longer needs it (reissue started meanwhile, another instance did it)."""
+        """Sign the new certificate for one of `renewed()` and tell the customer its files changed. False when
+        it no longer needs one (a reissue started meanwhile, another instance did it)."""
         view = await self.get(owner_id, service_id)
         cert = view.certificate
         if cert.status != "issued" or view.service.status != "active" or cert.csr_pem is None:

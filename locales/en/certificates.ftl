@@ -203,7 +203,7 @@ certificate-history-line = { $time } · { $actor ->
     [ssl-sans] names changed
     [ssl-check] validation checked
     [ssl-issued] certificate issued
-    [ssl-renewed] certificate for the renewed term issued
+    [ssl-renewed] new certificate for the paid term issued
     [ssl-reissue] reissue started
     [ssl-key-download] private key downloaded
     [ssl-p12] PKCS#12 downloaded
@@ -216,5 +216,5 @@ certificate-history-check = { $ok ->
 certificate-history-issued = serial { $serial }, valid until { $date }
 
 certificate-notification-issued = 🔒 The certificate for { $domain } is issued: validation passed. Its files are ready.
-certificate-notification-renewed = 🔒 The renewal of { $domain } is paid, so its certificate was issued again, valid until { $until }, with the same key. Install the new files before the old certificate runs out.
+certificate-notification-renewed = 🔒 A new certificate for { $domain } is issued for the term you paid, valid until { $until }, with the same key. Install the new files before the old certificate runs out.
 certificate-http-wildcard = A wildcard certificate cannot be validated with an HTTP file: use DNS or e-mail.

@@ -203,7 +203,7 @@ certificate-history-line = { $time } · { $actor ->
     [ssl-sans] изменены имена
     [ssl-check] проверка домена
     [ssl-issued] сертификат выпущен
-    [ssl-renewed] выпущен сертификат на новый срок
+    [ssl-renewed] выпущен новый сертификат на оплаченный срок
     [ssl-reissue] начат перевыпуск
     [ssl-key-download] скачан закрытый ключ
     [ssl-p12] скачан PKCS#12
@@ -216,5 +216,5 @@ certificate-history-check = { $ok ->
 certificate-history-issued = серийный номер { $serial }, действует до { $date }
 
 certificate-notification-issued = 🔒 Сертификат для { $domain } выпущен: проверка домена пройдена. Файлы готовы.
-certificate-notification-renewed = 🔒 Продление { $domain } оплачено, поэтому сертификат выпущен заново — действует до { $until }, ключ прежний. Установите новые файлы, пока не истёк старый сертификат.
+certificate-notification-renewed = 🔒 Для { $domain } выпущен новый сертификат на оплаченный срок — действует до { $until }, ключ прежний. Установите новые файлы, пока не истёк старый сертификат.
 certificate-http-wildcard = Wildcard-сертификат нельзя подтвердить HTTP-файлом: используйте DNS или e-mail.

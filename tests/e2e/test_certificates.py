@@ -49,10 +49,10 @@ def settings(sandbox, db_url, redis_url, tmp_path, local_dns):
 
 
 async def buy(customer, running, domain: str, tariff: str = "Domain validation (DV)",
-              pay: str = "💳 Pay €15.00") -> None:
+              pay: str = "💳 Pay €15.00", period: str = "12 months") -> None:
     await customer.send("/start")
     await credit(running, customer.id, 100_000, f"test:gift:{customer.id}")
-    await order_ssl(customer, tariff, domain)
+    await order_ssl(customer, tariff, domain, period)
     await customer.press("🧺 Cart")
     await customer.press(pay)
 
@@ -299,13 +299,40 @@ async def test_a_renewed_service_gets_a_certificate_for_its_new_term(ann, runnin
     new_leaf = x509.load_pem_x509_certificate(renewed.cert_pem.encode())
     assert new_leaf.public_key() == old_leaf.public_key()  # the same key: only the files change
     await running.app.dispatcher["delivery"].drain()
-    assert ann.screen.text.startswith("🔒 The renewal of example.net is paid, so its certificate was issued again, "
+    assert ann.screen.text.startswith("🔒 A new certificate for example.net is issued for the term you paid, "
                                       "valid until 26 Nov 2028")
     await ann.press("🔒 Open the certificate")
     assert "Valid until: 26 Nov 2028, 09:00" in ann.screen.text
     await ann.press("📜 History")
-    assert "the bot · certificate for the renewed term issued" in ann.screen.text
+    assert "the bot · new certificate for the paid term issued" in ann.screen.text
     assert "you · renewed" in ann.screen.text
+
+
+async def test_a_two_year_order_gets_a_second_certificate_before_the_first_ends(ann, running, local_dns,
+                                                                              clock) -> None:
+    await buy(ann, running, "example.info", period="24 months", pay="💳 Pay €27.00")
+    await ann.send("/menu")
+    await ann.press("🔒 Certificates")
+    await ann.press("example.info · 📝 Awaiting CSR")
+    await ann.press("🔑 Key and CSR")
+    await ann.press("Make an RSA 2048 key")
+    await ann.press("🔐 Keep it, encrypted")
+    local_dns.txt["_dnsauth.example.info"] = [(await certificate(running)).dcv_token]
+    await ann.press("🔍 Check now")
+    assert "Valid until: 28 Dec 2027, 09:00" in ann.screen.text  # the CA's 397 days, not the two years paid
+    first = await certificate(running)
+
+    jobs = running.app.dispatcher["validation_jobs"]
+    clock.move(days=300)
+    assert await jobs.renew() == 0  # 97 days left: not yet
+    clock.move(days=70)
+    assert await jobs.renew() == 1  # 27 days left
+    assert await jobs.renew() == 0
+    second = await certificate(running)
+    assert second.serial != first.serial
+    assert (second.not_after.year, second.not_after.month, second.not_after.day) == (2028, 11, 26)  # the term's end
+    assert x509.load_pem_x509_certificate(second.cert_pem.encode()).public_key() == \
+        x509.load_pem_x509_certificate(first.cert_pem.encode()).public_key()
 
 
 async def test_private_key_and_pkcs12_need_a_code_when_two_step_authentication_is_on(ann, running, local_dns,

@@ -30,12 +30,13 @@ async def order_licence(customer, tariff: str = "Pro", months: str = "12 months"
     await customer.press("✅ To cart")
 
 
-async def order_ssl(customer, tariff: str = "Domain validation (DV)", domain: str = "пример.рф") -> None:
+async def order_ssl(customer, tariff: str = "Domain validation (DV)", domain: str = "пример.рф",
+                    period: str = "12 months") -> None:
     await customer.send("/menu")
     await customer.press("🛒 Order")
     await customer.press("SSL certificate")
     await customer.press(next(b for b in customer.screen.button_texts if b.startswith(tariff)))
-    await customer.press(next(b for b in customer.screen.button_texts if b.startswith("12 months")))
+    await customer.press(next(b for b in customer.screen.button_texts if b.startswith(period)))
     await customer.send(domain)
     await customer.press("✅ To cart")
 
