@@ -29,6 +29,7 @@ from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.format import day, money
 from handlers.payers import field_key, pick_payer
+from handlers.support_group import staff_may
 from handlers.ui import MenuCb, button, keyboard, nav_row, show
 
 log = logging.getLogger(__name__)
@@ -297,10 +298,7 @@ async def cart_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain
 async def staff_paid(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                      staff_chat_id: int | None) -> None:
     """`/paid <invoice number>` in the staff group: the bank transfer arrived; credit it once."""
-    if staff_chat_id is None or message.chat.id != staff_chat_id or message.from_user is None:
-        return
-    member = await bot.get_chat_member(message.chat.id, message.from_user.id)
-    if member.status not in ("creator", "administrator", "member"):
+    if message.from_user is None or not await staff_may(message, bot, i18n, staff_chat_id, admin=True):
         return
     number = (command.args or "").strip()
     if not number:

@@ -20,6 +20,7 @@ from domain.unit import Domain
 from handlers.cart import TopupCb, paid_markup, paid_text, shortfall_markup
 from handlers.format import money
 from handlers.payers import pick_payer
+from handlers.support_group import staff_may
 from handlers.ui import MenuCb, keyboard, nav_row
 
 log = logging.getLogger(__name__)
@@ -144,11 +145,7 @@ async def checkout_after_topup(message: Message, domain: Domain, i18n: I18nConte
 async def staff_refund(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                        staff_chat_id: int | None) -> None:
     """`/refund <telegram_payment_charge_id>` in the staff group: give a Stars payment back."""
-    staff_chat = staff_chat_id
-    if staff_chat is None or message.chat.id != staff_chat or message.from_user is None:
-        return
-    member = await bot.get_chat_member(message.chat.id, message.from_user.id)
-    if member.status not in ("creator", "administrator", "member"):
+    if not await staff_may(message, bot, i18n, staff_chat_id, admin=True):
         return
     charge_id = (command.args or "").strip()
     if not charge_id:

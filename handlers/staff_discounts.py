@@ -16,19 +16,12 @@ from domain.promos import parse_promo, usable
 from domain.unit import Domain
 from handlers.discounts import discount_text, fit, scope_text, value_text
 from handlers.format import day, money
+from handlers.support_group import staff_may
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
 LIST_LIMIT = 100  # discounts of one customer read for /discounts; what fits in a message is shown
-
-
-async def from_staff(message: Message, bot: Bot, staff_chat_id: int | None) -> bool:
-    """Only members of the staff group, in the staff group."""
-    if staff_chat_id is None or message.chat.id != staff_chat_id or message.from_user is None:
-        return False
-    member = await bot.get_chat_member(message.chat.id, message.from_user.id)
-    return member.status in ("creator", "administrator", "member")
 
 
 def refusal(i18n: I18nContext, error: DomainError, usage: str) -> str:
@@ -44,7 +37,7 @@ def status_text(i18n: I18nContext, domain: Domain, discount: Discount) -> str:
 async def staff_grant(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                       staff_chat_id: int | None) -> None:
     """`/discount <user_id> <10% | 5.00> [scope] [until:YYYY-MM-DD] <reason...>`: give a customer a discount."""
-    if not await from_staff(message, bot, staff_chat_id):
+    if not await staff_may(message, bot, i18n, staff_chat_id, admin=True):
         return
     try:
         grant = domain.discounts.parse_grant(command.args or "", domain.context.payments.precision)
@@ -64,7 +57,7 @@ async def staff_grant(message: Message, command: CommandObject, bot: Bot, domain
 async def staff_list(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                      staff_chat_id: int | None) -> None:
     """`/discounts <user_id>`: every discount of a customer with its status."""
-    if not await from_staff(message, bot, staff_chat_id):
+    if not await staff_may(message, bot, i18n, staff_chat_id):
         return
     user_id = (command.args or "").strip()
     if not user_id.isdigit():
@@ -85,7 +78,7 @@ async def staff_list(message: Message, command: CommandObject, bot: Bot, domain:
 async def staff_revoke(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                        staff_chat_id: int | None) -> None:
     """`/revoke <discount_id>`: take a discount back (what was already paid stays as it was)."""
-    if not await from_staff(message, bot, staff_chat_id):
+    if not await staff_may(message, bot, i18n, staff_chat_id, admin=True):
         return
     discount_id = (command.args or "").strip()
     if not discount_id.isdigit():
@@ -123,10 +116,10 @@ async def staff_promo(message: Message, command: CommandObject, bot: Bot, domain
                       staff_chat_id: int | None) -> None:
     """`/promo new <CODE> <10% | 5.00 | credit:5.00> [uses:N] [once] [first] [until:YYYY-MM-DD] [scope]`,
     `/promo list`, `/promo off <CODE>`."""
-    if not await from_staff(message, bot, staff_chat_id):
-        return
     action, _, rest = (command.args or "").strip().partition(" ")
     action = action.lower()
+    if not await staff_may(message, bot, i18n, staff_chat_id, admin=action in ("new", "off")):
+        return
     currency = domain.ledger.currency
     try:
         if action == "new":

@@ -34,13 +34,14 @@ log = logging.getLogger(__name__)
 
 Translate = Callable[..., str]
 STAFF_STATUSES = frozenset({"creator", "administrator", "member"})
+ADMIN_STATUSES = frozenset({"creator", "administrator"})
 MEMBERSHIP_TTL = 60.0
 TOPIC_NAME_MAX = 128
 CAPTION_MAX = 1000
 # The topic's name carries the status: "#12 Subject" while new, then a mark in front.
 STATUS_MARKS = {"open": "", "answered": "💬 ", "awaiting": "❗ ", "closed": "✅ ", "archived": "📦 "}
 
-_membership: dict[tuple[str, int, int], tuple[bool, float]] = {}
+_membership: dict[tuple[str, int, int], tuple[str, float]] = {}
 # Held only while in use: a customer nobody is placing a ticket for has no lock object.
 _customer_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -59,10 +60,11 @@ def reader_locale(i18n: I18nContext, locale: str | None, language_code: str | No
     return i18n.core.default_locale or "en"
 
 
-async def is_staff(bot: Bot, chat_id: int, user: TelegramUser | None) -> bool:
-    """A member of the staff group (creator, administrator or member) who is not a bot; cached a minute."""
+async def member_status(bot: Bot, chat_id: int, user: TelegramUser | None) -> str | None:
+    """The user's status in the group (creator, administrator, member, restricted, left, kicked), cached a
+    minute; None for bots and when Telegram cannot say."""
     if user is None or user.is_bot:
-        return False
+        return None
     key = (bot.token, chat_id, user.id)
     cached = _membership.get(key)
     now = time.monotonic()
@@ -70,12 +72,32 @@ async def is_staff(bot: Bot, chat_id: int, user: TelegramUser | None) -> bool:
         return cached[0]
     try:
         member = await bot.get_chat_member(chat_id, user.id)
-        allowed = member.status in STAFF_STATUSES
     except TelegramAPIError as exc:
         log.warning("staff check of %s in %s failed: %s", user.id, chat_id, exc)
+        return None
+    _membership[key] = (member.status, now + MEMBERSHIP_TTL)
+    return member.status
+
+
+async def is_staff(bot: Bot, chat_id: int, user: TelegramUser | None) -> bool:
+    """A member of the staff group (creator, administrator or member) who is not a bot."""
+    return await member_status(bot, chat_id, user) in STAFF_STATUSES
+
+
+async def staff_may(message: Message, bot: Bot, i18n: I18nContext, staff_chat_id: int | None, *,
+                    admin: bool = False) -> bool:
+    """Whether a staff command may run: in the staff group, by a member of it; with `admin` (commands that move
+    money or prices: /paid, /refund, /discount, /revoke, /promo new|off) by one of its administrators, and other
+    members are told so. Anyone else is ignored."""
+    if staff_chat_id is None or message.chat.id != staff_chat_id:
         return False
-    _membership[key] = (allowed, now + MEMBERSHIP_TTL)
-    return allowed
+    status = await member_status(bot, message.chat.id, message.from_user)
+    if status in (ADMIN_STATUSES if admin else STAFF_STATUSES):
+        return True
+    if status in STAFF_STATUSES:
+        t, _ = group_translate(i18n.core)
+        await message.reply(t("staff-admins-only"))
+    return False
 
 
 def _lock(user_id: int) -> asyncio.Lock:

@@ -133,6 +133,7 @@ tickets-group-reopened-by-customer = 🔄 The customer reopened ticket #{ $ticke
 tickets-group-rated = ⭐ The customer rated the answer to ticket #{ $ticket }: { $rating } of 5.
 
 tickets-staff-no-ticket = Use this in a ticket's topic (or as a reply to a ticket's message).
+staff-admins-only = Only the group's administrators can do this: it moves money or prices.
 tickets-staff-closed = This ticket is closed: nothing was sent. /reopen it first.
 tickets-staff-undelivered = ⚠️ Not delivered: the customer cannot be reached now. The answer is in their inbox.
 tickets-staff-already-closed = This ticket is already closed.

@@ -133,6 +133,7 @@ tickets-group-reopened-by-customer = 🔄 Клиент снова открыл �
 tickets-group-rated = ⭐ Клиент оценил ответ в обращении #{ $ticket }: { $rating } из 5.
 
 tickets-staff-no-ticket = Команда работает в теме обращения (или ответом на сообщение обращения).
+staff-admins-only = Это могут только администраторы группы: команда касается денег или цен.
 tickets-staff-closed = Обращение закрыто, ничего не отправлено. Сначала /reopen.
 tickets-staff-undelivered = ⚠️ Не доставлено: клиент сейчас недоступен. Ответ сохранён в его уведомлениях.
 tickets-staff-already-closed = Обращение уже закрыто.

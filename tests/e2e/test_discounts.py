@@ -208,3 +208,21 @@ async def test_staff_commands_elsewhere_are_ignored(ann, sandbox, running) -> No
     assert await rows(running, Discount) == [] and await rows(running, PromoCode, PromoCode.source == "staff") == []
     async with running.sessions() as session:
         assert await session.scalar(select(PromoCode.code)) == "WELCOME10"
+
+
+async def test_only_administrators_of_the_staff_group_grant_discounts_and_codes(ann, sandbox, running) -> None:
+    sam = await sandbox.user(id=2001, first_name="Sam", username="sam")
+    pat = await sandbox.user(id=2002, first_name="Pat", username="pat")
+    group = await sandbox.group(id=STAFF_CHAT, title="Support", forum=True, members=[sam, pat], admins=[sam],
+                                bot_rights={"can_manage_topics": True})
+    await ann.send("/start")
+    refused = "Only the group's administrators can do this: it moves money or prices."
+    for command in ("/discount 1001 50% Friend", "/promo new FREE credit:100", "/promo off WELCOME10",
+                    "/revoke 1"):
+        await pat.send(command, chat_id=STAFF_CHAT)
+        assert group.bot_messages()[-1].text == refused, command
+    assert await rows(running, Discount) == [] and await rows(running, PromoCode, PromoCode.source == "staff") == []
+    await pat.send("/promo list", chat_id=STAFF_CHAT)  # reading is for every member
+    assert "WELCOME10" in group.bot_messages()[-1].text
+    await sam.send("/discount 1001 5% Friend", chat_id=STAFF_CHAT)
+    assert group.bot_messages()[-1].text.startswith("✅ Discount #1 for customer 1001")

@@ -54,8 +54,10 @@ def pdf_text(message) -> str:
 
 
 async def staff(sandbox):
+    """Sam administers the staff group; Pat (2002) is a plain member of it."""
     sam = await sandbox.user(id=2001, first_name="Sam", username="sam")
-    group = await sandbox.group(id=STAFF_CHAT, title="Support", forum=True, members=[sam], admins=[sam],
+    pat = await sandbox.user(id=2002, first_name="Pat", username="pat")
+    group = await sandbox.group(id=STAFF_CHAT, title="Support", forum=True, members=[sam, pat], admins=[sam],
                                 bot_rights={"can_manage_topics": True})
     return sam, group
 
@@ -112,6 +114,10 @@ async def test_top_up_invoice_for_a_legal_entity_paid_by_bank_transfer(ivan, run
     await ivan.send("/paid 2026-000001")  # not from the customer's chat
     assert (await paid(sam, group)).startswith("Usage: /paid <invoice number>")
     assert (await paid(sam, group, "2026-999999")) == "No invoice with the number 2026-999999."
+    pat = sandbox.user_driver(2002)  # staff, but no administrator: money is not theirs to move
+    assert await paid(pat, group, "2026-000001") == \
+        "Only the group's administrators can do this: it moves money or prices."
+    assert await rows(running, LedgerEntry) == []
     assert await paid(sam, group, "2026-000001") == \
         "Invoice 2026-000001 marked paid: €250.00 credited to customer 1002."
     assert await paid(sam, group, "2026-000001") == \
