@@ -4,7 +4,7 @@ and signs the new term's certificate of a renewed service."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
@@ -52,35 +52,40 @@ class ValidationJobs:
         scheduler.add(DCV_JOB, self.recheck, seconds=interval)
 
     async def recheck(self) -> int:
-        """Each pending certificate in its own unit of work, then the renewed ones; returns how many were
-        issued."""
-        async with self._domain() as domain:
-            pending = await domain.certificates.pending()
-        issued = 0
-        for owner_id, service_id in pending:
-            try:
-                async with self._domain() as domain:
-                    issued += await domain.certificates.recheck(owner_id, service_id)
-            except DomainError as exc:  # changed meanwhile (issued by "check now", service suspended)
-                log.info("validation re-check of service %s skipped: %s", service_id, exc.message_id)
+        """Each pending certificate, then each that needs a certificate for the rest of its paid term; returns
+        how many were issued."""
+        issued = await self._each(lambda domain: domain.certificates.pending(),
+                                  lambda domain, owner, service: domain.certificates.recheck(owner, service),
+                                  "validation re-check")
         renewed = await self.renew()
         if issued:
-            log.info("validation re-check: %d certificate(s) issued of %d pending", issued, len(pending))
+            log.info("validation re-check: %d certificate(s) issued", issued)
         if issued or renewed:
             self._wake()
         return issued + renewed
 
     async def renew(self) -> int:
-        """Certificates whose service was renewed get the new term's certificate; returns how many."""
+        """Certificates that end before their paid term get the next one; returns how many."""
+        renewed = await self._each(lambda domain: domain.certificates.renewed(),
+                                   lambda domain, owner, service: domain.certificates.renew_issued(owner, service),
+                                   "certificate for the paid term")
+        if renewed:
+            log.info("%d certificate(s) signed for the rest of their paid term", renewed)
+        return renewed
+
+    async def _each(self, find: Callable[[Domain], Awaitable[list[tuple[int, int]]]],
+                    act: Callable[[Domain, int, int], Awaitable[bool]], what: str) -> int:
+        """`act` on each (owner, service) `find` lists, each in its own unit of work, so one that changed
+        meanwhile (issued by "check now", suspended) or that the CA refuses does not hold up the others."""
         async with self._domain() as domain:
-            due = await domain.certificates.renewed()
-        renewed = 0
-        for owner_id, service_id in due:
+            items = await find(domain)
+        done = 0
+        for owner_id, service_id in items:
             try:
                 async with self._domain() as domain:
-                    renewed += await domain.certificates.renew_issued(owner_id, service_id)
-            except Exception:  # one certificate the CA refuses must not hold up the others
-                log.exception("renewed certificate of service %s not signed", service_id)
-        if renewed:
-            log.info("%d renewed certificate(s) signed", renewed)
-        return renewed
+                    done += await act(domain, owner_id, service_id)
+            except DomainError as exc:
+                log.info("%s of service %s skipped: %s", what, service_id, exc.message_id)
+            except Exception:
+                log.exception("%s of service %s failed", what, service_id)
+        return done

@@ -75,6 +75,22 @@ async def certificate(running) -> Certificate:
         return (await session.scalars(select(Certificate))).one()
 
 
+async def issue(customer, running, local_dns, domain: str, key: str = "Make an EC P-256 key (recommended)",
+                **order: str) -> Certificate:
+    """Order a certificate, make a key kept on the server, publish the DNS record and check: issued."""
+    await buy(customer, running, domain, **order)
+    await customer.send("/menu")
+    await customer.press("🔒 Certificates")
+    await customer.press(f"{domain} · 📝 Awaiting CSR")
+    await customer.press("🔑 Key and CSR")
+    await customer.press(key)
+    await customer.press("🔐 Keep it, encrypted")
+    local_dns.txt[f"_dnsauth.{domain}"] = [(await certificate(running)).dcv_token]
+    await customer.press("🔍 Check now")
+    assert "Status: ✅ Issued" in customer.screen.text
+    return await certificate(running)
+
+
 def loaded(pem: bytes) -> list[x509.Certificate]:
     return x509.load_pem_x509_certificates(pem)
 
@@ -273,17 +289,8 @@ async def test_scheduled_recheck_notifies_and_reissue_with_a_key_not_kept(ann, r
 
 
 async def test_a_renewed_service_gets_a_certificate_for_its_new_term(ann, running, local_dns, clock) -> None:
-    await buy(ann, running, "example.net")
-    await ann.send("/menu")
-    await ann.press("🔒 Certificates")
-    await ann.press("example.net · 📝 Awaiting CSR")
-    await ann.press("🔑 Key and CSR")
-    await ann.press("Make an EC P-256 key (recommended)")
-    await ann.press("🔐 Keep it, encrypted")
-    local_dns.txt["_dnsauth.example.net"] = [(await certificate(running)).dcv_token]
-    await ann.press("🔍 Check now")
-    first = await certificate(running)
-    assert first.status == "issued" and first.not_after.year == 2027
+    first = await issue(ann, running, local_dns, "example.net")
+    assert first.not_after.year == 2027
 
     jobs = running.app.dispatcher["validation_jobs"]
     clock.move(days=350)
@@ -310,17 +317,9 @@ async def test_a_renewed_service_gets_a_certificate_for_its_new_term(ann, runnin
 
 async def test_a_two_year_order_gets_a_second_certificate_before_the_first_ends(ann, running, local_dns,
                                                                               clock) -> None:
-    await buy(ann, running, "example.info", period="24 months", pay="💳 Pay €27.00")
-    await ann.send("/menu")
-    await ann.press("🔒 Certificates")
-    await ann.press("example.info · 📝 Awaiting CSR")
-    await ann.press("🔑 Key and CSR")
-    await ann.press("Make an RSA 2048 key")
-    await ann.press("🔐 Keep it, encrypted")
-    local_dns.txt["_dnsauth.example.info"] = [(await certificate(running)).dcv_token]
-    await ann.press("🔍 Check now")
+    first = await issue(ann, running, local_dns, "example.info", "Make an RSA 2048 key", period="24 months",
+                        pay="💳 Pay €27.00")
     assert "Valid until: 28 Dec 2027, 09:00" in ann.screen.text  # the CA's 397 days, not the two years paid
-    first = await certificate(running)
 
     jobs = running.app.dispatcher["validation_jobs"]
     clock.move(days=300)
@@ -337,16 +336,7 @@ async def test_a_two_year_order_gets_a_second_certificate_before_the_first_ends(
 
 async def test_private_key_and_pkcs12_need_a_code_when_two_step_authentication_is_on(ann, running, local_dns,
                                                                                    clock) -> None:
-    await buy(ann, running, "example.net")
-    await ann.send("/menu")
-    await ann.press("🔒 Certificates")
-    await ann.press("example.net · 📝 Awaiting CSR")
-    await ann.press("🔑 Key and CSR")
-    await ann.press("Make an RSA 3072 key")
-    await ann.press("🔐 Keep it, encrypted")
-    local_dns.txt["_dnsauth.example.net"] = [(await certificate(running)).dcv_token]
-    await ann.press("🔍 Check now")
-    assert "Status: ✅ Issued" in ann.screen.text
+    await issue(ann, running, local_dns, "example.net", "Make an RSA 3072 key")
 
     secret, _ = await enable(ann, clock)
     clock.move(minutes=10)  # past the unlock window of the setup code
