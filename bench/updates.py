@@ -32,7 +32,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy import event
 
-from bot.app import build_app
+from bot.app import build_app, freeze_startup_heap
 from bot.config import load_settings
 from sandbox import FloodLimits, Sandbox
 
@@ -156,6 +156,7 @@ async def bench_app(customers: int, rounds: int, workdir: Path, database_url: st
             statements[0] += 1
 
         event.listen(app.engine.sync_engine, "before_cursor_execute", count)
+        freeze_startup_heap()  # as `client-area-bot run` does once the app is built
         result = await _polling(app.dispatcher, app.bot, lambda: drive(
             sb, customers, rounds, {"start": 1, "nav": 1, "help": 1, "unknown": 1}, statements, "app"))
         await app.close()

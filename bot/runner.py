@@ -12,7 +12,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.app import App, build_app, set_commands
+from bot.app import App, build_app, freeze_startup_heap, set_commands
 from bot.certificates import ValidationJobs
 from bot.config import ConfigError, Settings
 from bot.delivery import DeliveryWorker
@@ -94,6 +94,7 @@ async def run_polling(settings: Settings) -> None:
         token = sandbox.token
     app = await build_app(settings, token=token)
     lifecycle(app)
+    freeze_startup_heap()
     if sandbox is not None:
         # Printed, not logged: this is the line a newcomer running `make run` is looking for.
         print(f"\nNo BOT_TOKEN set: running against the local Telegram sandbox.\n"
@@ -170,6 +171,7 @@ async def run_webhook(settings: Settings) -> None:
     app = await build_app(settings)
     lifecycle(app)
     web_app = create_webhook_app(app)
+    freeze_startup_heap()
     runner = web.AppRunner(web_app, handle_signals=True)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
@@ -190,6 +192,7 @@ async def run_scheduler(settings: Settings) -> None:
     app = await build_app(settings.model_copy(update={"scheduler_enabled": True}))
     scheduler = lifecycle(app)
     assert scheduler is not None
+    freeze_startup_heap()
     stop = _signal_event()
     dp = app.dispatcher
     # What start_polling passes to startup/shutdown hooks (aiogram-i18n's needs the dispatcher).
