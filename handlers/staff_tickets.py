@@ -138,6 +138,21 @@ async def staff_wrote(message: Message, bot: Bot, domain: Domain, i18n: I18nCont
     await rename_topic(bot, ticket)
 
 
+UNSUPPORTED = (F.sticker | F.voice | F.video | F.video_note | F.audio | F.animation | F.location | F.venue
+               | F.contact | F.poll | F.dice)
+
+
+@router.message(UNSUPPORTED)
+async def staff_wrote_unsupported(message: Message, bot: Bot, domain: Domain, i18n: I18nContext) -> None:
+    """Staff sent what a ticket does not carry (a sticker, a voice message, a location…): say so, not drop it."""
+    if message.from_user is None or not await is_staff(bot, message.chat.id, message.from_user):
+        return
+    if await find_ticket(domain, message) is None:
+        return
+    t, _ = group_translate(i18n.core)
+    await message.reply(t("tickets-staff-unsupported"))
+
+
 # --- commands in a topic ---------------------------------------------------------------------------------------
 
 @router.message(Command("close"))

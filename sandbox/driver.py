@@ -114,9 +114,10 @@ class UserDriver:
                                 file_ids=file_ids)
 
     async def send_location(self, latitude: float, longitude: float, *, chat_id: int | None = None,
-                            wait: bool = True, timeout: float | None = None) -> MessageView:  # noqa: ASYNC109
+                            message_thread_id: int | None = None, wait: bool = True,
+                            timeout: float | None = None) -> MessageView:  # noqa: ASYNC109
         content = {"location": {"latitude": latitude, "longitude": longitude}}
-        return await self._post(wait, timeout, chat_id=chat_id, content=content)
+        return await self._post(wait, timeout, chat_id=chat_id, thread_id=message_thread_id, content=content)
 
     async def write_in_topic(self, topic: TopicView, text: str | None = None, *, photo: bytes | None = None,
                              document: bytes | None = None, file_name: str = "file.bin", caption: str | None = None,

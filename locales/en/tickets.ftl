@@ -136,6 +136,7 @@ tickets-staff-no-ticket = Use this in a ticket's topic (or as a reply to a ticke
 staff-admins-only = Only the group's administrators can do this: it moves money or prices.
 tickets-staff-closed = This ticket is closed: nothing was sent. /reopen it first.
 tickets-staff-undelivered = ⚠️ Not delivered: the customer cannot be reached now. The answer is in their inbox.
+tickets-staff-unsupported = Not sent: only texts, photos and documents reach the customer.
 tickets-staff-already-closed = This ticket is already closed.
 tickets-staff-closed-done = ✅ Ticket #{ $ticket } closed by { $name }. The customer was asked to rate the answer.
 tickets-staff-reopened = 🔄 Ticket #{ $ticket } is open again.

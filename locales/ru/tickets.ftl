@@ -136,6 +136,7 @@ tickets-staff-no-ticket = Команда работает в теме обращ
 staff-admins-only = Это могут только администраторы группы: команда касается денег или цен.
 tickets-staff-closed = Обращение закрыто, ничего не отправлено. Сначала /reopen.
 tickets-staff-undelivered = ⚠️ Не доставлено: клиент сейчас недоступен. Ответ сохранён в его уведомлениях.
+tickets-staff-unsupported = Не отправлено: клиенту доходят только тексты, фото и документы.
 tickets-staff-already-closed = Обращение уже закрыто.
 tickets-staff-closed-done = ✅ Обращение #{ $ticket } закрыл(а) { $name }. Клиента попросили оценить ответ.
 tickets-staff-reopened = 🔄 Обращение #{ $ticket } снова открыто.

@@ -292,6 +292,16 @@ async def test_a_message_telegram_refuses_is_posted_later_in_order(ann, sam, gro
     assert len(await rows(running, TicketGroupMessage)) == 5
 
 
+async def test_what_cannot_reach_the_customer_is_said_in_the_topic(ann, sam, group, running) -> None:
+    await file_ticket(ann, "Where", "Where are you?")
+    topic = group.topic("#1 Where")
+    before = len(ann.messages)
+    await sam.send_location(56.95, 24.1, chat_id=GROUP, message_thread_id=topic.message_thread_id)
+    assert topic_texts(group, topic)[-1] == "Not sent: only texts, photos and documents reach the customer."
+    assert len(ann.messages) == before
+    assert [m.author for m in await rows(running, TicketMessage)] == ["customer"]
+
+
 async def test_a_non_staff_member_cannot_answer(ann, sam, sandbox, running) -> None:
     guest = await sandbox.user(id=2002, first_name="Guest", username="guest")
     group = await sandbox.group(id=GROUP, title="Support staff", forum=True, members=[sam], admins=[sam],
