@@ -31,6 +31,7 @@ ARCHIVE_JOB = "ticket-archive"
 ARCHIVE_INTERVAL_HOURS = 1.0
 RELAY_JOB = "ticket-relay"
 RELAY_INTERVAL_MINUTES = 5.0
+RELAY_GIVE_UP = 3
 
 
 class TicketJobs:
@@ -51,14 +52,14 @@ class TicketJobs:
             scheduler.add(RELAY_JOB, self.relay, minutes=RELAY_INTERVAL_MINUTES)
 
     async def relay(self) -> int:
-        """Post what the staff group is missing, ticket by ticket, oldest first; stops at the first ticket that
-        still fails (the group is still unreachable: the next run tries again). Returns how many tickets were
-        brought up to date."""
+        """Post what the staff group is missing, ticket by ticket, oldest first. A ticket that still fails does
+        not hold up the others; after RELAY_GIVE_UP failures in a row the group is taken as still unreachable and
+        the next run tries again. Returns how many tickets were brought up to date."""
         if self._bot is None or self._core is None or self._staff_chat_id is None:
             return 0
         async with self._domain() as domain:
             waiting = await domain.tickets.awaiting_relay()
-        relayed = 0
+        relayed = failed = 0
         for ticket_id in waiting:
             async with self._domain() as domain:
                 ticket = await domain.tickets.by_id(ticket_id)
@@ -67,8 +68,12 @@ class TicketJobs:
                 customer = await domain.tickets.customer(ticket)
                 if not await relay_customer(self._bot, domain, self._core, self._staff_chat_id, ticket_id,
                                             full_name(customer.first_name, customer.last_name)):
-                    break
+                    failed += 1
+                    if failed >= RELAY_GIVE_UP:
+                        break
+                    continue
             relayed += 1
+            failed = 0
         if relayed:
             log.info("posted what the staff group missed of %d ticket(s)", relayed)
         return relayed

@@ -298,6 +298,16 @@ class Tickets:
                 update(TicketMessage).where(TicketMessage.id.in_([m.id for m in messages]))
                 .values(relayed_at=None).execution_options(synchronize_session=False))
 
+    async def lose_place(self, ticket_id: int) -> None:
+        """The ticket's topic is gone (deleted in the group): the next relay gives it a new one and posts every
+        customer message again, so staff see the whole conversation there."""
+        await self._session.execute(
+            update(Ticket).where(Ticket.id == ticket_id).values(staff_chat_id=None, topic_id=None)
+            .execution_options(synchronize_session=False))
+        await self._session.execute(
+            update(TicketMessage).where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer")
+            .values(relayed_at=None).execution_options(synchronize_session=False))
+
     async def awaiting_relay(self, limit: int = 50) -> list[int]:
         """Tickets with customer messages the staff group has not got (it could not be reached, or Telegram
         refused a post), oldest first; archived ones are left alone."""

@@ -213,16 +213,19 @@ async def post(bot: Bot, domain: Domain, ticket: Ticket, text: str, *, kind: str
             sent = await bot.send_message(chat, text, message_thread_id=thread)
     except TelegramAPIError as exc:
         log.warning("ticket %s: could not post in the staff group: %s", ticket.id, exc)
+        if thread is not None and isinstance(exc, TelegramBadRequest) and "thread not found" in exc.message:
+            await domain.tickets.lose_place(ticket.id)  # staff deleted the topic: a new one comes with the next relay
         return None
     await domain.tickets.link_group_message(chat, sent.message_id, ticket.id)
     return sent
 
 
 async def relay_customer(bot: Bot, domain: Domain, core: BaseCore[Any], staff_chat_id: int | None,
-                         ticket_id: int, name: str) -> bool:
+                         ticket_id: int, name: str, *, again: bool = True) -> bool:
     """Every customer message of the ticket the staff group has not got yet (texts, photos, documents) into
-    its topic, oldest first: the newest, and any an earlier attempt could not post. False when something is
-    still not posted (it stays for the next message or the `ticket-relay` job)."""
+    its topic, oldest first: the newest, and any an earlier attempt could not post. A topic staff deleted is made
+    anew with the whole conversation. False when something is still not posted (it stays for the next message or
+    the `ticket-relay` job)."""
     ticket = await place_ticket(bot, domain, core, staff_chat_id, ticket_id)
     if ticket is None or ticket.staff_chat_id is None:
         return False
@@ -238,6 +241,9 @@ async def relay_customer(bot: Bot, domain: Domain, core: BaseCore[Any], staff_ch
         if await post(bot, domain, ticket, text, kind=message.kind, file_id=message.file_id) is None:
             await domain.tickets.release(messages[index:])  # stop here: the topic keeps the customer's order
             await domain.commit()
+            placed = await domain.tickets.by_id(ticket.id)
+            if again and placed is not None and placed.staff_chat_id is None:  # the topic was gone
+                return await relay_customer(bot, domain, core, staff_chat_id, ticket_id, name, again=False)
             return False
     if messages and ticket.status != "open":  # a new ticket's topic was named as open
         await rename_topic(bot, ticket)

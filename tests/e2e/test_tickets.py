@@ -302,6 +302,24 @@ async def test_what_cannot_reach_the_customer_is_said_in_the_topic(ann, sam, gro
     assert [m.author for m in await rows(running, TicketMessage)] == ["customer"]
 
 
+async def test_a_topic_deleted_in_the_group_is_made_anew_with_the_conversation(ann, sam, group, running) -> None:
+    await file_ticket(ann, "Gone", "First words")
+    old = group.topic("#1 Gone")
+    await running.app.bot.delete_forum_topic(GROUP, old.message_thread_id)  # an admin cleaned up too eagerly
+    await ann.press("✏️ Reply")
+    await ann.send("Anyone there?")
+    assert "Sent to support (ticket #1)" in ann.screen.text
+    [topic] = group.topics
+    assert topic.message_thread_id != old.message_thread_id
+    texts = topic_texts(group, topic)
+    assert "#1 Gone · Billing" in texts[0] and "First words" in texts[1] and "Anyone there?" in texts[2]
+    assert len(texts) == 3
+    [ticket] = await rows(running, Ticket)
+    assert ticket.topic_id == topic.message_thread_id
+    await sam.write_in_topic(topic, "Here!")  # and staff answer from the new topic
+    assert "Here!" in ann.bot_messages[-1].text
+
+
 async def test_a_non_staff_member_cannot_answer(ann, sam, sandbox, running) -> None:
     guest = await sandbox.user(id=2002, first_name="Guest", username="guest")
     group = await sandbox.group(id=GROUP, title="Support staff", forum=True, members=[sam], admins=[sam],
