@@ -4,13 +4,10 @@ automatic payments turned off after N, the monthly limit, Stripe unavailable, we
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
 from domain.autopay import CHARGED, FAILED, LIMIT, OFF, PENDING, NoCard
-from domain.clock import FrozenClock
 from domain.crypto import Cipher
 from domain.errors import InvalidInput, NotFound
 from domain.models import AutopayCharge, LedgerEntry, Notification, PaymentMethod, StripeCustomer, User
@@ -20,11 +17,6 @@ from domain.unit import DomainContext, unit_of_work
 from tests.fakes.stripe_api import FakeStripe, sign
 
 DECLINED = "4000000000000002"
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture

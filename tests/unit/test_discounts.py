@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from domain.catalogue import BASIS_POINTS, Price, period_price
-from domain.clock import FrozenClock
 from domain.discounts import Offer, Terms, floor_of, parse_grant, parse_value, price_line, saving
 from domain.errors import InvalidInput, NotFound
 from domain.models import Notification, User
 from domain.unit import Domain, DomainContext
+from tests.unit.conftest import domain_with_customers
 
 PRODUCTS = ("ispmanager", "module", "ssl")
 TARIFFS = ("lite", "pro", "dv")
@@ -139,20 +139,9 @@ def test_bad_grants_are_refused(args: str, message_id: str) -> None:
 # --- the service on a database --------------------------------------------------------------------------
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
 async def domain(sessions, clock):
     async with sessions() as session:
-        d = Domain(session, DomainContext(clock=clock))
-        for user_id in (1, 2):
-            session.add(User(id=user_id, first_name=f"U{user_id}", created_at=clock.now(), last_seen_at=clock.now(),
-                             time_zone="UTC", reachable=True))
-        await session.flush()
-        await d.catalogue.sync(CATALOGUE, ("en", "ru"))
-        yield d
+        yield await domain_with_customers(session, clock, (1, 2), CATALOGUE)
 
 
 async def test_grant_notifies_and_only_usable_discounts_count(domain, clock) -> None:

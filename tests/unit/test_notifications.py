@@ -10,18 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from domain.clock import FrozenClock
 from domain.errors import NotFound
 from domain.models import Notification, OutboxMessage, User
 from domain.notifications import button, encode_args, money_arg
 from domain.unit import DomainContext, unit_of_work
 
 LEASE = timedelta(minutes=1)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture

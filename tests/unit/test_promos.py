@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from domain.catalogue import CatalogueError
-from domain.clock import FrozenClock
 from domain.errors import InvalidInput
 from domain.models import Discount, LedgerEntry, Order, PromoCode, PromoRedemption, User
 from domain.promos import PromoRefused, PromoSpec, parse_file_promos, parse_promo, sync_file_promos, usable
 from domain.unit import Domain, DomainContext
 from tests.conftest import on_postgres
+from tests.unit.conftest import domain_with_customers
 
 TODAY = date(2026, 11, 26)
 CATALOGUE = (Path(__file__).resolve().parents[2] / "catalogue" / "catalogue.toml").read_text(encoding="utf-8")
@@ -63,20 +63,9 @@ def test_bad_file_codes_are_refused_with_the_place(text: str, error: str) -> Non
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
 async def domain(sessions, clock):
     async with sessions() as session:
-        d = Domain(session, DomainContext(clock=clock))
-        for user_id in (1, 2, 3):
-            session.add(User(id=user_id, first_name=f"U{user_id}", created_at=clock.now(), last_seen_at=clock.now(),
-                             time_zone="UTC", reachable=True))
-        await session.flush()
-        await d.catalogue.sync(CATALOGUE, ("en", "ru"))
-        yield d
+        yield await domain_with_customers(session, clock, (1, 2, 3), CATALOGUE)
 
 
 async def redeemed(domain: Domain, user_id: int, code: str):

@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from domain.catalogue import period_price
-from domain.clock import FrozenClock
 from domain.errors import InvalidInput
-from domain.models import Notification, OutboxMessage, Product, Tariff, User
+from domain.models import Notification, OutboxMessage, Product, Tariff
 from domain.notifications import button, localized_arg
 from domain.renewals import period_key, renewal_price, renewal_reference, service_label, threshold_for
-from domain.unit import Domain, DomainContext
+from tests.unit.conftest import domain_with_customers
 
 THRESHOLDS = (14, 7, 3, 1, 0)
 
@@ -45,18 +44,9 @@ def test_keys_and_labels() -> None:
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
 async def domain(sessions, clock):
     async with sessions() as session:
-        d = Domain(session, DomainContext(clock=clock))
-        for user_id in (1, 2):
-            session.add(User(id=user_id, first_name=f"U{user_id}", created_at=clock.now(), last_seen_at=clock.now(),
-                             time_zone="UTC", reachable=True))
-        await session.flush()
+        d = await domain_with_customers(session, clock, (1, 2))
         yield d
         await d.rollback()
 

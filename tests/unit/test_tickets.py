@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
-from domain.clock import FrozenClock
 from domain.errors import InvalidInput, NotFound
 from domain.models import Notification, OutboxMessage, Ticket, TicketMessage, User
 from domain.tickets import Attachment, ReopenExpired, TicketClosed, TicketSettings
 from domain.unit import DomainContext, unit_of_work
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
