@@ -15,9 +15,9 @@ RUN pip wheel --wheel-dir /wheels .
 
 FROM python:3.11-slim AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 \
-    DATA_DIR=/data DATABASE_URL=sqlite+aiosqlite:////data/bot.db WEBHOOK_HOST=0.0.0.0 WEBHOOK_PORT=8080
+    DATA_DIR=/data SECRET_KEY_FILE=/keys/secret.key DATABASE_URL=sqlite+aiosqlite:////data/bot.db WEBHOOK_HOST=0.0.0.0 WEBHOOK_PORT=8080
 RUN groupadd --system bot && useradd --system --gid bot --home-dir /app --shell /usr/sbin/nologin bot \
-    && mkdir -p /data && chown bot:bot /data
+    && mkdir -p /data /keys && chown bot:bot /data /keys
 WORKDIR /app
 COPY --from=build /wheels /wheels
 # Dependencies from the wheels; the project itself stays a source tree so locales/ and migrations/ sit beside it.
@@ -31,7 +31,8 @@ COPY --chown=bot:bot migrations ./migrations
 COPY --chown=bot:bot locales ./locales
 COPY --chown=bot:bot catalogue ./catalogue
 USER bot
-VOLUME ["/data"]
+# The generated secrets key lives apart from the data: back up the two volumes separately.
+VOLUME ["/data", "/keys"]
 EXPOSE 8080
 # Migrations run on every start (bot/app.py upgrades the database before serving).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

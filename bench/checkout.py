@@ -52,7 +52,8 @@ async def run(items: int, runs: int, database_url: str | None) -> dict[str, Any]
         async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits.off()) as sb:
             settings = load_settings(_env_file=None, bot_token=sb.token, telegram_api_base=sb.url,
                                      database_url=database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}",
-                                     data_dir=Path(tmp), scheduler_enabled=False, throttle_rate=1000,
+                                     data_dir=Path(tmp), secret_key_file=Path(tmp) / "secret.key",
+                                     scheduler_enabled=False, throttle_rate=1000,
                                      throttle_burst=1000)
             app = await build_app(settings)
             statements = [0]

@@ -35,6 +35,7 @@ async def bench(notifications: int, customers: int, rate: float, data_dir: Path,
     async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits(), bot_username="client_area_bot") as sb:
         settings = load_settings(
             _env_file=None, bot_token=sb.token, telegram_api_base=sb.url, data_dir=data_dir,
+            secret_key_file=data_dir / "secret.key",
             database_url=database_url or f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
             scheduler_enabled=False, delivery_rate=rate,
         )

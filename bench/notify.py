@@ -81,7 +81,8 @@ async def seed(sessions: Any, users: int, services: int) -> dict[str, int]:
 
 async def sweep(users: int, services: int, data_dir: Path) -> dict[str, Any]:
     url = f"sqlite+aiosqlite:///{data_dir / 'notify.db'}"
-    settings = load_settings(_env_file=None, database_url=url, data_dir=data_dir)
+    settings = load_settings(_env_file=None, database_url=url, data_dir=data_dir,
+                             secret_key_file=data_dir / "secret.key")
     engine = create_engine(url)
     await upgrade(engine)
     sessions = create_session_factory(engine)

@@ -148,7 +148,8 @@ async def bench_app(customers: int, rounds: int, workdir: Path, database_url: st
     async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits.off(), bot_username="client_area_bot") as sb:
         settings = load_settings(_env_file=None, bot_token=sb.token, telegram_api_base=sb.url,
                                  database_url=database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
-                                 data_dir=workdir, scheduler_enabled=False, throttle_rate=1000, throttle_burst=1000)
+                                 data_dir=workdir, secret_key_file=workdir / "secret.key", scheduler_enabled=False,
+                                 throttle_rate=1000, throttle_burst=1000)
         app = await build_app(settings)
         statements = [0]
 

@@ -27,16 +27,19 @@ from bot.certificates import ssl_settings
 from bot.config import ConfigError, Settings, available_locales, resolve_secret_key
 from bot.i18n import create_i18n
 from bot.middlewares import (
+    AnswerPresses,
+    CommandsLeaveDialogs,
     ErrorBoundary,
     GuardMiddleware,
     InFlightMiddleware,
+    NormaliseInput,
     ThrottlingMiddleware,
     UnitOfWorkMiddleware,
     UserMiddleware,
 )
 from bot.storage import SqlStorage
 from bot.stripe_webhook import card_gateway, method_settings
-from bot.telegram import FloodWaitRetry, JsonBodySession, KeepResponseTypes
+from bot.telegram import CallbackAnswers, FitTexts, FloodWaitRetry, JsonBodySession, KeepResponseTypes
 from domain.accounts import AccountCache
 from domain.catalogue import Catalogue, CatalogueError
 from domain.clock import Clock, SystemClock
@@ -51,6 +54,8 @@ from domain.unit import Domain, DomainContext, unit_of_work
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "menu", "settings", "help", "cancel")
+# Commands that leave a dialog before they run (/cancel leaves it itself, saying so).
+LEAVING_COMMANDS = tuple(c for c in (*COMMANDS, "support") if c != "cancel")
 
 
 @dataclass
@@ -88,10 +93,12 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def create_bot(settings: Settings, token: str | None = None) -> Bot:
+def create_bot(settings: Settings, token: str | None = None, answers: CallbackAnswers | None = None) -> Bot:
     session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(KeepResponseTypes())
+    session.middleware(FitTexts())
     session.middleware(FloodWaitRetry())
+    session.middleware(answers or CallbackAnswers())
     return Bot(
         token=token or settings.token,
         session=session,
@@ -120,6 +127,7 @@ def create_dispatcher(
     storage: BaseStorage,
     isolation: BaseEventIsolation,
     extra_routers: Sequence[Router] = (),
+    answers: CallbackAnswers | None = None,
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
     dp = Dispatcher(
         storage=storage, events_isolation=isolation, settings=settings, clock=context.clock,
@@ -137,6 +145,7 @@ def create_dispatcher(
     # not queue for the lock, and shutdown must see updates that are still waiting for it.
     dp.update.outer_middleware.unregister(dp.fsm)
     dp.update.outer_middleware(inflight)
+    dp.update.outer_middleware(NormaliseInput())
     dp.update.outer_middleware(
         ThrottlingMiddleware(i18n.core, settings.default_locale, settings.throttle_rate,  # type: ignore[arg-type]
                              settings.throttle_burst)
@@ -156,6 +165,9 @@ def create_dispatcher(
     # Inner middlewares: they see the handler's flags (2FA gate for `flags=GUARDED` handlers).
     dp.message.middleware(GuardMiddleware())
     dp.callback_query.middleware(GuardMiddleware())
+    dp.message.outer_middleware(CommandsLeaveDialogs(LEAVING_COMMANDS))
+    if answers is not None:
+        dp.callback_query.outer_middleware(AnswerPresses(answers))
     # The settings section sets a customer's own command list when they switch language.
     dp["bot_commands"] = COMMANDS
 
@@ -299,10 +311,14 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
             vat_rate_bp=settings.vat_rate_bp, due_days=settings.invoice_due_days),
         discount_floor_bp=settings.discount_floor_bp,
     )
-    dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers)
-    bot = create_bot(settings, token)
+    answers = CallbackAnswers()
+    dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers, answers)
+    bot = create_bot(settings, token, answers)
     app = App(settings, engine, sessions, bot, dp, i18n, inflight, storage, context, closers)
     dp["app"] = app
+    async with app.domain() as domain:
+        if sealed := await domain.autopay.seal_plain_intents():
+            log.info("encrypted %d stored card payment id(s)", sealed)
     if context.card_gateway is not None:
         app.closers.append(context.card_gateway.close)
     return app

@@ -44,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(settings.log_level, settings.log_format, _secrets_of(settings))
         _, generated = resolve_secret_key(settings)
         if generated:
-            log.warning("SECRET_KEY is not set: generated one into %s/secret.key. Back it up: without it "
-                        "encrypted secrets (2FA, private keys) cannot be read.", settings.data_dir)
+            log.warning("SECRET_KEY is not set: generated one into %s. Back it up, apart from the database: "
+                        "without it encrypted secrets (2FA, private keys) cannot be read.", settings.secret_key_file)
         if command == "migrate":
             asyncio.run(_migrate(settings))
         elif command == "scheduler":

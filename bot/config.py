@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -13,6 +14,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = PROJECT_ROOT / "locales"
@@ -57,6 +60,9 @@ class Settings(BaseSettings):
     default_locale: str = "en"
     currency: str = "EUR"
     secret_key: SecretStr | None = None
+    # Where a generated SECRET_KEY is kept: apart from DATA_DIR, so one copy of the data (the SQLite file)
+    # does not carry the key that opens its secrets.
+    secret_key_file: Path = Path("./keys/secret.key")
     data_dir: Path = Path("./data")
     scheduler_enabled: bool = True
     # Push delivery (bot/delivery.py): messages a second overall, attempts before a message is given up,
@@ -314,14 +320,24 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(setting, message) from None
 
 
+def secret_key_path(settings: Settings) -> Path:
+    """SECRET_KEY_FILE; a key generated before that setting existed stays where it is (DATA_DIR/secret.key)."""
+    legacy = settings.data_dir / "secret.key"
+    if not settings.secret_key_file.exists() and legacy.exists():
+        log.warning("the generated SECRET_KEY lies in %s beside the data; move it to %s (SECRET_KEY_FILE) and "
+                    "back it up separately", legacy, settings.secret_key_file)
+        return legacy
+    return settings.secret_key_file
+
+
 def resolve_secret_key(settings: Settings) -> tuple[bytes, bool]:
-    """The encryption key for secrets at rest; generated into the data folder on first run.
+    """The encryption key for secrets at rest; generated into SECRET_KEY_FILE on first run.
 
     Returns the key and whether it was just generated (the caller warns: losing that file loses the secrets).
     """
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value().encode(), False
-    path = settings.data_dir / "secret.key"
+    path = secret_key_path(settings)
     if path.exists():
         key = path.read_bytes().strip()
         try:

@@ -8,7 +8,7 @@ import signal
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -20,6 +20,7 @@ from bot.jobs import ExpiryJobs
 from bot.scheduler import Scheduler, standard_jobs
 from bot.stripe_webhook import add_stripe_route, start_stripe_site
 from bot.ticket_jobs import TicketJobs
+from bot.webhook import UpdateReceiver
 from domain.db import ping
 
 log = logging.getLogger(__name__)
@@ -145,9 +146,7 @@ def create_webhook_app(app: App) -> web.Application:
     web_app.router.add_get("/metrics", metrics)
     if app.context.card_gateway is not None:
         add_stripe_route(web_app, app)
-    SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret, handle_in_background=True).register(
-        web_app, path=path
-    )
+    UpdateReceiver(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=path)
 
     async def register_webhook(**_: Any) -> None:
         await app.bot.set_webhook(

@@ -1,5 +1,5 @@
-"""Outgoing Bot API calls: JSON bodies with shared keyboards serialized once, response types kept warm, and a short
-flood wait retried instead of failing."""
+"""Outgoing Bot API calls: JSON bodies with shared keyboards serialized once, response types kept warm, a short
+flood wait retried instead of failing, one answer per button press, and texts cut to what Telegram takes."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from contextvars import ContextVar
 from typing import Any
 
 from aiogram import Bot
+from aiogram.client.default import Default
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InlineKeyboardMarkup, InputFile, ReplyKeyboardMarkup
 from aiohttp import BytesPayload, FormData
+
+from handlers.fit import CAPTION_LIMIT, MESSAGE_LIMIT, fit_html, fit_plain
 
 log = logging.getLogger(__name__)
 
@@ -111,4 +114,69 @@ class KeepResponseTypes(BaseRequestMiddleware):
         returning = method.__returning__
         if returning not in self._held:
             self._held[returning] = Response[returning]  # type: ignore[valid-type]
+        return await make_request(bot, method)
+
+
+class CallbackAnswers(BaseRequestMiddleware):
+    """Telegram takes one answer per button press: a second (an alert, then a screen that answers again) fails
+    with "query is too old", turning a refusal into an error. Every answer passes here, whoever sends it (a
+    handler, the error boundary, the throttle), so a second answer to the same press is dropped, and
+    `answered` tells the dispatcher whether a press still needs its answer once the handler is done."""
+
+    KEPT = 4096  # presses remembered; Telegram stops taking answers to a press after a few seconds anyway
+
+    def __init__(self) -> None:
+        self._answered: OrderedDict[str, None] = OrderedDict()
+
+    def answered(self, query_id: str) -> bool:
+        return query_id in self._answered
+
+    def _remember(self, query_id: str) -> None:
+        self._answered[query_id] = None
+        if len(self._answered) > self.KEPT:
+            self._answered.popitem(last=False)
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if not isinstance(method, AnswerCallbackQuery):
+            return await make_request(bot, method)
+        query_id = method.callback_query_id
+        if query_id in self._answered:
+            log.debug("second answer to callback query %s dropped", query_id)
+            return Response[bool](ok=True, result=True)  # type: ignore[return-value]
+        self._remember(query_id)
+        try:
+            return await make_request(bot, method)
+        except Exception:
+            self._answered.pop(query_id, None)  # not answered after all: a later answer may still go out
+            raise
+
+
+class FitTexts(BaseRequestMiddleware):
+    """Every outgoing text and caption within Telegram's limits (bot/fit.py): a long ticket, a long list, an
+    echoed input can make a screen too long; cut, it still arrives, instead of a 400 "message is too long"."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if isinstance(method, SendMessage | EditMessageText):
+            field, limit = "text", MESSAGE_LIMIT
+        elif isinstance(getattr(method, "caption", None), str):
+            field, limit = "caption", CAPTION_LIMIT
+        else:
+            return await make_request(bot, method)
+        text = getattr(method, field)
+        parse_mode = getattr(method, "parse_mode", None)
+        if isinstance(parse_mode, Default):
+            parse_mode = bot.default[parse_mode.name]
+        fitted = fit_html(text, limit) if parse_mode == "HTML" else fit_plain(text, limit) if not parse_mode else text
+        if fitted is not text:
+            method = method.model_copy(update={field: fitted})
         return await make_request(bot, method)

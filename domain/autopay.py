@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput
 from domain.ledger import Ledger, upsert
-from domain.models import Autopay, AutopayCharge, Balance, PaymentMethod, Product, Service, Tariff
+from domain.models import Autopay, AutopayCharge, Balance, LedgerEntry, PaymentMethod, Product, Service, Tariff
 from domain.notifications import Notifications, button, money_arg
 from domain.payment_methods import CARD, MethodSettings, PaymentMethods
 from domain.renewals import RenewalSettings, renewal_notice_key, renewal_price, renewal_reference, service_label
@@ -67,6 +67,12 @@ def month_start(moment: datetime) -> datetime:
     return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def charge_reference(charge_id: int) -> str:
+    """The ledger reference of a card charge: the attempt's own id (one PaymentIntent per attempt, Stripe's
+    idempotency key sees to it), so Stripe's id appears nowhere in plain text."""
+    return f"autopay:{charge_id}"
+
+
 class AutomaticPayments:
     def __init__(self, session: AsyncSession, clock: Clock, methods: PaymentMethods, ledger: Ledger,
                  notifications: Notifications, settings: MethodSettings, renewals: RenewalSettings,
@@ -79,6 +85,20 @@ class AutomaticPayments:
         self.settings = settings
         self._renewals = renewals
         self._commit = commit
+
+    async def seal_plain_intents(self) -> int:
+        """Rows written before card payment ids were encrypted: encrypt each and give its ledger entry the new
+        reference. Run at startup; returns how many rows it sealed (0 once done)."""
+        rows = list(await self._session.scalars(select(AutopayCharge).where(AutopayCharge.payment_intent.is_not(None))))
+        for charge in rows:
+            intent = charge.payment_intent or ""
+            await self._session.execute(
+                update(LedgerEntry).where(LedgerEntry.reference == f"stripe:{intent}")
+                .values(reference=charge_reference(charge.id)).execution_options(synchronize_session=False))
+            charge.payment_intent_secret = self._methods.seal(intent)
+            charge.payment_intent = None
+        await self._session.flush()
+        return len(rows)
 
     # --- the customer's switch ----------------------------------------------------------------------------
 
@@ -200,12 +220,14 @@ class AutomaticPayments:
         money = money_arg(charge.amount, charge.currency)
         finished = await self._session.execute(
             update(AutopayCharge).where(AutopayCharge.id == charge.id, AutopayCharge.status == "pending")
-            .values(status="succeeded" if outcome.ok else "failed", payment_intent=outcome.payment_intent,
+            .values(status="succeeded" if outcome.ok else "failed",
+                    payment_intent_secret=self._methods.seal(outcome.payment_intent) if outcome.payment_intent
+                    else None,
                     error=None if outcome.ok else (outcome.error or "declined")[:64], finished_at=self._clock.now())
             .execution_options(synchronize_session=False))
         first = finished.rowcount == 1  # type: ignore[attr-defined]
         if outcome.ok:
-            await self._ledger.post(user_id, "topup", charge.amount, f"stripe:{outcome.payment_intent}")
+            await self._ledger.post(user_id, "topup", charge.amount, charge_reference(charge.id))
             if first:
                 await self._session.execute(update(Autopay).where(Autopay.user_id == user_id).values(failures=0))
                 await self._notifications.notify(
@@ -299,3 +321,4 @@ class AutomaticPayments:
             if not result.charged:
                 stopped.add(user_id)
         return counts
+

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.models import Balance, LedgerEntry
+from domain.values import Money
 
 KINDS = ("topup", "charge", "refund", "adjustment")
 PAYMENT_KINDS = ("topup", "refund")
@@ -21,9 +22,13 @@ EXPENSE_KINDS = ("charge",)
 class InsufficientFunds(DomainError):
     message_id = "billing-insufficient-funds"
 
-    def __init__(self, shortfall: int, total: int, balance: int) -> None:
-        super().__init__(shortfall=shortfall, total=total, balance=balance)
+    def __init__(self, shortfall: int, total: int, balance: int, currency: str) -> None:
+        super().__init__(shortfall=Money(shortfall, currency), total=Money(total, currency),
+                         balance=Money(balance, currency))
         self.shortfall = shortfall
+        self.total = total
+        self.balance = balance
+        self.currency = currency
 
 
 def upsert(session: AsyncSession, model: type) -> object:
@@ -78,7 +83,8 @@ class Ledger:
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 balance = await self.balance(user_id)
-                raise InsufficientFunds(shortfall=-amount - balance, total=-amount, balance=balance)
+                raise InsufficientFunds(shortfall=-amount - balance, total=-amount, balance=balance,
+                                        currency=self.currency)
         return True
 
     async def charge_many(self, user_id: int, charges: list[tuple[int, str, int | None]]) -> None:
@@ -97,7 +103,7 @@ class Ledger:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             balance = await self.balance(user_id)
-            raise InsufficientFunds(shortfall=total - balance, total=total, balance=balance)
+            raise InsufficientFunds(shortfall=total - balance, total=total, balance=balance, currency=self.currency)
 
     async def entries(self, user_id: int, kinds: tuple[str, ...], page: int, per_page: int = 8) -> Page:
         where = (LedgerEntry.user_id == user_id, LedgerEntry.kind.in_(kinds))

@@ -35,6 +35,8 @@ class CartChanged(DomainError):
 
 
 class AlreadyPaid(DomainError):
+    """The cart the customer was shown is bought already (a second tap, an old button): `order` and `paid`."""
+
     message_id = "cart-already-paid"
 
 
@@ -206,7 +208,8 @@ class Orders:
             raise DomainError("cart-item-unavailable")
         balance = await self._ledger.balance(user_id)
         if balance < view.total:
-            raise InsufficientFunds(shortfall=view.total - balance, total=view.total, balance=balance)
+            raise InsufficientFunds(shortfall=view.total - balance, total=view.total, balance=balance,
+                                    currency=self._ledger.currency)
         now = self._clock.now()
         order_id = await self._session.scalar(
             upsert(self._session, Order)  # type: ignore[attr-defined]
@@ -216,7 +219,8 @@ class Orders:
             .returning(Order.id)
         )
         if order_id is None:
-            raise AlreadyPaid()
+            paid = await self.paid_with_revision(user_id, view.revision)
+            raise AlreadyPaid(order=paid.id if paid else 0, paid=paid.created_at if paid else now)
         single_use = {li.applied.discount_id for li in view.lines if li.applied and li.applied.single_use}
         if single_use and self._discounts is not None \
                 and not await self._discounts.consume(user_id, single_use, order_id):
@@ -259,6 +263,11 @@ class Orders:
         await self._session.execute(delete(CartItem).where(CartItem.id.in_([li.item.id for li in view.lines])))
         await self._session.flush()
         return CheckoutResult(order_id, services, view.total, balance - view.total)
+
+    async def paid_with_revision(self, user_id: int, revision: str) -> Order | None:
+        """The order that bought the cart of `revision`, if it was bought."""
+        return await self._session.scalar(
+            select(Order).where(Order.idempotency_key == f"checkout:{user_id}:{revision}"))
 
     async def services(self, user_id: int) -> list[Service]:
         return list(await self._session.scalars(

@@ -92,6 +92,13 @@ class PaymentMethods:
             raise NotFound()
         return method
 
+    def seal(self, provider_id: str) -> bytes:
+        """A provider's id (a PaymentIntent) as it is kept: encrypted, like every other one."""
+        return self._cipher.encrypt(provider_id)
+
+    def unseal(self, sealed: bytes) -> str:
+        return self._cipher.decrypt_text(sealed)
+
     def stripe_id(self, method: PaymentMethod) -> str:
         assert method.stripe_id is not None
         return self._cipher.decrypt_text(method.stripe_id)

@@ -1,21 +1,36 @@
-"""Top-ups through Telegram Payments: an invoice per payment, validated before checkout, credited once."""
+"""Top-ups through Telegram Payments: an invoice per payment, validated before checkout, credited once.
+
+Every `successful_payment` is first recorded as a `PaymentCharge` (committed on its own), whatever happens
+next: money that arrived is never only a log line, and staff can refund any charge by its id. A second charge
+for an invoice that is already paid (two payments at the same moment) is credited to the balance and reported
+to staff; a pre-checkout query for an invoice that another one is paying at that moment is refused.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.ledger import Ledger
-from domain.models import Payment
+from domain.ledger import Ledger, upsert
+from domain.models import Payment, PaymentCharge
+from domain.orders import AlreadyPaid, CartChanged, CheckoutResult, EmptyCart, Orders
+from domain.payers import Payers
+from domain.values import Money
 
 STARS = "telegram-stars"
 PROVIDER = "telegram-provider"
 METHODS = (STARS, PROVIDER)
+# How long a pre-checkout that was let through holds its invoice: Telegram reports the payment within seconds.
+CHECKOUT_LEASE = timedelta(minutes=2)
+
+APPLIED, EXTRA, UNMATCHED = "applied", "extra", "unmatched"
 
 
 @dataclass(frozen=True)
@@ -34,18 +49,50 @@ class PaymentRejected(DomainError):
     message_id = "payment-rejected"
 
 
+class CartCovered(DomainError):
+    """The balance already pays for the cart: no top-up is needed."""
+
+    message_id = "topup-cart-covered"
+
+
 @dataclass(frozen=True, slots=True)
 class Completion:
     payment: Payment
     credited: bool  # False for a duplicate successful_payment
 
 
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What became of one `successful_payment`."""
+
+    charge: PaymentCharge
+    payment: Payment | None
+    duplicate: bool  # the same charge reported again: nothing was done
+    # After a cart top-up: the order it paid for, or the reason the cart could not be bought (the money stays
+    # on the balance either way).
+    order: CheckoutResult | None = None
+    checkout_refused: DomainError | None = None
+
+    @property
+    def outcome(self) -> str:
+        return self.charge.outcome
+
+    @property
+    def credited(self) -> int:
+        return 0 if self.duplicate else self.charge.credited
+
+
 class Payments:
-    def __init__(self, session: AsyncSession, clock: Clock, ledger: Ledger, settings: PaymentSettings) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, ledger: Ledger, settings: PaymentSettings,
+                 orders: Orders | None = None, payers: Payers | None = None,
+                 commit: Callable[[], Awaitable[None]] | None = None) -> None:
         self._session = session
         self._clock = clock
         self._ledger = ledger
         self.settings = settings
+        self._orders = orders
+        self._payers = payers
+        self._commit = commit
 
     def stars_for(self, amount: int) -> int:
         """Stars for `amount` minor units, rounded up: the shop never receives less than it credits."""
@@ -53,36 +100,58 @@ class Payments:
         return max(1, -(-amount * self.settings.stars_per_unit // scale))
 
     def check_amount(self, amount: int) -> int:
+        currency = self._ledger.currency
         if amount < self.settings.topup_min:
-            raise InvalidInput("topup-error-too-small", minimum=self.settings.topup_min)
+            raise InvalidInput("topup-error-too-small", minimum=Money(self.settings.topup_min, currency))
         if amount > self.settings.topup_max:
-            raise InvalidInput("topup-error-too-large", maximum=self.settings.topup_max)
+            raise InvalidInput("topup-error-too-large", maximum=Money(self.settings.topup_max, currency))
         return amount
 
-    async def create_topup(self, user_id: int, amount: int, *, then_checkout: bool = False,
-                           exact: bool = False) -> Payment:
-        """A pending payment and its invoice terms. `exact` (a cart's shortfall) skips the minimum."""
+    async def create_topup(self, user_id: int, amount: int, *, exact: bool = False, then_checkout: bool = False,
+                           cart_revision: str | None = None, payer_id: int | None = None) -> Payment:
+        """A pending payment and its invoice terms. `exact` is for an amount the domain computed itself (a
+        renewal's or a cart's shortfall), which may be below the minimum; an amount a customer chose is
+        checked against the minimum and the maximum."""
         if not exact:
             self.check_amount(amount)
         elif amount <= 0 or amount > self.settings.topup_max:
-            raise InvalidInput("topup-error-too-large", maximum=self.settings.topup_max)
+            raise InvalidInput("topup-error-too-large", maximum=Money(self.settings.topup_max, self._ledger.currency))
         method = self.settings.method
         stars = method == STARS
         payment = Payment(
             user_id=user_id, payload=f"topup:{secrets.token_urlsafe(18)}", method=method, amount=amount,
             currency=self._ledger.currency, invoice_amount=self.stars_for(amount) if stars else amount,
             invoice_currency="XTR" if stars else self._ledger.currency, status="pending",
-            then_checkout=then_checkout, created_at=self._clock.now(),
+            then_checkout=then_checkout, cart_revision=cart_revision, created_at=self._clock.now(),
         )
+        if self._payers is not None:
+            payment.payer_id = await self._payers.resolve(user_id, payer_id)
         self._session.add(payment)
         await self._session.flush()
         return payment
+
+    async def topup_for_cart(self, user_id: int, revision: str, payer_id: int | None = None) -> Payment:
+        """A top-up of exactly what the cart the customer was shown lacks now, computed here: a button carries
+        no amount that is trusted. The cart paid (or changed) since is refused with what happened."""
+        assert self._orders is not None
+        view = await self._orders.cart(user_id)
+        if not view.lines or view.revision != revision:
+            paid = await self._orders.paid_with_revision(user_id, revision)
+            if paid is not None:
+                raise AlreadyPaid(order=paid.id, paid=paid.created_at)
+            raise EmptyCart() if not view.lines else CartChanged()
+        shortfall = view.total - await self._ledger.balance(user_id)
+        if shortfall <= 0:
+            raise CartCovered()
+        return await self.create_topup(user_id, shortfall, exact=True, then_checkout=True, cart_revision=revision,
+                                       payer_id=payer_id)
 
     async def _by_payload(self, payload: str) -> Payment | None:
         return await self._session.scalar(select(Payment).where(Payment.payload == payload))
 
     async def validate(self, user_id: int, payload: str, currency: str, total_amount: int) -> Payment:
-        """Everything a pre_checkout_query must satisfy; raises PaymentRejected with the reason."""
+        """Everything a pre_checkout_query must satisfy; raises PaymentRejected with the reason. Letting one
+        through holds the invoice for CHECKOUT_LEASE: a second payment of it meanwhile is refused."""
         payment = await self._by_payload(payload)
         if payment is None or payment.user_id != user_id:
             raise PaymentRejected("payment-rejected-unknown")
@@ -90,53 +159,129 @@ class Payments:
             raise PaymentRejected("payment-rejected-paid")
         if currency != payment.invoice_currency or total_amount != payment.invoice_amount:
             raise PaymentRejected("payment-rejected-amount")
+        now = self._clock.now()
+        held = await self._session.execute(
+            update(Payment).where(
+                Payment.id == payment.id, Payment.status == "pending",
+                or_(Payment.checkout_started_at.is_(None), Payment.checkout_started_at <= now - CHECKOUT_LEASE))
+            .values(checkout_started_at=now).execution_options(synchronize_session=False))
+        if held.rowcount != 1:  # type: ignore[attr-defined]
+            raise PaymentRejected("payment-rejected-in-progress")
         return payment
+
+    async def receive(self, user_id: int, payload: str, currency: str, total_amount: int, telegram_charge_id: str,
+                      provider_charge_id: str | None) -> Receipt:
+        """A `successful_payment`: recorded first (and committed), then applied once per charge id. A cart
+        top-up then buys the cart it was made for, inside a savepoint: a cart that cannot be bought any more
+        leaves the money on the balance and says why."""
+        now = self._clock.now()
+        charge_id = await self._session.scalar(
+            upsert(self._session, PaymentCharge)  # type: ignore[attr-defined]
+            .values(telegram_charge_id=telegram_charge_id, provider_charge_id=provider_charge_id, user_id=user_id,
+                    payload=payload[:128], currency=currency, total_amount=total_amount, credited=0,
+                    outcome="received", received_at=now)
+            .on_conflict_do_nothing(index_elements=["telegram_charge_id"])
+            .returning(PaymentCharge.id))
+        if charge_id is None:
+            charge = await self._charge(telegram_charge_id)
+            payment = await self._session.get(Payment, charge.payment_id) if charge.payment_id else None
+            if charge.outcome != "received":
+                return Receipt(charge, payment, duplicate=True)
+        else:
+            if self._commit is not None:
+                await self._commit()  # on disk before anything else can fail
+            charge = await self._charge(telegram_charge_id)
+        receipt = await self._apply(charge, user_id, payload, currency, total_amount, now)
+        payment = receipt.payment
+        if receipt.outcome != APPLIED or payment is None or not payment.then_checkout or self._orders is None:
+            return receipt
+        try:
+            async with self._session.begin_nested():
+                order = await self._orders.checkout(user_id, payment.cart_revision)
+                if self._payers is not None:
+                    await self._payers.stamp_order(user_id, order.order_id, payment.payer_id)
+        except DomainError as refused:
+            return Receipt(charge, payment, False, checkout_refused=refused)
+        return Receipt(charge, payment, False, order=order)
+
+    async def _charge(self, telegram_charge_id: str) -> PaymentCharge:
+        charge = await self._session.scalar(
+            select(PaymentCharge).where(PaymentCharge.telegram_charge_id == telegram_charge_id)
+            .execution_options(populate_existing=True))
+        assert charge is not None
+        return charge
+
+    async def _apply(self, charge: PaymentCharge, user_id: int, payload: str, currency: str, total_amount: int,
+                     now: datetime) -> Receipt:
+        payment = await self._by_payload(payload)
+        if (payment is None or payment.user_id != user_id or currency != payment.invoice_currency
+                or total_amount != payment.invoice_amount):
+            charge.outcome = UNMATCHED  # nothing of ours to credit it to: staff decide (a refund by its id)
+            await self._session.flush()
+            return Receipt(charge, payment if payment is not None and payment.user_id == user_id else None, False)
+        charge.payment_id = payment.id
+        # Guarded on status: the first charge pays the invoice; a second one is money all the same.
+        first = await self._session.execute(
+            update(Payment).where(Payment.id == payment.id, Payment.status == "pending")
+            .values(status="paid", telegram_charge_id=charge.telegram_charge_id,
+                    provider_charge_id=charge.provider_charge_id, paid_at=now)
+            .execution_options(synchronize_session=False))
+        await self._ledger.post(user_id, "topup", payment.amount, f"tg:{charge.telegram_charge_id}",
+                                payment_id=payment.id)
+        charge.credited = payment.amount
+        charge.outcome = APPLIED if first.rowcount == 1 else EXTRA  # type: ignore[attr-defined]
+        await self._session.flush()
+        await self._session.refresh(payment)
+        return Receipt(charge, payment, False)
 
     async def complete(self, user_id: int, payload: str, currency: str, total_amount: int, telegram_charge_id: str,
                        provider_charge_id: str | None) -> Completion:
-        """Credit a successful payment exactly once per Telegram charge id."""
-        payment = await self._by_payload(payload)
-        if payment is None or payment.user_id != user_id:
+        """`receive` without the cart step, for callers that only credit (tests, tools)."""
+        receipt = await self.receive(user_id, payload, currency, total_amount, telegram_charge_id,
+                                     provider_charge_id)
+        if receipt.payment is None or receipt.outcome == UNMATCHED:
             raise NotFound()
-        if currency != payment.invoice_currency or total_amount != payment.invoice_amount:
-            raise PaymentRejected("payment-rejected-amount")
-        credited = await self._ledger.post(user_id, "topup", payment.amount, f"tg:{telegram_charge_id}",
-                                           payment_id=payment.id)
-        if credited:
-            # Guarded on status: a second, different charge for the same invoice is not silently merged.
-            result = await self._session.execute(
-                update(Payment).where(Payment.id == payment.id, Payment.status == "pending")
-                .values(status="paid", telegram_charge_id=telegram_charge_id,
-                        provider_charge_id=provider_charge_id, paid_at=self._clock.now())
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise DomainError("payment-duplicate-charge")
-            await self._session.refresh(payment)
-        return Completion(payment, credited)
+        return Completion(receipt.payment, not receipt.duplicate)
 
-    async def refundable(self, telegram_charge_id: str) -> Payment:
-        payment = await self._session.scalar(select(Payment).where(Payment.telegram_charge_id == telegram_charge_id))
-        if payment is None:
+    async def refundable(self, telegram_charge_id: str) -> PaymentCharge:
+        """A recorded charge staff may give back: Stars only (Telegram refunds those), once, and only while the
+        balance still holds what it credited."""
+        charge = await self._session.scalar(
+            select(PaymentCharge).where(PaymentCharge.telegram_charge_id == telegram_charge_id))
+        if charge is None:
             raise NotFound()
-        if payment.method != STARS:
+        if charge.currency != "XTR":
             raise DomainError("refund-not-stars")
-        if payment.status == "refunded":
+        if charge.refunded_at is not None:
             raise DomainError("refund-already")
-        balance = await self._ledger.balance(payment.user_id)
-        if balance < payment.amount:
-            raise DomainError("refund-balance-spent", balance=balance, amount=payment.amount)
-        return payment
+        balance = await self._ledger.balance(charge.user_id)
+        if balance < charge.credited:
+            raise DomainError("refund-balance-spent", balance=Money(balance, self._ledger.currency),
+                              amount=Money(charge.credited, self._ledger.currency))
+        return charge
 
-    async def record_refund(self, payment: Payment) -> bool:
-        """After Telegram refunded: the ledger entry (once) and the payment's status."""
-        posted = await self._ledger.post(payment.user_id, "refund", -payment.amount,
-                                         f"refund:{payment.telegram_charge_id}", payment_id=payment.id)
-        payment.status = "refunded"
-        payment.refunded_at = self._clock.now()
+    async def record_refund(self, charge: PaymentCharge) -> bool:
+        """After Telegram refunded: the ledger entry (once), the charge and its payment marked refunded."""
+        posted = True
+        if charge.credited:
+            posted = await self._ledger.post(charge.user_id, "refund", -charge.credited,
+                                             f"refund:{charge.telegram_charge_id}", payment_id=charge.payment_id)
+        now = self._clock.now()
+        charge.refunded_at = now
+        await self._session.execute(
+            update(Payment).where(Payment.telegram_charge_id == charge.telegram_charge_id)
+            .values(status="refunded", refunded_at=now).execution_options(synchronize_session=False))
         await self._session.flush()
         return posted
+
+    async def charges(self, user_id: int, limit: int = 10) -> list[PaymentCharge]:
+        """The customer's latest charges (newest first), for staff and for payment support."""
+        return list(await self._session.scalars(
+            select(PaymentCharge).where(PaymentCharge.user_id == user_id)
+            .order_by(PaymentCharge.id.desc()).limit(limit)))
 
     async def by_ids(self, ids: set[int]) -> dict[int, Payment]:
         if not ids:
             return {}
         return {p.id: p for p in await self._session.scalars(select(Payment).where(Payment.id.in_(ids)))}
+

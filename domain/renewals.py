@@ -31,6 +31,7 @@ from domain.models import Balance, Product, Service, ServiceEvent, Tariff
 from domain.notifications import Notifications, button, localized_arg, money_arg
 from domain.orders import add_months
 from domain.validation import display_domain
+from domain.values import Day
 
 RENEWABLE = ("active", "suspended")
 DAY = timedelta(days=1)
@@ -209,19 +210,20 @@ class Renewals:
         service = quote.service
         old = service.expires_at
         if period is not None and period != period_key(old):
-            raise RenewalOutdated(service=label_of(service), expires=old)
+            raise RenewalOutdated(service=label_of(service), expires=Day(old))
         if quote.balance < quote.price:
-            raise InsufficientFunds(shortfall=quote.shortfall, total=quote.price, balance=quote.balance)
+            raise InsufficientFunds(shortfall=quote.shortfall, total=quote.price, balance=quote.balance,
+                                    currency=self._ledger.currency)
         if not await self._ledger.post(user_id, "charge", -quote.price, renewal_reference(service.id, old),
                                        service_id=service.id):
-            raise RenewalOutdated(service=label_of(service), expires=old)
+            raise RenewalOutdated(service=label_of(service), expires=Day(old))
         new = quote.new_expires_at
         changed = await self._session.execute(
             update(Service).where(Service.id == service.id, Service.expires_at == old)
             .values(expires_at=new, status="active").execution_options(synchronize_session=False)
         )
         if changed.rowcount != 1:  # type: ignore[attr-defined]
-            raise RenewalOutdated(service=label_of(service), expires=old)
+            raise RenewalOutdated(service=label_of(service), expires=Day(old))
         before_status = service.status
         await self._session.refresh(service)
         now = self._clock.now()

@@ -34,6 +34,8 @@ DIGITS = 6
 DRIFT_STEPS = 1
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
+# Wrong codes count towards the lockout within this long of the first of them; later ones start afresh.
+FAILURE_WINDOW = timedelta(minutes=15)
 UNLOCK_WINDOW = timedelta(minutes=5)
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i
@@ -62,7 +64,8 @@ class Setup:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The outcome of one code entry. `reason`: None (accepted), "malformed", "wrong", "replay", "locked"."""
+    """The outcome of one code entry. `reason`: None (accepted), "malformed" (not shaped like a code: not
+    counted), "wrong", "setup-wrong" (while setting up: not counted), "replay", "locked"."""
 
     reason: str | None = None
     attempts_left: int = MAX_FAILURES
@@ -183,7 +186,7 @@ class Security:
             return Verdict("malformed"), []
         step = self._matching_step(self._cipher.decrypt_text(row.secret), cleaned)
         if step is None:
-            return Verdict("wrong"), []
+            return Verdict("setup-wrong"), []
         now = self._clock.now()
         row.confirmed_at, row.last_step, row.failures = now, step, 0
         user = await self._accounts.get(user_id)
@@ -225,7 +228,7 @@ class Security:
             step = self._matching_step(self._cipher.decrypt_text(row.secret), cleaned)
             if step is not None and row.last_step is not None and step <= row.last_step:
                 # The right code, but its step was used already: somebody may have watched it being typed.
-                return Verdict("replay", MAX_FAILURES - row.failures)
+                return Verdict("replay", self._attempts_left(row, now))
             if step is not None:
                 row.last_step = step
                 return await self._accepted(row, now)
@@ -237,9 +240,18 @@ class Security:
                 verdict = await self._accepted(row, now)
                 return Verdict(recovery_used=True, recovery_left=left, attempts_left=verdict.attempts_left)
             return await self._failed(row, now)
-        if not cleaned:
-            return Verdict("malformed", MAX_FAILURES - row.failures)
-        return await self._failed(row, now)
+        # Not shaped like a code (a word, a command, a sticker's emoji): a slip, not a guess; it does not count.
+        return Verdict("malformed", self._attempts_left(row, now))
+
+    def _attempts_left(self, row: TwoFactor, now: datetime) -> int:
+        return MAX_FAILURES - self._failures(row, now)
+
+    @staticmethod
+    def _failures(row: TwoFactor, now: datetime) -> int:
+        """Wrong codes that still count: those since the first one within FAILURE_WINDOW."""
+        if row.failures_since is None or now - row.failures_since >= FAILURE_WINDOW:
+            return 0
+        return row.failures
 
     async def _use_recovery_code(self, user_id: int, cleaned: str, now: datetime) -> bool:
         unused: Sequence[RecoveryCode] = (await self._session.scalars(
@@ -253,15 +265,17 @@ class Security:
         return False
 
     async def _accepted(self, row: TwoFactor, now: datetime) -> Verdict:
-        row.failures = 0
+        row.failures, row.failures_since = 0, None
         row.unlocked_until = now + UNLOCK_WINDOW
         await self._session.flush()
         return Verdict()
 
     async def _failed(self, row: TwoFactor, now: datetime) -> Verdict:
+        if self._failures(row, now) == 0:
+            row.failures, row.failures_since = 0, now
         row.failures += 1
         if row.failures >= MAX_FAILURES:
-            row.failures = 0
+            row.failures, row.failures_since = 0, None
             row.locked_until = now + LOCKOUT
             row.unlocked_until = None
             await self._session.flush()

@@ -359,7 +359,8 @@ class Services:
         service = row.service
         balance = await self._ledger.balance(user_id)
         if quote.amount > balance:
-            raise InsufficientFunds(shortfall=quote.amount - balance, total=quote.amount, balance=balance)
+            raise InsufficientFunds(shortfall=quote.amount - balance, total=quote.amount, balance=balance,
+                                    currency=self._ledger.currency)
         now = self._clock.now()
         # The optimistic update makes a double tap (or a race) switch, and charge, once.
         changed = await self._session.execute(

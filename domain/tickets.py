@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +34,8 @@ STATUSES = (*ACTIVE, "closed", "archived")
 KINDS = ("text", "photo", "document")
 SUBJECT_MAX = 100
 BODY_MAX = 3500
+# How long a relay holds the customer messages it is posting; past it, they are the next relay's.
+RELAY_CLAIM = timedelta(minutes=2)
 NOTE_MAX = 3500
 PER_PAGE = 5
 HISTORY_EVENTS = 5
@@ -275,28 +277,40 @@ class Tickets:
 
     async def claim_unrelayed(self, ticket_id: int) -> list[TicketMessage]:
         """The customer's messages not posted in the staff group yet, oldest first, each claimed for the caller
-        (a conditional UPDATE: two processes never post the same message). Post them, or `release` them."""
+        for RELAY_CLAIM (a conditional UPDATE: two processes never post the same message at once). Mark each
+        `relayed` once Telegram accepted it, or `release` the rest; a relay that died leaves its claims to expire,
+        and the next relay posts them."""
+        now = self._clock.now()
+        free = or_(TicketMessage.relay_claimed_until.is_(None), TicketMessage.relay_claimed_until <= now)
         unrelayed = (TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer",
                      TicketMessage.relayed_at.is_(None))
         waiting = list(await self._session.scalars(
-            select(TicketMessage).where(*unrelayed).order_by(TicketMessage.id)
+            select(TicketMessage).where(*unrelayed, free).order_by(TicketMessage.id)
             .execution_options(populate_existing=True)))
-        now = self._clock.now()
         claimed = []
         for message in waiting:
             result = await self._session.execute(
-                update(TicketMessage).where(TicketMessage.id == message.id, TicketMessage.relayed_at.is_(None))
-                .values(relayed_at=now).execution_options(synchronize_session=False))
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(message)
+                update(TicketMessage).where(TicketMessage.id == message.id, TicketMessage.relayed_at.is_(None), free)
+                .values(relay_claimed_until=now + RELAY_CLAIM).execution_options(synchronize_session=False))
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                break  # another relay holds it: it posts from here on, in order
+            claimed.append(message)
         return claimed
 
-    async def release(self, messages: list[TicketMessage]) -> None:
+    async def relayed(self, message: TicketMessage) -> None:
+        """Telegram accepted the claimed message in the staff group."""
+        await self._session.execute(
+            update(TicketMessage).where(TicketMessage.id == message.id)
+            .values(relayed_at=self._clock.now(), relay_claimed_until=None)
+            .execution_options(synchronize_session=False))
+
+    async def release(self, message_ids: list[int]) -> None:
         """Claimed messages that could not be posted: the next relay of the ticket posts them, in order."""
-        if messages:
+        if message_ids:
             await self._session.execute(
-                update(TicketMessage).where(TicketMessage.id.in_([m.id for m in messages]))
-                .values(relayed_at=None).execution_options(synchronize_session=False))
+                update(TicketMessage).where(TicketMessage.id.in_(message_ids),
+                                            TicketMessage.relayed_at.is_(None))
+                .values(relay_claimed_until=None).execution_options(synchronize_session=False))
 
     async def lose_place(self, ticket_id: int) -> None:
         """The ticket's topic is gone (deleted in the group): the next relay gives it a new one and posts every
@@ -306,7 +320,7 @@ class Tickets:
             .execution_options(synchronize_session=False))
         await self._session.execute(
             update(TicketMessage).where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer")
-            .values(relayed_at=None).execution_options(synchronize_session=False))
+            .values(relayed_at=None, relay_claimed_until=None).execution_options(synchronize_session=False))
 
     async def awaiting_relay(self, limit: int = 50) -> list[int]:
         """Tickets with customer messages the staff group has not got (it could not be reached, or Telegram
@@ -314,6 +328,8 @@ class Tickets:
         return list(await self._session.scalars(
             select(TicketMessage.ticket_id).join(Ticket, Ticket.id == TicketMessage.ticket_id)
             .where(TicketMessage.author == "customer", TicketMessage.relayed_at.is_(None),
+                   or_(TicketMessage.relay_claimed_until.is_(None),
+                       TicketMessage.relay_claimed_until <= self._clock.now()),
                    Ticket.status != "archived")
             .group_by(TicketMessage.ticket_id).order_by(TicketMessage.ticket_id).limit(limit)
         ))

@@ -13,6 +13,7 @@ from domain.accounts import AccountCache, Accounts
 from domain.autopay import AutomaticPayments
 from domain.catalogue import Catalogue
 from domain.certificates import Certificates, SslSettings
+from domain.checkout import Checkout
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.discounts import Discounts
@@ -105,7 +106,8 @@ class Domain:
 
     @cached_property
     def payments(self) -> Payments:
-        return Payments(self.session, self.clock, self.ledger, self.context.payments)
+        return Payments(self.session, self.clock, self.ledger, self.context.payments, self.orders, self.payers,
+                        self.commit)
 
     @cached_property
     def notifications(self) -> Notifications:
@@ -134,6 +136,10 @@ class Domain:
     def autopay(self) -> AutomaticPayments:
         return AutomaticPayments(self.session, self.clock, self.payment_methods, self.ledger, self.notifications,
                                  self.context.methods, self.context.renewals, self.commit)
+
+    @cached_property
+    def checkout(self) -> Checkout:
+        return Checkout(self.session, self.orders, self.payers, self.autopay)
 
     @cached_property
     def certificates(self) -> Certificates:

@@ -4,25 +4,21 @@ or the card, off; and the checkout's hook that charges a short cart's shortfall 
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
-from domain.autopay import CHARGED, LIMIT, OFF, PENDING
-from domain.errors import DomainError, InvalidInput
-from domain.ledger import InsufficientFunds
-from domain.notifications import button as note_button
-from domain.notifications import money_arg
+from domain.errors import InvalidInput
 from domain.unit import Domain
 from handlers.billing import parse_amount
-from handlers.cart import TopupCb, paid_markup, paid_text, shortfall_markup
+from handlers.cart import TopupCb
+from handlers.errors import refuse
 from handlers.format import money
 from handlers.notifications import register_action
 from handlers.payment_methods import PmCb, label
-from handlers.ui import MenuCb, button, keyboard, nav_row, show
+from handlers.ui import Callback, MenuCb, button, keyboard, nav_row, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -31,7 +27,7 @@ router.callback_query.filter(F.message.chat.type == "private")
 BILLING = MenuCb(section="billing")
 
 
-class ApCb(CallbackData, prefix="ap"):
+class ApCb(Callback, prefix="ap"):
     """a: show, on (choose a card), card (card chosen: ask the limit), limit, off; id: the card."""
 
     a: str
@@ -40,7 +36,7 @@ class ApCb(CallbackData, prefix="ap"):
 
 AUTOPAY = ApCb(a="show")
 
-register_action("autopay-topup", lambda args: TopupCb(amount=int(args["minor"]), then=1))
+register_action("autopay-topup", lambda args: TopupCb(then=1, rev=str(args.get("rev", ""))))
 register_action("autopay", lambda args: AUTOPAY)
 
 
@@ -125,9 +121,7 @@ async def limit_entered(message: Message, domain: Domain, i18n: I18nContext, use
         limit = domain.autopay.check_limit(parse_amount(message.text or "", domain.ledger.currency))
         await domain.autopay.enable(user.id, card_id, limit)
     except InvalidInput as exc:
-        args = {k: str(v)[:32] for k, v in exc.args_.items()}
-        await message.answer(i18n.get(exc.message_id, **args),
-                             reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
+        await refuse(message, i18n, exc, user.time_zone, keyboard([button(i18n.get("button-cancel"), "cancel")]))
         return
     await state.clear()
     await show_autopay(message, domain, i18n, user, i18n.get("methods-autopay-enabled"))
@@ -137,42 +131,3 @@ async def limit_entered(message: Message, domain: Domain, i18n: I18nContext, use
 async def off_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     await domain.autopay.disable(user.id)
     await show_autopay(callback, domain, i18n, user, i18n.get("methods-autopay-disabled"))
-
-
-async def checkout_by_card(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
-                           shortfall: int, revision: str, payer_id: int = 0) -> bool:
-    """A short cart with automatic payments on: charge the shortfall to the card and pay the cart. Returns False
-    (the cart shows its usual top-up offer) when automatic payments are off."""
-    currency, locale = domain.ledger.currency, i18n.locale
-    result = await domain.autopay.cover(
-        user.id, shortfall, f"checkout:{user.id}:{revision}", reason="checkout",
-        buttons=[note_button("methods-autopay-button-topup", action="autopay-topup",
-                             amount=money_arg(shortfall, currency), minor=shortfall)])
-    if result.status == OFF:
-        return False
-    card = label(i18n, result.method) if result.method is not None else ""
-    if result.status == CHARGED:
-        notice = i18n.get("methods-checkout-charged", amount=money(result.amount, currency, locale), card=card)
-        try:
-            paid = await domain.orders.checkout(user.id, revision or None)
-            await domain.payers.stamp_order(user.id, paid.order_id, payer_id or None)
-        except InsufficientFunds as exc:
-            await domain.rollback()
-            shortfall = exc.shortfall
-        except DomainError as exc:
-            await domain.rollback()
-            await show(callback, f"{notice}\n\n" + i18n.get(exc.message_id, **exc.args_),
-                       keyboard(nav_row(i18n, MenuCb(section="cart"))))
-            return True
-        else:
-            await show(callback, f"{notice}\n\n" + paid_text(i18n, paid, currency, user.time_zone),
-                       paid_markup(i18n))
-            return True
-    else:
-        notice = {LIMIT: i18n.get("methods-checkout-limit"), PENDING: i18n.get("methods-error-stripe")}.get(
-            result.status) or i18n.get("methods-checkout-declined", card=card)
-    balance = await domain.ledger.balance(user.id)
-    text = i18n.get("checkout-short", total=money(balance + shortfall, currency, locale),
-                    balance=money(balance, currency, locale), shortfall=money(shortfall, currency, locale))
-    await show(callback, f"{notice}\n\n{text}", shortfall_markup(i18n, shortfall, currency, payer_id))
-    return True

@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -23,12 +22,13 @@ from domain.models import LedgerEntry
 from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.cart import TopupCb
+from handlers.errors import refuse
 from handlers.format import money, when, zone
 from handlers.invoices import INVOICES
 from handlers.order import text_of
 from handlers.payers import pick_payer
 from handlers.payments import start_topup
-from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -39,7 +39,7 @@ BILLING = MenuCb(section="billing")
 EXPORT_MONTHS = 12
 
 
-class BillCb(CallbackData, prefix="b"):
+class BillCb(Callback, prefix="b"):
     """action: topup, custom, payments, expenses, export, csv; page; month as YYYY-MM."""
 
     action: str
@@ -99,9 +99,9 @@ def parse_amount(text: str, currency: str) -> int:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidInput("topup-error-not-amount", value=text.strip()[:32]) from None
+        raise InvalidInput("topup-error-not-amount", value=text.strip()) from None
     if not value.is_finite() or cleaned.count(".") > 1 or value.as_tuple().exponent < -precision:  # type: ignore[operator]
-        raise InvalidInput("topup-error-not-amount", value=text.strip()[:32])
+        raise InvalidInput("topup-error-not-amount", value=text.strip())
     return int(value.scaleb(precision))
 
 
@@ -112,15 +112,12 @@ async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, us
     try:
         amount = domain.payments.check_amount(parse_amount(message.text or "", currency))
     except InvalidInput as exc:
-        args = {k: money(v, currency, i18n.locale) if k in ("minimum", "maximum") else escape(str(v))
-                for k, v in exc.args_.items()}
-        await message.answer(i18n.get(exc.message_id, **args),
-                             reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
+        await refuse(message, i18n, exc, user.time_zone, keyboard([button(i18n.get("button-cancel"), "cancel")]))
         return
     await state.clear()
     if await pick_payer(message, domain, i18n, user, lambda payer: TopupCb(amount=amount, payer=payer), BILLING):
         return
-    await start_topup(message, domain, i18n, user, amount, False, payment_provider_token)
+    await start_topup(message, domain, i18n, user, amount, payment_provider_token)
 
 
 async def _service_labels(domain: Domain, i18n: I18nContext, entries: list[LedgerEntry]) -> dict[int, str]:

@@ -5,21 +5,23 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
+from domain.autopay import CHARGED, LIMIT, PENDING, Cover
+from domain.checkout import CartPayment
 from domain.errors import DomainError
-from domain.ledger import InsufficientFunds
 from domain.orders import AlreadyPaid, CartChanged, CartView, CheckoutResult, EmptyCart
 from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.discounts import cart_discount_line
+from handlers.errors import error_text, refuse
 from handlers.format import day, money
+from handlers.format import method_label as card_label
 from handlers.order import text_of
 from handlers.payers import pick_payer
-from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
 router.callback_query.filter(F.message.chat.type == "private")
@@ -27,7 +29,7 @@ router.callback_query.filter(F.message.chat.type == "private")
 register_section(MenuSection(key="cart", text_key="menu-button-cart", order=110))
 
 
-class CartCb(CallbackData, prefix="c"):
+class CartCb(Callback, prefix="c"):
     """action: rm, per (choose a period), setper, clear, clear-yes, pay; rev: the cart revision shown."""
 
     action: str
@@ -37,12 +39,14 @@ class CartCb(CallbackData, prefix="c"):
     payer: int = 0  # the payer picked when the customer has several (handlers/payers.py)
 
 
-class TopupCb(CallbackData, prefix="t"):
-    """A top-up: `amount` in minor units; `then` 1 completes the checkout once it is paid."""
+class TopupCb(Callback, prefix="t"):
+    """A top-up: `amount` in minor units of a preset; `then` 1 tops up what the cart of revision `rev` lacks
+    (computed by the domain, never taken from the button) and buys that cart once it is paid."""
 
-    amount: int
+    amount: int = 0
     then: int = 0
     payer: int = 0
+    rev: str = ""
 
 
 def line_params(i18n: I18nContext, params: dict) -> str:
@@ -175,10 +179,11 @@ def paid_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
     return keyboard([button(i18n.get("menu-button-billing"), MenuCb(section="billing"))], nav_row(i18n))
 
 
-def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str, payer: int = 0) -> InlineKeyboardMarkup:
+def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str, revision: str,
+                     payer: int = 0) -> InlineKeyboardMarkup:
     return keyboard(
         [button(i18n.get("checkout-topup-shortfall", amount=money(shortfall, currency, i18n.locale)),
-                TopupCb(amount=shortfall, then=1, payer=payer))],
+                TopupCb(then=1, rev=revision, payer=payer))],
         nav_row(i18n, MenuCb(section="cart")),
     )
 
@@ -186,39 +191,55 @@ def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str, payer: in
 @router.callback_query(CartCb.filter(F.action == "pay"))
 async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
                       user: Customer) -> None:
-    """Pay the whole cart from the balance; short of money, offer a top-up of exactly the shortfall."""
-    currency = domain.ledger.currency
+    """Pay the cart shown from the balance (the card covering a shortfall when automatic payments are on);
+    still short, offer a top-up of exactly the shortfall."""
     if not callback_data.payer and await pick_payer(
             callback, domain, i18n, user, lambda payer: CartCb(action="pay", rev=callback_data.rev, payer=payer),
             MenuCb(section="cart")):
         return
     try:
-        result = await domain.orders.checkout(user.id, callback_data.rev)
-        await domain.payers.stamp_order(user.id, result.order_id, callback_data.payer or None)
-    except InsufficientFunds as exc:
-        await domain.rollback()
-        from handlers.autopay import checkout_by_card  # that module builds on this one
-
-        if await checkout_by_card(callback, domain, i18n, user, exc.shortfall, callback_data.rev,
-                                  callback_data.payer):
-            return
-        text = i18n.get("checkout-short", total=money(exc.args_["total"], currency, i18n.locale),
-                        balance=money(exc.args_["balance"], currency, i18n.locale),
-                        shortfall=money(exc.shortfall, currency, i18n.locale))
-        await show(callback, text, shortfall_markup(i18n, exc.shortfall, currency, callback_data.payer))
-        return
+        outcome = await domain.checkout.pay_cart(user.id, callback_data.rev, callback_data.payer or None)
     except CartChanged as exc:
-        await domain.rollback()
-        await render_cart(callback, domain, i18n, user, i18n.get(exc.message_id))
+        await render_cart(callback, domain, i18n, user, error_text(i18n, exc))
         return
     except (EmptyCart, AlreadyPaid) as exc:
         # A second tap after the cart was paid: say so, and leave the confirmation on screen.
-        await domain.rollback()
-        await callback.answer(i18n.get(exc.message_id), show_alert=True)
+        await refuse(callback, i18n, exc, user.time_zone)
         return
     except DomainError as exc:
-        await domain.rollback()
-        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        await refuse(callback, i18n, exc, user.time_zone)
         await render_cart(callback, domain, i18n, user)
         return
-    await show(callback, paid_text(i18n, result, currency, user.time_zone), paid_markup(i18n))
+    await show(callback, *payment_screen(i18n, domain, user, outcome, callback_data.rev, callback_data.payer))
+
+
+def payment_screen(i18n: I18nContext, domain: Domain, user: Customer, outcome: CartPayment, revision: str,
+                   payer: int) -> tuple[str, InlineKeyboardMarkup]:
+    """What paying the cart came to: paid, still short (with the card's attempt if one was made), or bought
+    nothing after the card paid (the money is on the balance)."""
+    currency, locale = domain.ledger.currency, i18n.locale
+    lines = [card_notice(i18n, outcome.card, currency)] if outcome.card is not None else []
+    if outcome.order is not None:
+        lines.append(paid_text(i18n, outcome.order, currency, user.time_zone))
+        return "\n\n".join(lines), paid_markup(i18n)
+    if outcome.refused is not None:
+        lines.append(error_text(i18n, outcome.refused, user.time_zone))
+        return "\n\n".join(lines), keyboard(nav_row(i18n, MenuCb(section="cart")))
+    short = outcome.short
+    assert short is not None
+    lines.append(i18n.get("checkout-short", total=money(short.total, currency, locale),
+                          balance=money(short.balance, currency, locale),
+                          shortfall=money(short.shortfall, currency, locale)))
+    return "\n\n".join(lines), shortfall_markup(i18n, short.shortfall, currency, revision, payer)
+
+
+def card_notice(i18n: I18nContext, card: Cover, currency: str) -> str:
+    """The automatic payment tried for the cart: charged, the monthly limit, Stripe unreachable, declined."""
+    name = card_label(i18n, card.method) if card.method is not None else ""
+    if card.status == CHARGED:
+        return i18n.get("methods-checkout-charged", amount=money(card.amount, currency, i18n.locale), card=name)
+    if card.status == LIMIT:
+        return i18n.get("methods-checkout-limit")
+    if card.status == PENDING:
+        return i18n.get("methods-error-stripe")
+    return i18n.get("methods-checkout-declined", card=name)

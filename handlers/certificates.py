@@ -10,7 +10,6 @@ from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -23,6 +22,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.models import ServiceEvent
 from domain.unit import Domain
 from domain.validation import display_domain
+from handlers.errors import error_text, refuse
 from handlers.format import day, when
 from handlers.guard import GUARDED, forget_code_message
 from handlers.licences import pager
@@ -30,7 +30,7 @@ from handlers.notifications import register_action
 from handlers.order import text_of
 from handlers.screen import drop_pressed
 from handlers.tickets import question
-from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -39,11 +39,11 @@ router.callback_query.filter(F.message.chat.type == "private")
 register_section(MenuSection(key="certificates", text_key="menu-button-certificates", order=210))
 
 
-class CertListCb(CallbackData, prefix="cl"):
+class CertListCb(Callback, prefix="cl"):
     p: int = 0
 
 
-class CertCb(CallbackData, prefix="cr"):
+class CertCb(Callback, prefix="cr"):
     """a: d (details), k (key and CSR), kt (key type chosen), kg (generate; v: type + '+' keep or '-'), own (own
     CSR), m (methods), mv (method; v), ap (approver; v: index), s (names), c (check now), f (files), ff (a file;
     v: crt, bundle, chain), fk (private key), fp (PKCS#12), r (reissue), r! (confirmed), rx (keep the current
@@ -187,10 +187,6 @@ async def render_details(event: Message | CallbackQuery, domain: Domain, i18n: I
     await show(event, f"{notice}\n\n{text}" if notice else text, details_markup(i18n, view))
 
 
-async def refuse(callback: CallbackQuery, i18n: I18nContext, error: DomainError) -> None:
-    await callback.answer(i18n.get(error.message_id, **error.args_), show_alert=True)
-
-
 @router.callback_query(CertCb.filter(F.a == "d"))
 async def details_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                           user: Customer, state: FSMContext, raw_state: str | None) -> None:
@@ -277,7 +273,7 @@ async def _take_csr(message: Message, data: bytes, domain: Domain, i18n: I18nCon
     try:
         view = await domain.certificates.submit_csr(user.id, service_id, data)
     except InvalidInput as error:
-        await message.answer(i18n.get("certificate-csr-refused", reason=i18n.get(error.message_id, **error.args_)),
+        await message.answer(i18n.get("certificate-csr-refused", reason=error_text(i18n, error)),
                              reply_markup=form_markup(i18n, service_id))
         return
     await state.clear()
@@ -382,11 +378,11 @@ async def names_entered(message: Message, domain: Domain, i18n: I18nContext, use
     try:
         view = await domain.certificates.set_sans(user.id, service_id, message.text or "")
     except InvalidInput as error:
-        await message.answer(i18n.get(error.message_id, **error.args_), reply_markup=form_markup(i18n, service_id))
+        await refuse(message, i18n, error, markup=form_markup(i18n, service_id))
         return
     except DomainError as error:
         await state.clear()
-        await message.answer(i18n.get(error.message_id, **error.args_), reply_markup=back_markup(i18n, service_id))
+        await refuse(message, i18n, error, markup=back_markup(i18n, service_id))
         return
     await state.clear()
     notice = i18n.get("certificate-names-set", names=names_text(view))
@@ -500,11 +496,11 @@ async def p12_password_entered(message: Message, bot: Bot, domain: Domain, i18n:
     try:
         view, data = await domain.certificates.pkcs12(user.id, service_id, password)
     except InvalidInput as error:
-        await message.answer(i18n.get(error.message_id, **error.args_), reply_markup=form_markup(i18n, service_id))
+        await refuse(message, i18n, error, markup=form_markup(i18n, service_id))
         return
     except DomainError as error:
         await state.clear()
-        await message.answer(i18n.get(error.message_id, **error.args_), reply_markup=back_markup(i18n, service_id))
+        await refuse(message, i18n, error, markup=back_markup(i18n, service_id))
         return
     await state.clear()
     await message.answer_document(BufferedInputFile(data, f"{file_stem(view)}.p12"),

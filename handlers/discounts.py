@@ -7,7 +7,6 @@ from decimal import Decimal
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
@@ -20,11 +19,12 @@ from domain.models import Discount
 from domain.promos import CODE_RE, PromoRefused, Redeemed, normalize
 from domain.unit import Domain
 from handlers.client import CLIENT, ClientEntry, register_entry
+from handlers.errors import error_text
 from handlers.format import babel_locale, day, money
 from handlers.menu import deep_link
 from handlers.notifications import register_action
 from handlers.order import text_of
-from handlers.ui import MenuCb, button, keyboard, leave_dialog, nav_row, show
+from handlers.ui import Callback, MenuCb, button, keyboard, leave_dialog, nav_row, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -42,7 +42,7 @@ register_entry(ClientEntry(key="discounts", order=300, button=_client_button))
 register_action("discounts", lambda args: DISCOUNTS)
 
 
-class DiscountCb(CallbackData, prefix="dsc"):
+class DiscountCb(Callback, prefix="dsc"):
     """a: code (ask for a promo code), redeem (apply `code`, from a deep link's confirmation)."""
 
     a: str
@@ -159,7 +159,7 @@ async def redeem(event: Message | CallbackQuery, domain: Domain, i18n: I18nConte
         result = await domain.promos.redeem(user.id, code)
     except PromoRefused as exc:
         await domain.rollback()
-        text = i18n.get(exc.message_id, **{k: escape(str(v)) for k, v in exc.args_.items()})
+        text = error_text(i18n, exc)
         if isinstance(event, Message):
             await event.answer(text, reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
         else:

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
+from domain.errors import NotFound
 from handlers.menu import send_menu
 
 router = Router(name=__name__)
@@ -27,6 +28,7 @@ async def unexpected_dialog_input(message: Message, i18n: I18nContext) -> None:
 
 
 @router.callback_query()
-async def stale_button(callback: CallbackQuery, i18n: I18nContext) -> None:
-    """A button from an old screen nobody handles any more: say so instead of spinning forever."""
-    await callback.answer(i18n.get("error-generic"), show_alert=False)
+async def stale_button(callback: CallbackQuery) -> None:
+    """A button nobody handles: from an old screen, or data no factory accepts (a forged or out-of-range id).
+    It gets exactly what a foreign id gets, so a forged press learns nothing."""
+    raise NotFound()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -51,7 +51,23 @@ def day(moment: datetime, time_zone: str | None, locale: str) -> str:
     return babel_date(local.date(), "d MMM y", locale=babel_locale(locale))
 
 
+def calendar_day(value: date, locale: str) -> str:
+    """A calendar day as it is (no time zone shift): '26 Nov 2026'."""
+    return babel_date(value, "d MMM y", locale=babel_locale(locale))
+
+
 def service_title(service: Any) -> str:
     """'#12 web-1', '#13 shop.example.org': the id and how the customer recognises the service, escaped."""
     label = label_of(service)
     return f"#{service.id}" if label == f"#{service.id}" else f"#{service.id} {escape(label)}"
+
+
+def method_label(i18n: Any, method: Any) -> str:
+    """How the customer recognises a payment method: their own name for it, or the card's brand and last
+    digits (escaped)."""
+    if method.name:
+        return escape(method.name)
+    if method.kind == "card":
+        return i18n.get("methods-card-label", brand=escape((method.brand or "").title()),
+                        last4=escape(method.last4 or ""))
+    return i18n.get("methods-telegram-label")

@@ -58,6 +58,8 @@ def verdict_text(i18n: I18nContext, user: Customer, verdict: Verdict) -> str:
         return i18n.get("twofa-code-reused")
     if verdict.reason == "malformed":
         return i18n.get("twofa-code-malformed")
+    if verdict.reason == "setup-wrong":
+        return i18n.get("twofa-setup-code-wrong")
     return i18n.get("twofa-code-wrong", left=verdict.attempts_left)
 
 

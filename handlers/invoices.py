@@ -11,7 +11,6 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -27,10 +26,11 @@ from domain.notifications import money_arg
 from domain.payers import FIELDS, country_name
 from domain.unit import Domain
 from domain.validation import display_domain
+from handlers.errors import refuse
 from handlers.format import day, money
 from handlers.payers import field_key, pick_payer
 from handlers.support_group import staff_may
-from handlers.ui import MenuCb, button, keyboard, nav_row, show
+from handlers.ui import Callback, MenuCb, button, keyboard, nav_row, show
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -38,7 +38,7 @@ router = Router(name=__name__)
 BILLING = MenuCb(section="billing")
 
 
-class InvoiceCb(CallbackData, prefix="iv"):
+class InvoiceCb(Callback, prefix="iv"):
     """action: list, topup (ask the amount), cart, view, pdf, cancel, cancel-yes; payer: the one picked."""
 
     action: str
@@ -258,10 +258,7 @@ async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, us
                                                     parse_amount(message.text or "", currency))
     except InvalidInput as exc:
         await domain.rollback()
-        args = {k: money(v, currency, i18n.locale) if k in ("minimum", "maximum") else escape(str(v))
-                for k, v in exc.args_.items()}
-        await message.answer(i18n.get(exc.message_id, **args),
-                             reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
+        await refuse(message, i18n, exc, user.time_zone, keyboard([button(i18n.get("button-cancel"), "cancel")]))
         return
     await state.clear()
     # Committed before rendering: the year's number counter stays locked only as long as the insert takes.
@@ -284,7 +281,7 @@ async def cart_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain
         if isinstance(exc, NotFound):
             raise
         await domain.rollback()
-        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        await refuse(callback, i18n, exc, user.time_zone)
         return
     await domain.commit()
     data = await render(domain, i18n, user, invoice)

@@ -22,11 +22,12 @@ from domain.models import Service, ServiceEvent
 from domain.services import FILTERS, Details, IpChangeLimited, KeyLimited, QuoteChanged, Row
 from domain.unit import Domain
 from handlers.cart import TopupCb
+from handlers.errors import refuse
 from handlers.format import day, money, when
 from handlers.guard import GUARDED
 from handlers.order import text_of
 from handlers.tickets import question
-from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -37,7 +38,7 @@ register_section(MenuSection(key="licences", text_key="menu-button-licences", or
 SUPPORT = MenuCb(section="support")
 
 
-class ListCb(CallbackData, prefix="sl"):
+class ListCb(Callback, prefix="sl"):
     """k: licence or module; f: status filter; p: page; pick: 1 shows the filter choices."""
 
     k: str = "licence"
@@ -46,7 +47,7 @@ class ListCb(CallbackData, prefix="sl"):
     pick: int = 0
 
 
-class SvcCb(CallbackData, prefix="sv"):
+class SvcCb(Callback, prefix="sv"):
     """a: d (details), rn, ip, key, key!, tf (tariffs), tc (confirm), tx (change), ar (auto-renewal),
     del, del!, h (history); v: a tariff id, on/off or a page; x: the amount the customer confirmed."""
 
@@ -254,7 +255,7 @@ async def name_entered(message: Message, domain: Domain, i18n: I18nContext, user
     try:
         service = await domain.services.rename(user.id, service_id, message.text or "")
     except InvalidInput as exc:
-        await message.answer(i18n.get(exc.message_id, **exc.args_), reply_markup=form_markup(i18n, service_id))
+        await refuse(message, i18n, exc, user.time_zone, form_markup(i18n, service_id))
         return
     await state.clear()
     await render_details(message, domain, i18n, user, service.id, i18n.get("licence-renamed"))
@@ -288,7 +289,7 @@ async def ip_entered(message: Message, domain: Domain, i18n: I18nContext, user: 
     try:
         service = await domain.services.change_ip(user.id, service_id, message.text or "")
     except InvalidInput as exc:
-        await message.answer(i18n.get(exc.message_id, **exc.args_), reply_markup=form_markup(i18n, service_id))
+        await refuse(message, i18n, exc, user.time_zone, form_markup(i18n, service_id))
         return
     except IpChangeLimited as exc:
         await state.clear()

@@ -20,8 +20,9 @@ from domain.errors import DomainError
 from domain.notifications import CATEGORIES, MANDATORY, NotificationView
 from domain.unit import Domain
 from handlers import format as fmt
+from handlers.errors import refuse
 from handlers.support import SUPPORT, SupportEntry, register_entry
-from handlers.ui import button, keyboard, nav_row, show
+from handlers.ui import Callback, button, keyboard, nav_row, show
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,16 @@ def render_text(t: Translate, view: NotificationView, locale: str, time_zone: st
     return t(view.key, **render_args(view.args, locale, time_zone))
 
 
+def readable_text(t: Translate, view: NotificationView, locale: str, time_zone: str | None) -> str:
+    """`render_text` for a list or a detail screen: a notification that cannot be rendered (arguments that do
+    not fit its message, a message since removed) shows as such, and the screen shows the rest."""
+    try:
+        return render_text(t, view, locale, time_zone)
+    except Exception:
+        log.warning("notification %s (%s) cannot be rendered", view.id, view.key, exc_info=True)
+        return t("notifications-unreadable")
+
+
 def render_push(t: Translate, view: NotificationView, locale: str,
                 time_zone: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
     """The push message: the notification's text with its action buttons."""
@@ -114,7 +125,7 @@ def title_of(text: str) -> str:
 
 # --- the inbox -------------------------------------------------------------------------------------------
 
-class InboxCb(CallbackData, prefix="nt"):
+class InboxCb(Callback, prefix="nt"):
     """a: l(ist), o(pen), f(ilter screen), r(ead all), m(ute preferences), x (toggle mute of c);
     c: category filter ('' = all)."""
 
@@ -157,7 +168,7 @@ async def show_inbox(callback: CallbackQuery, i18n: I18nContext, domain: Domain,
         label = i18n.get(
             "notifications-item-unread" if not item.read else "notifications-item",
             date=fmt.day(item.created_at, user.time_zone, locale),
-            title=title_of(render_text(t, item, locale, user.time_zone)),
+            title=title_of(readable_text(t, item, locale, user.time_zone)),
         )
         rows.append([button(label, InboxCb(a="o", id=item.id, p=inbox.page, c=c))])
     pager = []
@@ -209,7 +220,7 @@ async def notification_pressed(callback: CallbackQuery, callback_data: InboxCb, 
     try:
         item = await domain.notifications.open(user.id, callback_data.id)
     except DomainError as exc:
-        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        await refuse(callback, i18n, exc, user.time_zone)
         return
     locale = i18n.locale
     t = _translate(i18n)
@@ -217,10 +228,14 @@ async def notification_pressed(callback: CallbackQuery, callback_data: InboxCb, 
         "notifications-detail",
         category=i18n.get(f"notifications-category-{item.category}"),
         date=fmt.when(item.created_at, user.time_zone, locale),
-        text=render_text(t, item, locale, user.time_zone),
+        text=readable_text(t, item, locale, user.time_zone),
     )
     back = InboxCb(a="l", p=callback_data.p, c=callback_data.c)
-    rows = render_buttons(t, item, locale, user.time_zone)
+    try:
+        rows = render_buttons(t, item, locale, user.time_zone)
+    except Exception:
+        log.warning("notification %s: buttons cannot be rendered", item.id, exc_info=True)
+        rows = []
     await show(callback, text, keyboard(*rows, nav_row(i18n, back)))
 
 
@@ -254,6 +269,6 @@ async def mute_toggled(callback: CallbackQuery, callback_data: InboxCb, i18n: I1
     try:
         muted = await domain.notifications.set_muted(user.id, callback_data.c, callback_data.c not in muted)
     except DomainError as exc:
-        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        await refuse(callback, i18n, exc, user.time_zone)
         return
     await show_preferences(callback, i18n, muted)

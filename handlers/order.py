@@ -6,7 +6,6 @@ from html import escape
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -17,8 +16,9 @@ from domain.errors import DomainError, InvalidInput
 from domain.models import Product, Tariff
 from domain.unit import Domain
 from domain.validation import display_domain, domain_name, public_ipv4, service_name
+from handlers.errors import refuse
 from handlers.format import money
-from handlers.ui import MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -27,7 +27,7 @@ router.callback_query.filter(F.message.chat.type == "private")
 register_section(MenuSection(key="order", text_key="menu-button-order", order=100))
 
 
-class OrderCb(CallbackData, prefix="o"):
+class OrderCb(Callback, prefix="o"):
     """step: product, tariff, period, licence, skip, back, cart; value: the choice or the step to go back to."""
 
     step: str
@@ -252,7 +252,7 @@ async def _typed(message: Message, domain: Domain, i18n: I18nContext, user: Cust
         value = parse(message.text or "")
     except InvalidInput as exc:
         # Re-ask with the reason; everything entered before stays in the dialog.
-        await message.answer(i18n.get(exc.message_id, **exc.args_))
+        await refuse(message, i18n, exc, user.time_zone)
         await go(again, message, domain, i18n, user, state)
         return
     await state.update_data({field: value})
@@ -288,7 +288,7 @@ async def to_cart(callback: CallbackQuery, domain: Domain, i18n: I18nContext, us
     try:
         await domain.orders.add_to_cart(user.id, int(data["tariff"]), int(data["months"]), params)
     except DomainError as exc:
-        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        await refuse(callback, i18n, exc, user.time_zone)
         return
     await state.clear()
     view = await domain.orders.cart(user.id)

@@ -20,15 +20,16 @@ from domain.models import Payer
 from domain.payers import FIELDS, KINDS, MAX_PAYERS, OPTIONAL, PayerInUse, clean_field, country_name
 from domain.unit import Domain
 from handlers.client import CLIENT, ClientEntry, register_entry
+from handlers.errors import error_text, refuse
 from handlers.guard import GUARDED
-from handlers.ui import button, keyboard, nav_row, show
+from handlers.ui import Callback, button, keyboard, nav_row, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
 router.callback_query.filter(F.message.chat.type == "private")
 
 
-class PayerCb(CallbackData, prefix="py"):
+class PayerCb(Callback, prefix="py"):
     """action: list, add, new, skip, back, save, view, fields, edit, default, off, on, del, del-yes."""
 
     action: str
@@ -51,10 +52,6 @@ async def _entry_button(i18n: I18nContext, domain: Domain, user: Customer) -> In
 
 
 register_entry(ClientEntry(key="payers", order=100, button=_entry_button))
-
-
-def _error_args(exc: DomainError) -> dict[str, Any]:
-    return {k: escape(v) if isinstance(v, str) else v for k, v in exc.args_.items()}
 
 
 def field_key(prefix: str, field: str) -> str:
@@ -241,7 +238,7 @@ async def field_entered(message: Message, i18n: I18nContext, state: FSMContext) 
         value = clean_field(kind, field, message.text or "", answers.get("country"))
     except InvalidInput as exc:
         text, markup = _step_screen(i18n, data)
-        await message.answer(i18n.get(exc.message_id, **_error_args(exc)) + "\n\n" + text, reply_markup=markup)
+        await message.answer(error_text(i18n, exc) + "\n\n" + text, reply_markup=markup)
         return
     answers[field] = value
     await _advance(message, i18n, state, data)
@@ -282,7 +279,7 @@ async def save_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContex
         payer = await domain.payers.create(user.id, data["kind"], data["answers"])
     except DomainError as exc:
         await domain.rollback()
-        await callback.answer(i18n.get(exc.message_id, **_error_args(exc)), show_alert=True)
+        await refuse(callback, i18n, exc)
         return
     await state.clear()
     await show_payer(callback, domain, i18n, user, payer.id, i18n.get("payers-saved"))
@@ -334,8 +331,7 @@ async def edit_entered(message: Message, domain: Domain, i18n: I18nContext, user
         await domain.payers.update_field(user.id, data["payer"], data["field"], message.text or "")
     except InvalidInput as exc:
         await domain.rollback()
-        await message.answer(i18n.get(exc.message_id, **_error_args(exc)),
-                             reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
+        await refuse(message, i18n, exc, markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
         return
     await state.clear()
     await show_payer(message, domain, i18n, user, data["payer"], i18n.get("payers-updated"))

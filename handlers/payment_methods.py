@@ -20,10 +20,12 @@ from domain.models import PaymentMethod
 from domain.payment_methods import CARD, MAX_NAME
 from domain.unit import Domain
 from handlers.client import CLIENT, ClientEntry, register_entry
+from handlers.errors import refuse
+from handlers.format import method_label
 from handlers.guard import GUARDED
 from handlers.invoices import INVOICES
 from handlers.payers import PAYERS
-from handlers.ui import button, keyboard, nav_row, show
+from handlers.ui import Callback, button, keyboard, nav_row, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -33,7 +35,7 @@ router.callback_query.filter(F.message.chat.type == "private")
 PARENT = CLIENT
 
 
-class PmCb(CallbackData, prefix="pm"):
+class PmCb(Callback, prefix="pm"):
     """a: list, add, card, tg, bank, show, ren, def, rm, rm!; id: the payment method."""
 
     a: str
@@ -47,14 +49,7 @@ class RenameMethod(StatesGroup):
     name = State()
 
 
-def label(i18n: I18nContext, method: PaymentMethod) -> str:
-    """How the customer recognises a method: their own name for it, or the card's brand and last digits."""
-    if method.name:
-        return escape(method.name)
-    if method.kind == CARD:
-        return i18n.get("methods-card-label", brand=escape((method.brand or "").title()),
-                        last4=escape(method.last4 or ""))
-    return i18n.get("methods-telegram-label")
+label = method_label
 
 
 def expires(method: PaymentMethod) -> str:
@@ -121,7 +116,7 @@ async def card_pressed(callback: CallbackQuery, bot: Bot, domain: Domain, i18n: 
     try:
         page = await domain.payment_methods.start_card_setup(user.id, url, url)
     except DomainError as exc:
-        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        await refuse(callback, i18n, exc, user.time_zone)
         return
     await show(callback, i18n.get("methods-card-open-text"), keyboard(
         [InlineKeyboardButton(text=i18n.get("methods-card-open-button"), url=page)],
@@ -133,7 +128,7 @@ async def telegram_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCo
     try:
         await domain.payment_methods.add_telegram(user.id)
     except DomainError as exc:
-        await callback.answer(i18n.get(exc.message_id, **exc.args_), show_alert=True)
+        await refuse(callback, i18n, exc, user.time_zone)
         return
     await show_payment_methods(callback, domain, i18n, user, i18n.get("methods-telegram-added"))
 
@@ -192,8 +187,7 @@ async def name_entered(message: Message, domain: Domain, i18n: I18nContext, user
     try:
         method = await domain.payment_methods.rename(user.id, method_id, message.text or "")
     except InvalidInput as exc:
-        await message.answer(i18n.get(exc.message_id, **exc.args_),
-                             reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
+        await refuse(message, i18n, exc, user.time_zone, keyboard([button(i18n.get("button-cancel"), "cancel")]))
         return
     await state.clear()
     await render_method(message, domain, i18n, user, method.id, i18n.get("methods-renamed"))

@@ -11,16 +11,17 @@ from aiogram.types import CallbackQuery, LabeledPrice, Message, PreCheckoutQuery
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
-from domain.errors import DomainError, InvalidInput, NotFound
+from domain.errors import DomainError, NotFound
 from domain.ledger import InsufficientFunds
 from domain.models import Payment
 from domain.notifications import money_arg
-from domain.payments import STARS, PaymentRejected
+from domain.payments import EXTRA, STARS, UNMATCHED, PaymentRejected, Receipt
 from domain.unit import Domain
 from handlers.cart import TopupCb, paid_markup, paid_text, shortfall_markup
+from handlers.errors import echo, error_text, refuse
 from handlers.format import money
 from handlers.payers import pick_payer
-from handlers.support_group import staff_may
+from handlers.support_group import group_translate, staff_may
 from handlers.ui import MenuCb, keyboard, nav_row
 
 log = logging.getLogger(__name__)
@@ -41,40 +42,44 @@ async def send_invoice(bot: Bot, chat_id: int, payment: Payment, i18n: I18nConte
     )
 
 
-async def start_topup(callback_or_message: CallbackQuery | Message, domain: Domain, i18n: I18nContext,
-                      user: Customer, amount: int, then_checkout: bool, payment_provider_token: str,
-                      payer_id: int | None = None) -> None:
-    """Create the pending payment and send its invoice; it is credited when Telegram confirms it."""
-    payment = await domain.payments.create_topup(user.id, amount, then_checkout=then_checkout, exact=then_checkout)
-    payment.payer_id = await domain.payers.resolve(user.id, payer_id)
-    # The payment row must exist before the customer can pay the invoice.
+async def offer_invoice(event: CallbackQuery | Message, domain: Domain, i18n: I18nContext, user: Customer,
+                        payment: Payment, payment_provider_token: str) -> None:
+    """The payment row must exist before the customer can pay its invoice: committed, then sent."""
     await domain.commit()
-    bot = callback_or_message.bot
-    assert bot is not None
-    await send_invoice(bot, user.id, payment, i18n, payment_provider_token)
-    if isinstance(callback_or_message, CallbackQuery):
-        await callback_or_message.answer()
+    assert event.bot is not None
+    await send_invoice(event.bot, user.id, payment, i18n, payment_provider_token)
+
+
+async def start_topup(event: CallbackQuery | Message, domain: Domain, i18n: I18nContext, user: Customer,
+                      amount: int, payment_provider_token: str, payer_id: int | None = None) -> None:
+    """A top-up of an amount the customer chose; it is credited when Telegram confirms it."""
+    payment = await domain.payments.create_topup(user.id, amount, payer_id=payer_id)
+    await offer_invoice(event, domain, i18n, user, payment, payment_provider_token)
 
 
 @router.callback_query(TopupCb.filter(), F.message.chat.type == "private")
 async def topup_pressed(callback: CallbackQuery, callback_data: TopupCb, domain: Domain, i18n: I18nContext,
                         user: Customer, payment_provider_token: str) -> None:
-    """A preset amount or the cart's shortfall: send the invoice."""
+    """A preset amount, or what the cart shown lacks (the domain computes it): send the invoice."""
+    cart = bool(callback_data.then)
     if not callback_data.payer and await pick_payer(
             callback, domain, i18n, user,
-            lambda payer: TopupCb(amount=callback_data.amount, then=callback_data.then, payer=payer),
-            MenuCb(section="cart" if callback_data.then else "billing")):
+            lambda payer: TopupCb(amount=callback_data.amount, then=callback_data.then, rev=callback_data.rev,
+                                  payer=payer),
+            MenuCb(section="cart" if cart else "billing")):
         return
     try:
-        await start_topup(callback, domain, i18n, user, callback_data.amount, bool(callback_data.then),
-                          payment_provider_token, callback_data.payer or None)
-    except InvalidInput as exc:
-        await callback.answer(i18n.get(exc.message_id, **_money_args(exc.args_, domain, i18n)), show_alert=True)
-
-
-def _money_args(args: dict, domain: Domain, i18n: I18nContext) -> dict:
-    return {key: money(value, domain.ledger.currency, i18n.locale) if key in ("minimum", "maximum") else value
-            for key, value in args.items()}
+        if cart:
+            payment = await domain.payments.topup_for_cart(user.id, callback_data.rev, callback_data.payer or None)
+        else:
+            payment = await domain.payments.create_topup(user.id, callback_data.amount,
+                                                         payer_id=callback_data.payer or None)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        await refuse(callback, i18n, exc, user.time_zone)
+        return
+    await offer_invoice(callback, domain, i18n, user, payment, payment_provider_token)
 
 
 @router.pre_checkout_query()
@@ -90,55 +95,73 @@ async def pre_checkout(query: PreCheckoutQuery, domain: Domain, i18n: I18nContex
 
 
 @router.message(F.successful_payment)
-async def payment_received(message: Message, domain: Domain, i18n: I18nContext, user: Customer) -> None:
-    """Credit the balance once per Telegram charge; then finish the checkout the top-up was for."""
+async def payment_received(message: Message, bot: Bot, domain: Domain, i18n: I18nContext, user: Customer,
+                           staff_chat_id: int | None) -> None:
+    """Record and credit the charge once; a cart top-up goes on to buy the cart. The domain keeps the money
+    whatever the cart step says."""
     paid = message.successful_payment
     assert paid is not None
-    try:
-        completion = await domain.payments.complete(
-            user.id, paid.invoice_payload, paid.currency, paid.total_amount, paid.telegram_payment_charge_id,
-            paid.provider_payment_charge_id)
-    except DomainError:
-        # Money arrived that matches no invoice of ours: keep a loud trace for staff, never guess.
-        log.error("successful_payment not credited: user=%s charge=%s payload=%s", user.id,
-                  paid.telegram_payment_charge_id, paid.invoice_payload)
-        raise
-    if not completion.credited:
+    receipt = await domain.payments.receive(
+        user.id, paid.invoice_payload, paid.currency, paid.total_amount, paid.telegram_payment_charge_id,
+        paid.provider_payment_charge_id)
+    if receipt.duplicate:
         log.info("duplicate successful_payment ignored: charge=%s", paid.telegram_payment_charge_id)
         return
+    currency, locale = domain.ledger.currency, i18n.locale
+    if receipt.outcome in (EXTRA, UNMATCHED):
+        await tell_staff_of(bot, i18n, staff_chat_id, receipt, currency)
+    if receipt.outcome == UNMATCHED:
+        log.error("successful_payment matches no invoice: user=%s charge=%s payload=%s", user.id,
+                  paid.telegram_payment_charge_id, paid.invoice_payload)
+        await message.answer(i18n.get("payment-unmatched-customer"))
+        return
+    payment = receipt.payment
+    assert payment is not None
     await domain.notifications.notify(
         user.id, category="finance", key="topup-credited-note", push=False,
-        args={"amount": money_arg(completion.payment.amount, completion.payment.currency)},
+        args={"amount": money_arg(receipt.credited, payment.currency)},
         dedupe_key=f"topup:{paid.telegram_payment_charge_id}")
-    # The credit is committed on its own: whatever happens to the checkout below, the money stays.
-    await domain.commit()
-    currency = domain.ledger.currency
     balance = await domain.ledger.balance(user.id)
-    await message.answer(i18n.get("topup-credited", amount=money(completion.payment.amount, currency, i18n.locale),
-                                  balance=money(balance, currency, i18n.locale)))
-    if completion.payment.then_checkout:
-        await checkout_after_topup(message, domain, i18n, user, completion.payment.payer_id)
+    if receipt.outcome == EXTRA:
+        await message.answer(i18n.get("payment-extra-customer", amount=money(receipt.credited, currency, locale),
+                                      balance=money(balance, currency, locale)))
+        return
+    await message.answer(i18n.get("topup-credited", amount=money(payment.amount, currency, locale),
+                                  balance=money(balance + (receipt.order.total if receipt.order else 0), currency,
+                                                locale)))
+    if receipt.order is not None:
+        await message.answer(paid_text(i18n, receipt.order, currency, user.time_zone), reply_markup=paid_markup(i18n))
+        return
+    refused = receipt.checkout_refused
+    if isinstance(refused, InsufficientFunds):
+        text = i18n.get("checkout-short", total=money(refused.total, currency, locale),
+                        balance=money(refused.balance, currency, locale),
+                        shortfall=money(refused.shortfall, currency, locale))
+        await message.answer(text, reply_markup=shortfall_markup(i18n, refused.shortfall, currency,
+                                                                    payment.cart_revision or ""))
+    elif refused is not None:
+        await message.answer(i18n.get("checkout-auto-failed", reason=error_text(i18n, refused, user.time_zone)),
+                             reply_markup=keyboard(nav_row(i18n, MenuCb(section="cart"))))
 
 
-async def checkout_after_topup(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
-                               payer_id: int | None = None) -> None:
-    currency = domain.ledger.currency
+async def tell_staff_of(bot: Bot, i18n: I18nContext, staff_chat_id: int | None, receipt: Receipt,
+                        currency: str) -> None:
+    """A second charge for a paid invoice, or one that matches no invoice: staff hear of it with the charge id
+    they refund it by. Failing to reach the group loses nothing: the charge is recorded."""
+    if staff_chat_id is None:
+        return
+    t, locale = group_translate(i18n.core)
+    charge = receipt.charge
+    if receipt.outcome == EXTRA:
+        text = t("payment-extra-staff", user=str(charge.user_id), amount=money(charge.credited, currency, locale),
+                 charge=charge.telegram_charge_id)
+    else:
+        text = t("payment-unmatched-staff", user=str(charge.user_id), total=str(charge.total_amount),
+                 currency=charge.currency, charge=charge.telegram_charge_id)
     try:
-        result = await domain.orders.checkout(user.id)
-        await domain.payers.stamp_order(user.id, result.order_id, payer_id)
-    except InsufficientFunds as exc:
-        await domain.rollback()
-        text = i18n.get("checkout-short", total=money(exc.args_["total"], currency, i18n.locale),
-                        balance=money(exc.args_["balance"], currency, i18n.locale),
-                        shortfall=money(exc.shortfall, currency, i18n.locale))
-        await message.answer(text, reply_markup=shortfall_markup(i18n, exc.shortfall, currency))
-        return
-    except DomainError as exc:
-        await domain.rollback()
-        await message.answer(i18n.get("checkout-auto-failed", reason=i18n.get(exc.message_id, **exc.args_)),
-                             reply_markup=keyboard(nav_row(i18n)))
-        return
-    await message.answer(paid_text(i18n, result, currency, user.time_zone), reply_markup=paid_markup(i18n))
+        await bot.send_message(staff_chat_id, text)
+    except TelegramAPIError as exc:
+        log.warning("staff not told of charge %s: %s", charge.telegram_charge_id, exc)
 
 
 @router.message(Command("refund"), F.chat.type.in_({"group", "supergroup"}))
@@ -152,24 +175,22 @@ async def staff_refund(message: Message, command: CommandObject, bot: Bot, domai
         await message.reply(i18n.get("refund-usage"))
         return
     try:
-        payment = await domain.payments.refundable(charge_id)
+        charge = await domain.payments.refundable(charge_id)
     except NotFound:
-        await message.reply(i18n.get("refund-unknown", charge=charge_id))
+        await message.reply(i18n.get("refund-unknown", charge=echo(charge_id)))
         return
     except DomainError as exc:
-        args = {k: money(v, domain.ledger.currency, i18n.locale) if isinstance(v, int) else v
-                for k, v in exc.args_.items()}
-        await message.reply(i18n.get(exc.message_id, **args))
+        await message.reply(error_text(i18n, exc))
         return
     try:
-        await bot.refund_star_payment(user_id=payment.user_id, telegram_payment_charge_id=charge_id)
+        await bot.refund_star_payment(user_id=charge.user_id, telegram_payment_charge_id=charge_id)
     except TelegramAPIError as exc:
         await message.reply(i18n.get("refund-telegram-refused", reason=exc.message))
         return
-    await domain.payments.record_refund(payment)
+    await domain.payments.record_refund(charge)
     # Told through the outbox: in the customer's own language, and not lost if they cannot be reached now.
-    await domain.notifications.notify(payment.user_id, category="finance", key="refund-customer",
-                                      args={"amount": money_arg(payment.amount, payment.currency)},
+    await domain.notifications.notify(charge.user_id, category="finance", key="refund-customer",
+                                      args={"amount": money_arg(charge.credited, domain.ledger.currency)},
                                       dedupe_key=f"refund:{charge_id}")
-    amount = money(payment.amount, payment.currency, i18n.locale)
-    await message.reply(i18n.get("refund-done", amount=amount, user=str(payment.user_id)))
+    amount = money(charge.credited, domain.ledger.currency, i18n.locale)
+    await message.reply(i18n.get("refund-done", amount=amount, user=str(charge.user_id)))

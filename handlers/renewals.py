@@ -8,7 +8,6 @@ from html import escape
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery
 from aiogram_i18n import I18nContext
 
@@ -18,15 +17,16 @@ from domain.ledger import InsufficientFunds
 from domain.renewals import Quote, Renewed, label_of, period_key
 from domain.unit import Domain
 from handlers import format as fmt
+from handlers.errors import refuse
 from handlers.notifications import register_action
 from handlers.payments import send_invoice
-from handlers.ui import button, keyboard, nav_row, show
+from handlers.ui import Callback, button, keyboard, nav_row, show
 
 router = Router(name=__name__)
 router.callback_query.filter(F.message.chat.type == "private")
 
 
-class RenewCb(CallbackData, prefix="rn"):
+class RenewCb(Callback, prefix="rn"):
     """a: q(uote and confirm), r(enew), t(op up the shortfall); p: the expiry date (YYYYMMDD) the offer was for."""
 
     a: str
@@ -56,8 +56,7 @@ def _args(quote: Quote, i18n: I18nContext, domain: Domain, user: Customer) -> di
 
 
 async def _alert(callback: CallbackQuery, i18n: I18nContext, exc: DomainError, user: Customer) -> None:
-    args = {k: fmt.day(v, user.time_zone, i18n.locale) if hasattr(v, "tzinfo") else v for k, v in exc.args_.items()}
-    await callback.answer(i18n.get(exc.message_id, **args), show_alert=True)
+    await refuse(callback, i18n, exc, user.time_zone)
 
 
 @router.callback_query(RenewCb.filter(F.a == "q"))

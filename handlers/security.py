@@ -20,6 +20,7 @@ from aiogram_i18n import I18nContext
 from domain.accounts import Customer
 from domain.errors import DomainError
 from domain.unit import Domain
+from handlers.errors import refuse
 from handlers.format import when
 from handlers.guard import GUARDED, forget_code_message, verdict_text
 from handlers.screen import drop_pressed, screen
@@ -79,7 +80,7 @@ async def enable_pressed(callback: CallbackQuery, bot: Bot, i18n: I18nContext, u
         account = f"@{user.username}" if user.username else str(user.id)
         setup = await domain.security.begin(user.id, issuer=me.first_name, account_name=account)
     except DomainError as error:
-        await callback.answer(i18n.get(error.message_id, **error.args_), show_alert=True)
+        await refuse(callback, i18n, error, user.time_zone)
         return
     qr = BufferedInputFile(qr_png(setup.uri), "two-step-authentication.png")  # drawn before the first reply
     caption = i18n.get("twofa-setup", secret=grouped(setup.secret))
@@ -106,7 +107,7 @@ async def setup_code_entered(message: Message, bot: Bot, i18n: I18nContext, user
     except DomainError as error:
         await forget_code_message(message, bot)
         await state.clear()
-        await message.answer(i18n.get(error.message_id, **error.args_))
+        await refuse(message, i18n, error, user.time_zone)
         return
     await forget_code_message(message, bot)
     if not verdict.ok:
@@ -135,7 +136,7 @@ async def disable_confirmed(callback: CallbackQuery, i18n: I18nContext, user: Cu
     try:
         await domain.security.disable(user.id)
     except DomainError as error:
-        await callback.answer(i18n.get(error.message_id, **error.args_), show_alert=True)
+        await refuse(callback, i18n, error, user.time_zone)
         return
     await screen(callback, *await twofa_screen(i18n, user, domain, i18n.get("twofa-disabled")))
 
@@ -146,6 +147,6 @@ async def new_codes_pressed(callback: CallbackQuery, i18n: I18nContext, user: Cu
     try:
         codes = await domain.security.regenerate_recovery_codes(user.id)
     except DomainError as error:
-        await callback.answer(i18n.get(error.message_id, **error.args_), show_alert=True)
+        await refuse(callback, i18n, error, user.time_zone)
         return
     await screen(callback, codes_text(i18n, codes), keyboard([button(i18n.get("twofa-button-saved"), TWOFA)]))

@@ -13,7 +13,6 @@ from html import escape
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -35,11 +34,23 @@ from domain.errors import DomainError, InvalidInput
 from domain.images import MAX_AVATAR_BYTES
 from domain.timezones import REGIONS, city, search, utc_offset, zone_at
 from domain.unit import Domain
+from handlers.errors import refuse
 from handlers.format import when
 from handlers.guard import GUARDED
 from handlers.notifications import InboxCb
 from handlers.screen import drop_pressed, is_photo, screen
-from handlers.ui import HOME, MenuCb, MenuSection, button, keyboard, leave_dialog, nav_row, register_section, show
+from handlers.ui import (
+    HOME,
+    Callback,
+    MenuCb,
+    MenuSection,
+    button,
+    keyboard,
+    leave_dialog,
+    nav_row,
+    register_section,
+    show,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +63,7 @@ register_section(MenuSection(key="settings", text_key="menu-button-settings", or
 ZONES_PER_PAGE = 8
 
 
-class SettingsCb(CallbackData, prefix="st"):
+class SettingsCb(Callback, prefix="st"):
     """`action` names the screen or change; `value` a locale, region or zone; `page` a list page."""
 
     action: str
@@ -218,7 +229,7 @@ async def reply_cancel_pressed(message: Message, i18n: I18nContext, user: Custom
 
 
 async def refused(message: Message, i18n: I18nContext, error: DomainError, markup: InlineKeyboardMarkup) -> None:
-    await message.answer(i18n.get(error.message_id, **error.args_), reply_markup=markup)
+    await refuse(message, i18n, error, markup=markup)
 
 
 # --- phone -----------------------------------------------------------------------------------------------

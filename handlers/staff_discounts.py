@@ -3,8 +3,6 @@ promo codes. Any other chat is ignored, like /refund."""
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -15,6 +13,7 @@ from domain.models import Discount, PromoCode
 from domain.promos import parse_promo, usable
 from domain.unit import Domain
 from handlers.discounts import discount_text, fit, scope_text, value_text
+from handlers.errors import error_text
 from handlers.format import day, money
 from handlers.support_group import staff_may
 
@@ -25,7 +24,7 @@ LIST_LIMIT = 100  # discounts of one customer read for /discounts; what fits in 
 
 
 def refusal(i18n: I18nContext, error: DomainError, usage: str) -> str:
-    text = i18n.get(error.message_id, **{k: escape(str(v)) for k, v in error.args_.items()})
+    text = error_text(i18n, error)
     return f"{text}\n\n{i18n.get(usage)}" if usage else text
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
@@ -23,9 +22,9 @@ from domain.errors import DomainError
 from domain.models import Ticket
 from domain.tickets import TicketClosed
 from domain.unit import Domain
-from handlers.support_group import CAPTION_MAX, group_translate, is_staff, reader_locale, rename_topic
+from handlers.support_group import group_translate, is_staff, reader_locale, rename_topic
 from handlers.tickets import TkCb
-from handlers.ui import button, keyboard
+from handlers.ui import Callback, button, keyboard
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ router.message.filter(in_staff_chat)
 router.callback_query.filter(in_staff_chat)
 
 
-class NewsCb(CallbackData, prefix="tnw"):
+class NewsCb(Callback, prefix="tnw"):
     """a: s (send) or x (drop); id: the /news message the draft came from."""
 
     a: str
@@ -94,11 +93,9 @@ async def deliver(bot: Bot, domain: Domain, i18n: I18nContext, ticket: Ticket, m
     text = f"{head}\n\n{body}" if body else head
     try:
         if message.photo:
-            await bot.send_photo(customer.id, message.photo[-1].file_id, caption=text[:CAPTION_MAX],
-                                 reply_markup=markup)
+            await bot.send_photo(customer.id, message.photo[-1].file_id, caption=text, reply_markup=markup)
         elif message.document:
-            await bot.send_document(customer.id, message.document.file_id, caption=text[:CAPTION_MAX],
-                                    reply_markup=markup)
+            await bot.send_document(customer.id, message.document.file_id, caption=text, reply_markup=markup)
         else:
             await bot.send_message(customer.id, text, reply_markup=markup)
     except TelegramForbiddenError:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 import weakref
 from collections.abc import Callable
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from aiogram import Bot
@@ -26,6 +27,7 @@ from aiogram_i18n import I18nContext
 from aiogram_i18n.cores import BaseCore
 
 from domain.models import Ticket
+from domain.text import shorten
 from domain.tickets import HeaderCard
 from domain.unit import Domain
 from handlers import format as fmt
@@ -37,7 +39,8 @@ STAFF_STATUSES = frozenset({"creator", "administrator", "member"})
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
 MEMBERSHIP_TTL = 60.0
 TOPIC_NAME_MAX = 128
-CAPTION_MAX = 1000
+CAPTION_MAX = 1024  # Telegram's limit for a caption, counted without the HTML tags
+_TAG = re.compile(r"<[^>]+>")
 # The topic's name carries the status: "#12 Subject" while new, then a mark in front.
 STATUS_MARKS = {"open": "", "answered": "💬 ", "awaiting": "❗ ", "closed": "✅ ", "archived": "📦 "}
 
@@ -205,10 +208,9 @@ async def post(bot: Bot, domain: Domain, ticket: Ticket, text: str, *, kind: str
     chat, thread = ticket.staff_chat_id, ticket.topic_id
     try:
         if kind == "photo":
-            sent = await bot.send_photo(chat, file_id or "", caption=text[:CAPTION_MAX], message_thread_id=thread)
+            sent = await bot.send_photo(chat, file_id or "", caption=text, message_thread_id=thread)
         elif kind == "document":
-            sent = await bot.send_document(chat, file_id or "", caption=text[:CAPTION_MAX],
-                                           message_thread_id=thread)
+            sent = await bot.send_document(chat, file_id or "", caption=text, message_thread_id=thread)
         else:
             sent = await bot.send_message(chat, text, message_thread_id=thread)
     except TelegramAPIError as exc:
@@ -233,21 +235,47 @@ async def relay_customer(bot: Bot, domain: Domain, core: BaseCore[Any], staff_ch
     await domain.commit()  # the claims are seen by every other process before Telegram is asked
     t, _ = group_translate(core)
     for index, message in enumerate(messages):
-        body = escape(message.text or "")
-        if message.kind == "text":
-            text = t("tickets-group-customer", name=escape(name), ticket=ticket.id, text=body)
-        else:
-            text = t("tickets-group-customer-file", name=escape(name), ticket=ticket.id, text=body)
-        if await post(bot, domain, ticket, text, kind=message.kind, file_id=message.file_id) is None:
-            await domain.tickets.release(messages[index:])  # stop here: the topic keeps the customer's order
-            await domain.commit()
+        try:
+            posted = await post(bot, domain, ticket, relay_text(t, name, ticket.id, message), kind=message.kind,
+                                file_id=message.file_id)
+        except BaseException:
+            await release_now(domain, messages[index:], rollback=True)
+            raise
+        if posted is None:
+            await release_now(domain, messages[index:])  # stop here: the topic keeps the customer's order
             placed = await domain.tickets.by_id(ticket.id)
             if again and placed is not None and placed.staff_chat_id is None:  # the topic was gone
                 return await relay_customer(bot, domain, core, staff_chat_id, ticket_id, name, again=False)
             return False
+        await domain.tickets.relayed(message)
+        await domain.commit()
     if messages and ticket.status != "open":  # a new ticket's topic was named as open
         await rename_topic(bot, ticket)
     return True
+
+
+def plain_length(html: str) -> int:
+    """The length Telegram counts for an HTML text: without the tags, entities as the characters they are."""
+    return len(unescape(_TAG.sub("", html)))
+
+
+def relay_text(t: Translate, name: str, ticket_id: int, message: Any) -> str:
+    """A customer message as staff see it: who wrote it and, as its own part, what they wrote. The customer's
+    text goes in whole (up to the domain's limit, and a file's caption up to Telegram's)."""
+    text = message.text or ""
+    if message.kind != "text":
+        head = t("tickets-group-customer-file", name=escape(name), ticket=ticket_id, text="")
+        return head + escape(shorten(text, CAPTION_MAX - plain_length(head)))
+    return t("tickets-group-customer", name=escape(name), ticket=ticket_id, text=escape(text))
+
+
+async def release_now(domain: Domain, messages: list[Any], *, rollback: bool = False) -> None:
+    """Give unposted claims back at once; after an error, in a transaction of their own."""
+    ids = [message.id for message in messages]
+    if rollback:
+        await domain.rollback()
+    await domain.tickets.release(ids)
+    await domain.commit()
 
 
 async def announce(bot: Bot, domain: Domain, i18n: I18nContext, ticket: Ticket, key: str, **args: Any) -> None:

@@ -11,7 +11,6 @@ from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -23,10 +22,12 @@ from domain.models import TicketMessage
 from domain.tickets import ACTIVE, Attachment
 from domain.unit import Domain
 from handlers import format as fmt
+from handlers.errors import alert_text, error_text
+from handlers.fit import MESSAGE_LIMIT, plain_units
 from handlers.notifications import register_action
 from handlers.support import SUPPORT, SupportEntry, register_entry
 from handlers.support_group import announce, full_name, relay_customer
-from handlers.ui import button, keyboard, nav_row, show
+from handlers.ui import Callback, button, keyboard, nav_row, show
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -36,7 +37,7 @@ PREVIEW = 300  # characters of each message shown on the ticket screen
 SUBJECT_IN_LIST = 40
 
 
-class TkCb(CallbackData, prefix="tk"):
+class TkCb(Callback, prefix="tk"):
     """a: l (list), la (archive), o (open), n (new; id = a service or 0), nd (department v), ns (service id),
     nx (send the new ticket), r (reply), c (close?), c! (close), ro (reopen), rt (rate v)."""
 
@@ -95,7 +96,7 @@ def status_text(i18n: I18nContext, status: str) -> str:
 
 
 def _alert(i18n: I18nContext, exc: DomainError) -> str:
-    return i18n.get(exc.message_id, **exc.args_)
+    return alert_text(error_text(i18n, exc, html=False))
 
 
 # --- lists ----------------------------------------------------------------------------------------------------
@@ -179,8 +180,11 @@ async def show_ticket(event: Message | CallbackQuery, i18n: I18nContext, domain:
     if conversation.total > len(conversation.messages):
         lines.append("\n" + i18n.get("tickets-ticket-earlier", count=conversation.total - len(conversation.messages)))
     show_names = domain.tickets.settings.show_staff_names
-    for message in conversation.messages:
-        lines.append("\n" + _message_line(i18n, message, user, show_names))
+    said = ["\n" + _message_line(i18n, message, user, show_names) for message in conversation.messages]
+    # The newest messages are the ones to read: older ones give way until the screen fits a message.
+    while len(said) > 1 and plain_units("\n".join(lines + said)) > MESSAGE_LIMIT - 200:
+        said.pop(0)
+    lines += said
     rows: list[list[InlineKeyboardButton]] = []
     if ticket.status in ACTIVE:
         rows.append([button(i18n.get("tickets-button-reply"), TkCb(a="r", id=ticket.id)),
@@ -193,10 +197,7 @@ async def show_ticket(event: Message | CallbackQuery, i18n: I18nContext, domain:
     else:
         lines.append("\n" + i18n.get("tickets-ticket-archived"))
     back = TkCb(a="la" if ticket.status == "archived" else "l")
-    text = "\n".join(lines)
-    if len(text) > 4000:
-        text = text[:3990] + "…"
-    await show(event, text, keyboard(*rows, nav_row(i18n, back)))
+    await show(event, "\n".join(lines), keyboard(*rows, nav_row(i18n, back)))
 
 
 @router.callback_query(TkCb.filter(F.a == "o"))

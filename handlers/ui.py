@@ -11,9 +11,26 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
+from pydantic import field_validator
+
+# Callback data comes from the client and can be forged: every whole number in it must fit the database's
+# integer columns (PostgreSQL's INTEGER, 32 bits), so a huge id fails at the edge like any unknown button (the
+# catch-all answers "not found") instead of reaching a query that the database refuses.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
-class MenuCb(CallbackData, prefix="m"):
+class Callback(CallbackData, prefix="_"):
+    """The base of every callback data factory of the bot."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_columns(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+            raise ValueError("number out of range")
+        return value
+
+
+class MenuCb(Callback, prefix="m"):
     """Top-level navigation: `home` is the main menu, anything else a section's entry screen."""
 
     section: str

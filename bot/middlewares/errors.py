@@ -12,6 +12,7 @@ from aiogram_i18n.cores import FluentRuntimeCore
 from bot import metrics
 from bot.i18n import pick_locale
 from domain.errors import DomainError
+from handlers.errors import core_error_text
 
 log = logging.getLogger("bot.errors")
 
@@ -37,7 +38,8 @@ class ErrorBoundary:
         locale = self._locale(event, data)
         if isinstance(event.exception, DomainError):
             # An expected refusal that escaped its handler: say what it is, no apology needed.
-            text = self._core.get(event.exception.message_id, locale, **event.exception.args_)
+            user = data.get("user")
+            text = core_error_text(self._core, locale, event.exception, getattr(user, "time_zone", None))
             ref = None
         else:
             ref = secrets.token_hex(4)

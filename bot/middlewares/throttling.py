@@ -1,7 +1,13 @@
-"""Per-user throttling: a token bucket per user; an over-eager user is told so, never met with silence."""
+"""Per-user throttling: a token bucket per user; an over-eager user is told so, never met with silence.
+
+A press over the limit is answered with the notice at once. Of messages sent faster than the limit, the first
+one over it gets the notice (one per burst: answering each would flood the chat itself); the others wait for
+the bucket, and only the newest of them is handled when it refills, so the last thing the customer wrote
+always gets its answer and the ones before it in the burst are dropped."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,12 +21,13 @@ from bot.i18n import pick_locale
 
 
 class TokenBucket:
-    __slots__ = ("stamp", "tokens", "warned")
+    __slots__ = ("latest", "stamp", "tokens", "warned")
 
     def __init__(self, tokens: float, stamp: float) -> None:
         self.tokens = tokens
         self.stamp = stamp
         self.warned = False
+        self.latest = 0  # the newest throttled message waiting for the bucket (its update id)
 
 
 class ThrottlingMiddleware(BaseMiddleware):
@@ -29,12 +36,14 @@ class ThrottlingMiddleware(BaseMiddleware):
     MAX_TRACKED = 100_000
 
     def __init__(self, core: FluentRuntimeCore, default_locale: str, rate: float, burst: int,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self._core = core
         self._default_locale = default_locale
         self._rate = rate
         self._burst = float(burst)
         self._now = monotonic
+        self._sleep = sleep
         self._buckets: dict[int, TokenBucket] = {}
 
     def _allow(self, user_id: int) -> tuple[bool, TokenBucket]:
@@ -70,14 +79,28 @@ class ThrottlingMiddleware(BaseMiddleware):
             return await handler(event, data)
         allowed, bucket = self._allow(user.id)
         if allowed:
+            if event.message is not None:
+                bucket.latest = 0  # a message waiting from the burst is older than this one: it is dropped
             return await handler(event, data)
         metrics.THROTTLED.inc()
         locale = pick_locale(None, user.language_code, self._default_locale, tuple(self._core.locales))
         text = self._core.get("throttled", locale)
         if event.callback_query is not None:
             await event.callback_query.answer(text)
-        elif not bucket.warned and event.message is not None and event.message.chat.type == "private":
-            # One word per burst: answering every extra message would itself flood the chat.
+            return None
+        message = event.message
+        if message is None or message.chat.type != "private":
+            return None
+        # Wait for the bucket; a newer message from the same customer meanwhile takes this one's place.
+        bucket.latest = event.update_id
+        if not bucket.warned:
             bucket.warned = True
-            await event.message.answer(text)
-        return None
+            await message.answer(text)
+        while True:
+            await self._sleep(max((1 - bucket.tokens) / self._rate, 0.0) + 0.01)
+            if bucket.latest != event.update_id:
+                return None
+            allowed, bucket = self._allow(user.id)
+            if allowed:
+                bucket.latest = 0
+                return await handler(event, data)

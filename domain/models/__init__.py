@@ -10,6 +10,7 @@ from domain.models.commerce import (
     Order,
     OrderItem,
     Payment,
+    PaymentCharge,
     Product,
     Service,
     ServiceEvent,
@@ -30,8 +31,8 @@ Index("ix_services_status_expires_at", Service.status, Service.expires_at)
 
 __all__ = [  # noqa: RUF022 - grouped by module
     "Base", "UTCDateTime",
-    "Balance", "CartItem", "LedgerEntry", "Order", "OrderItem", "Payment", "Product", "Service", "ServiceEvent",
-    "Tariff",
+    "Balance", "CartItem", "LedgerEntry", "Order", "OrderItem", "Payment", "PaymentCharge", "Product", "Service",
+    "ServiceEvent", "Tariff",
     "Discount", "PromoCode", "PromoRedemption",
     "DialogState",
     "Autopay", "AutopayCharge", "PaymentMethod", "StripeCustomer", "StripeEvent",

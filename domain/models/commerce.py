@@ -187,3 +187,27 @@ class Payment(Base):
     paid_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id", ondelete="RESTRICT"))
+    # Set by the pre-checkout query that lets a payment through: a second one meanwhile is refused.
+    checkout_started_at: Mapped[datetime | None]
+    cart_revision: Mapped[str | None] = mapped_column(String(64))  # the cart a shortfall top-up pays for
+
+
+class PaymentCharge(Base):
+    """Every `successful_payment` Telegram reported, recorded before anything else is done with it: money that
+    arrived is never only a log line. `outcome`: applied (paid its invoice), extra (a second charge for an
+    invoice already paid: credited to the balance, staff told) or unmatched (no invoice of ours: staff told)."""
+
+    __tablename__ = "payment_charges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_charge_id: Mapped[str] = mapped_column(String(255), unique=True)
+    provider_charge_id: Mapped[str | None] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    payload: Mapped[str] = mapped_column(String(128))
+    currency: Mapped[str] = mapped_column(String(3))
+    total_amount: Mapped[int]  # as Telegram charged it: stars for XTR, else minor units
+    credited: Mapped[int] = mapped_column(default=0, server_default="0")  # to the balance, shop minor units
+    outcome: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime]
+    refunded_at: Mapped[datetime | None]

@@ -78,7 +78,8 @@ class AutopayCharge(Base):
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16))  # pending, succeeded, failed
-    payment_intent: Mapped[str | None] = mapped_column(String(255))
+    payment_intent: Mapped[str | None] = mapped_column(String(255))  # only in rows from before encryption
+    payment_intent_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # Stripe's PaymentIntent id, encrypted
     error: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]

@@ -26,8 +26,9 @@ class TwoFactor(Base):
     """A TOTP second factor: pending until the first valid code (confirmed_at), then in force.
 
     `secret` is Fernet ciphertext. `last_step` is the newest 30-second step a code was accepted for, so a
-    step is never accepted twice. `failures` counts wrong codes in a row; five lock codes until `locked_until`.
-    `unlocked_until` is the end of the five minutes a correct code opens for guarded actions."""
+    step is never accepted twice. `failures` counts wrong codes since `failures_since` (within a window); five
+    lock codes until `locked_until`. `unlocked_until` is the end of the five minutes a correct code opens for
+    guarded actions."""
 
     __tablename__ = "two_factor"
 
@@ -37,6 +38,7 @@ class TwoFactor(Base):
     confirmed_at: Mapped[datetime | None]
     last_step: Mapped[int | None] = mapped_column(BigInteger)
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failures_since: Mapped[datetime | None]  # the first of the wrong codes `failures` counts (a window)
     locked_until: Mapped[datetime | None]
     unlocked_until: Mapped[datetime | None]
 

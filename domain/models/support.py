@@ -41,7 +41,8 @@ class Ticket(Base):
 class TicketMessage(Base):
     """One message of the conversation: by the customer, by staff (sent to the customer), or a staff note
     (never sent). `kind` is text, photo or document; files are kept as Telegram file ids, never downloaded.
-    A customer message's `relayed_at` is set when it is posted in the staff group (claimed just before)."""
+    A customer message's `relayed_at` is set once the staff group accepted it; while a relay posts it, it is
+    claimed until `relay_claimed_until`, so a relay that died leaves it to the next one."""
 
     __tablename__ = "ticket_messages"
     __table_args__ = (Index("ix_ticket_messages_ticket_id_id", "ticket_id", "id"),
@@ -58,6 +59,7 @@ class TicketMessage(Base):
     file_name: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime]
     relayed_at: Mapped[datetime | None]
+    relay_claimed_until: Mapped[datetime | None]  # a relay is posting it; another may take it after this
 
 
 class TicketGroupMessage(Base):

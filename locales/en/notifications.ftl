@@ -99,3 +99,4 @@ notification-service-deleted =
     🗑 <b>{ $service } was deleted</b>
 
     { $product } expired on { $expired } and was not renewed.
+notifications-unreadable = (This notification cannot be shown.)

@@ -124,6 +124,7 @@ twofa-code-wrong = ❌ Wrong code. { $left ->
    *[other] Attempts left: { $left }.
 }
 twofa-code-reused = ❌ This code has already been used. Wait for the next code in your app.
+twofa-setup-code-wrong = ❌ That code does not match. Check that the time on your phone is right and send the newest code from the app.
 twofa-code-malformed = Send the 6-digit code from your authenticator app, or a recovery code.
 twofa-locked = 🔒 Too many wrong codes: code entry is locked until { $until }.
 twofa-locked-now = 🔒 Too many wrong codes: code entry is locked until { $until }. If this was not you, your Telegram account may be in someone else’s hands.

@@ -99,3 +99,4 @@ notification-service-deleted =
     🗑 <b>{ $service }: услуга удалена</b>
 
     Срок { $product } истёк { $expired }, услуга не была продлена.
+notifications-unreadable = (Это уведомление не удаётся показать.)

@@ -117,6 +117,7 @@ def make_settings(sandbox: Sandbox, db_url: str, redis_url: str | None, data_dir
         database_url=db_url,
         redis_url=redis_url,
         data_dir=data_dir,
+        secret_key_file=data_dir / "secret.key",
         **values,
     )
 

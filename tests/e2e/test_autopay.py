@@ -76,7 +76,7 @@ async def test_a_renewal_shortfall_is_charged_to_the_card_and_the_service_renewe
     assert intent["idempotency_key"] == f"autopay:renewal:{sid}:20261226:20261224"
     entries = await rows(running, LedgerEntry, LedgerEntry.user_id == 1001, LedgerEntry.kind != "adjustment")
     assert [(e.kind, e.amount, e.reference) for e in entries] == [
-        ("charge", -PRO_MONTH, "order:1:1"), ("topup", PRO_MONTH, f"stripe:{intent['id']}"),
+        ("charge", -PRO_MONTH, "order:1:1"), ("topup", PRO_MONTH, "autopay:1"),
         ("charge", -PRO_MONTH, f"renewal:{sid}:20261226")]
     async with running.sessions() as session:
         assert (await session.get(Service, sid)).expires_at == clock.now().replace(month=1, year=2027, day=26)
@@ -114,7 +114,7 @@ async def test_a_short_cart_is_paid_with_the_card(ann, running, clock, webhook) 
     assert ann.last_callback_answer.text == "Your cart is empty."
     assert len(fake.charges) == 1
     entries = await rows(running, LedgerEntry, LedgerEntry.kind == "topup")
-    assert [(e.amount, e.reference) for e in entries] == [(10000, f"stripe:{fake.charges[0]['id']}")]
+    assert [(e.amount, e.reference) for e in entries] == [(10000, "autopay:1")]
     async with running.app.domain() as domain:
         assert await domain.ledger.balance(1001) == 0
     [order] = await rows(running, Order)

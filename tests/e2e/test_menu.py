@@ -80,10 +80,10 @@ async def test_user_supplied_names_are_escaped(sandbox, running) -> None:
     assert "&lt;b&gt;Eve&lt;/b&gt; &amp; co" in eve.screen.html
 
 
-async def test_stale_button_is_answered(ann) -> None:
+async def test_stale_button_is_answered_like_a_foreign_id(ann) -> None:
     await ann.send("/start")
     await ann.press(callback_data="x:gone:1", message=ann.screen)
-    assert ann.last_callback_answer.text == "This cannot be done right now."
+    assert ann.bot_messages[-1].text == "Not found. It may have been removed, or it is not yours."
 
 
 async def test_commands_are_set_per_language(ann, running) -> None:

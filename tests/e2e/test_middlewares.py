@@ -75,6 +75,10 @@ def survey_router() -> Router:
     async def tapped(callback: CallbackQuery) -> None:
         await callback.answer("ok")
 
+    @router.message(F.text.startswith("echo "))
+    async def echo(message: Message) -> None:
+        await message.answer(f"got {message.text}")
+
     @router.message(Command("boom"))
     async def boom(message: Message, domain: Domain) -> None:
         await domain.accounts.set_locale(message.from_user.id, "ru", ("en", "ru"))
@@ -168,6 +172,27 @@ async def test_throttling_answers_instead_of_silence(ann, sandbox) -> None:
     throttled = "You are going a little fast. Please wait a second and try again."
     assert texts.count("ok") >= 3 and texts.count(throttled) >= 3
     assert set(texts) == {"ok", throttled}
+
+
+async def test_a_flood_of_messages_ends_with_an_answer_to_the_last(ann, sandbox) -> None:
+    """Of a burst: the first few answered, one notice, and the customer's last message answered once the bucket
+    refills (those in between dropped): never silence after the customer's last word."""
+    await ann.send("/start")
+    before = len(ann.bot_messages)
+    for n in range(40):
+        await ann.send(f"echo {n}", wait=False)
+    for _ in range(300):
+        texts = [m.text for m in ann.bot_messages[before:]]
+        if "got echo 39" in texts:
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)  # nothing more comes
+    texts = [m.text for m in ann.bot_messages[before:]]
+    throttled = "You are going a little fast. Please wait a second and try again."
+    assert texts.count(throttled) == 1
+    assert texts[-1] == "got echo 39"
+    answered = [t for t in texts if t.startswith("got ")]
+    assert len(answered) == len(set(answered)) and 3 <= len(answered) <= 12
 
 
 async def test_stopping_lets_updates_in_flight_finish(ann, sandbox, running) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -26,7 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def test_webhook_mode(sandbox, db_url, redis_url, tmp_path) -> None:
+async def test_webhook_mode(sandbox, db_url, redis_url, tmp_path, caplog) -> None:
     port = free_port()
     settings = make_settings(sandbox, db_url, redis_url, tmp_path, webhook_url=f"http://127.0.0.1:{port}/tg/hook",
                              webhook_port=port, webhook_host="127.0.0.1")
@@ -48,6 +49,14 @@ async def test_webhook_mode(sandbox, db_url, redis_url, tmp_path) -> None:
                 assert resp.status == 401
             async with http.get(f"{base}/healthz") as resp:
                 assert resp.status == 200 and (await resp.json())["status"] == "ok"
+            # With the right secret, a body that is no update is refused as such: 400, one log line, no traceback.
+            good = {"X-Telegram-Bot-Api-Secret-Token": webhook_secret(settings)}
+            with caplog.at_level(logging.WARNING):
+                for body in (b"{not json", b'{"update_id": "x", "message": 5}', b"[]"):
+                    async with http.post(f"{base}/tg/hook", data=body, headers=good) as resp:
+                        assert resp.status == 400, body
+            refused = [r for r in caplog.records if "malformed update" in r.getMessage()]
+            assert len(refused) == 3 and not any(r.exc_info for r in caplog.records)
 
             info = await app.bot.get_webhook_info()
             assert info.url == f"{base}/tg/hook"

@@ -105,7 +105,12 @@ async def test_the_same_purpose_is_charged_once(uow, fake) -> None:
     assert (intent["amount"], intent["currency"], intent["off_session"]) == (700, "eur", True)
     assert intent["idempotency_key"] == "autopay:renewal:5:20261226:20261126"
     entries = await all_rows(uow, LedgerEntry)
-    assert [(e.kind, e.amount, e.reference) for e in entries] == [("topup", 700, f"stripe:{intent['id']}")]
+    [charge] = await all_rows(uow, AutopayCharge)
+    assert [(e.kind, e.amount, e.reference) for e in entries] == [("topup", 700, f"autopay:{charge.id}")]
+    # Stripe's id is kept encrypted, like every other provider id.
+    assert charge.payment_intent is None and intent["id"].encode() not in charge.payment_intent_secret
+    async with uow() as domain:
+        assert domain.payment_methods.unseal(charge.payment_intent_secret) == intent["id"]
     async with uow() as domain:
         assert await domain.ledger.balance(1) == 700
         assert (await domain.autopay.view(1)).used == 700
@@ -146,8 +151,10 @@ async def test_a_pending_attempt_is_settled_later_with_its_own_key(uow, fake, cl
         assert await domain.autopay.settle_pending() == 0
         assert await domain.ledger.balance(1) == 800
     assert [c["idempotency_key"] for c in fake.charges] == ["autopay:renewal:5:20261226:20261126"]
-    assert [(c.status, c.payment_intent) for c in await all_rows(uow, AutopayCharge)] == [
-        ("succeeded", fake.charges[0]["id"])]
+    [charge] = await all_rows(uow, AutopayCharge)
+    async with uow() as domain:
+        assert (charge.status, domain.payment_methods.unseal(charge.payment_intent_secret)) == (
+            "succeeded", fake.charges[0]["id"])
 
 
 async def test_a_charge_stripe_made_before_a_crash_is_credited_not_repeated(uow, fake, context, clock) -> None:
@@ -289,3 +296,21 @@ def test_stripe_settings() -> None:
     settings = load_settings(_env_file=None, stripe_secret_key="sk_test_1", stripe_webhook_secret="whsec_1",
                              stripe_success_url=" ")
     assert settings.stripe_success_url is None and settings.autopay_max_failures == 3
+
+
+async def test_plain_card_payment_ids_from_before_are_encrypted_at_start(uow, clock) -> None:
+    async with uow() as domain:
+        domain.session.add(AutopayCharge(
+            user_id=1, idempotency_key="autopay:old", purpose="renewal:5:20261226", amount=700, currency="EUR",
+            status="succeeded", payment_intent="pi_plain", created_at=clock.now(), finished_at=clock.now()))
+        await domain.session.flush()
+        await domain.ledger.post(1, "topup", 700, "stripe:pi_plain")
+    async with uow() as domain:
+        assert await domain.autopay.seal_plain_intents() == 1
+    [charge] = await all_rows(uow, AutopayCharge)
+    assert charge.payment_intent is None and b"pi_plain" not in charge.payment_intent_secret
+    assert [e.reference for e in await all_rows(uow, LedgerEntry)] == [f"autopay:{charge.id}"]
+    async with uow() as domain:
+        assert domain.payment_methods.unseal(charge.payment_intent_secret) == "pi_plain"
+        assert await domain.autopay.seal_plain_intents() == 0
+        assert await domain.ledger.balance(1) == 700

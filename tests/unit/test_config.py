@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.config import ConfigError, load_settings, resolve_secret_key
 
@@ -74,11 +75,21 @@ def test_plain_driver_names_become_async(monkeypatch: pytest.MonkeyPatch) -> Non
     assert load_settings().database_url == "postgresql+asyncpg://bot:pw@db:5432/bot"
 
 
-def test_secret_key_generated_once(tmp_path: Path) -> None:
-    settings = load_settings(data_dir=tmp_path / "data")
+def test_secret_key_generated_once_apart_from_the_data(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path / "data", secret_key_file=tmp_path / "keys" / "secret.key")
     key, generated = resolve_secret_key(settings)
-    assert generated and (tmp_path / "data" / "secret.key").read_bytes() == key
+    assert generated and (tmp_path / "keys" / "secret.key").read_bytes() == key
+    assert not (tmp_path / "data").exists()
     assert resolve_secret_key(settings) == (key, False)
+
+
+def test_a_key_generated_beside_the_data_before_stays_in_use(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    old = Fernet.generate_key()
+    (tmp_path / "data" / "secret.key").write_bytes(old)
+    settings = load_settings(data_dir=tmp_path / "data", secret_key_file=tmp_path / "keys" / "secret.key")
+    assert resolve_secret_key(settings) == (old, False)
+    assert not (tmp_path / "keys").exists()
 
 
 def _cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -109,6 +120,7 @@ async def test_unreachable_redis_is_a_configuration_error(tmp_path: Path) -> Non
     from bot.app import build_app
 
     settings = load_settings(_env_file=None, bot_token=GOOD_TOKEN, data_dir=tmp_path,
+                             secret_key_file=tmp_path / "secret.key",
                              database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", redis_url="redis://127.0.0.1:9/0")
     with pytest.raises(ConfigError) as info:
         await build_app(settings)

@@ -57,7 +57,7 @@ async def test_setup_is_pending_until_a_valid_code(domain, clock) -> None:
         await domain.security.verify(9, "123456")
     for _ in range(7):  # wrong setup codes do not lock anybody out
         verdict, codes = await domain.security.confirm(9, now_code(setup.secret, clock, offset=3))
-        assert verdict.reason == "wrong" and codes == []
+        assert verdict.reason == "setup-wrong" and codes == []
     verdict, codes = await domain.security.confirm(9, now_code(setup.secret, clock))
     assert verdict.ok and len(codes) == 10 == len(set(codes))
     assert (await domain.session.get(User, 9)).two_factor
@@ -105,7 +105,29 @@ async def test_a_correct_code_resets_the_count(domain, clock) -> None:
         await domain.security.verify(9, "000000" if now_code(secret, clock) != "000000" else "111111")
     assert (await domain.security.verify(9, now_code(secret, clock))).ok
     clock.move(seconds=30)
-    assert (await domain.security.verify(9, "abc")).attempts_left == 4
+    assert (await domain.security.verify(9, wrong_code(secret, clock))).attempts_left == 4
+
+
+def wrong_code(secret: str, clock) -> str:
+    return "000000" if now_code(secret, clock) != "000000" else "111111"
+
+
+async def test_what_is_not_shaped_like_a_code_does_not_count(domain, clock) -> None:
+    secret, _ = await enabled(domain, clock)
+    for slip in ("/settings", "hello", "12345", "1234567", "🙂", "", "ab-cd"):
+        verdict = await domain.security.verify(9, slip)
+        assert (verdict.reason, verdict.attempts_left) == ("malformed", 5), slip
+    assert (await domain.security.verify(9, wrong_code(secret, clock))).attempts_left == 4
+
+
+async def test_wrong_codes_count_within_a_window(domain, clock) -> None:
+    secret, _ = await enabled(domain, clock)
+    assert (await domain.security.verify(9, wrong_code(secret, clock))).attempts_left == 4
+    clock.move(minutes=20)  # the first failure is forgotten: four more do not lock
+    for left in (4, 3, 2, 1):
+        assert (await domain.security.verify(9, wrong_code(secret, clock))).attempts_left == left
+    assert (await domain.security.status(9)).locked_until is None
+    assert (await domain.security.verify(9, wrong_code(secret, clock))).reason == "locked"
 
 
 async def test_recovery_codes_are_hashed_and_single_use(domain, clock) -> None:
