@@ -1,6 +1,8 @@
 """A local Telegram Bot API emulator for tests, benchmarks and manual play."""
 
+from sandbox.clock import ClockMove
 from sandbox.config import SandboxConfig
+from sandbox.core import BotError
 from sandbox.driver import GroupDriver, UserDriver
 from sandbox.errors import ApiError, SandboxError
 from sandbox.faults import FaultRule, Faults
@@ -11,8 +13,10 @@ from sandbox.views import Button, CallbackAnswer, MessageView, PaymentResult, To
 
 __all__ = [
     "ApiError",
+    "BotError",
     "Button",
     "CallbackAnswer",
+    "ClockMove",
     "FaultRule",
     "Faults",
     "FloodLimits",

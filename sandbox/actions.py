@@ -12,7 +12,7 @@ from sandbox.errors import SandboxError
 from sandbox.ids import charge_id, query_id
 from sandbox.methods.common import publish
 from sandbox.methods.media import store_upload
-from sandbox.models import CallbackQuery, Chat, Message, Payment, PreCheckoutQuery, User, now
+from sandbox.models import CallbackQuery, Chat, Message, Payment, PreCheckoutQuery, User
 from sandbox.serialize import chat_to_api, message_to_api
 from sandbox.text.entities import detect_entities, entities_to_html
 
@@ -199,7 +199,7 @@ async def pay(core: Core, user: User, message: Message) -> PaymentOutcome:
                "telegram_payment_charge_id": payment.telegram_payment_charge_id,
                "provider_payment_charge_id": payment.provider_payment_charge_id}
     chat = core.world.chats[message.chat_id]
-    paid = core.world.new_message(chat, user.id, content={"successful_payment": success}, date=now())
+    paid = core.world.new_message(chat, user.id, content={"successful_payment": success})
     publish(core, paid)
     payment_update = core.world.push_update("message", message_to_api(core.world, paid))
     return PaymentOutcome("paid", update_id, payment.telegram_payment_charge_id, payment.provider_payment_charge_id,
@@ -220,7 +220,7 @@ def set_blocked(core: Core, user: User, blocked: bool) -> int | None:
             member["until_date"] = 0
     chat = core.world.chats[user.id]
     update = core.world.push_update("my_chat_member", {
-        "chat": chat_to_api(core.world, chat), "from": user.to_api(), "date": now(),
+        "chat": chat_to_api(core.world, chat), "from": user.to_api(), "date": core.clock.now(),
         "old_chat_member": old_member, "new_chat_member": new_member})
     core.world.emit({"type": "user", "chat_id": user.id, "user": user.to_api(), "blocked": blocked})
     return update

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -279,6 +280,36 @@ async def get_requests(request: web.Request) -> web.Response:
     return _json({"requests": [r.to_json() for r in records], "method_counts": dict(sb.method_counts)})
 
 
+def _clock_json(sb: Sandbox) -> dict[str, Any]:
+    now = sb.now()
+    return {"now": now, "date": int(now), "offset": sb.clock.offset,
+            "iso": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")}
+
+
+async def get_clock(request: web.Request) -> web.Response:
+    return _json(_clock_json(_sandbox(request)))
+
+
+async def move_clock(request: web.Request) -> web.Response:
+    sb, body = _sandbox(request), await _body(request)
+    units = {"seconds", "minutes", "hours", "days", "weeks"}
+    unknown = set(body) - units - {"wait", "timeout"}
+    if unknown:
+        raise SandboxError(f"unknown clock fields {sorted(unknown)}; allowed: {sorted(units)}, wait, timeout")
+    amounts = {unit: float(body[unit]) for unit in units if unit in body}
+    move = await sb.move_clock(**amounts, wait=bool(body.get("wait", False)), timeout=body.get("timeout"))
+    return _json({**_clock_json(sb), "delta": move.delta, "update_ids": list(move.update_ids)})
+
+
+async def get_errors(request: web.Request) -> web.Response:
+    return _json({"errors": [error.to_json() for error in _sandbox(request).bot_errors]})
+
+
+async def clear_errors(request: web.Request) -> web.Response:
+    _sandbox(request).clear_bot_errors()
+    return _json({"ok": True})
+
+
 async def reset(request: web.Request) -> web.Response:
     await _sandbox(request).reset()
     return _json({"ok": True})
@@ -287,7 +318,7 @@ async def reset(request: web.Request) -> web.Response:
 async def bot_info(request: web.Request) -> web.Response:
     sb = _sandbox(request)
     return _json({"bot": sb.bot.to_api(), "token": sb.token, "api_url": sb.url, "webhook": sb.core.webhook.info(),
-                  "pending_updates": len(sb.world.updates.pending)})
+                  "pending_updates": len(sb.world.updates.pending), "clock": _clock_json(sb)})
 
 
 def setup_control_api(app: web.Application) -> None:
@@ -305,6 +336,8 @@ def setup_control_api(app: web.Application) -> None:
         ("DELETE", "/sandbox/faults", clear_faults),
         ("GET", "/sandbox/requests", get_requests), ("POST", "/sandbox/reset", reset),
         ("GET", "/sandbox/bot", bot_info),
+        ("GET", "/sandbox/clock", get_clock), ("POST", "/sandbox/clock", move_clock),
+        ("GET", "/sandbox/errors", get_errors), ("DELETE", "/sandbox/errors", clear_errors),
     ]
     for verb, path, handler in routes:
         app.router.add_route(verb, path, _guard(handler))

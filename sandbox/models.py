@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, field
 from typing import Any
-
-
-def now() -> int:
-    return int(time.time())
 
 
 def drop_none(data: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +134,7 @@ class Message:
     message_id: int
     sender_id: int
     from_bot: bool
-    date: int = field(default_factory=now)
+    date: int = 0
     text: str | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
     html: str | None = None

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 
 from sandbox.errors import ApiError
-from sandbox.models import now
 from sandbox.params import Params, Upload
 
 if TYPE_CHECKING:
@@ -116,7 +115,7 @@ class Webhook:
         headers = {"Content-Type": "application/json"}
         if state.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = state.secret_token
-        record: dict[str, Any] = {"update_id": update["update_id"], "time": now()}
+        record: dict[str, Any] = {"update_id": update["update_id"], "time": self.core.clock.now()}
         state.deliveries.append(record)
         timeout = aiohttp.ClientTimeout(total=self.core.config.webhook_timeout)
         try:
@@ -146,9 +145,8 @@ class Webhook:
             self.core.activity.request_finished()
         return True
 
-    @staticmethod
-    def _fail(state: WebhookState, message: str) -> None:
-        state.last_error_date = now()
+    def _fail(self, state: WebhookState, message: str) -> None:
+        state.last_error_date = self.core.clock.now()
         state.last_error_message = message
 
     @staticmethod
