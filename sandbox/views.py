@@ -17,13 +17,16 @@ class Button:
     url: str | None = None
     request_contact: bool = False
     request_location: bool = False
+    request_users: dict[str, Any] | None = field(default=None, compare=False)
+    request_chat: dict[str, Any] | None = field(default=None, compare=False)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_api(cls, raw: dict[str, Any]) -> Button:
         return cls(text=raw["text"], callback_data=raw.get("callback_data"), url=raw.get("url"),
                    request_contact=bool(raw.get("request_contact")),
-                   request_location=bool(raw.get("request_location")), raw=raw)
+                   request_location=bool(raw.get("request_location")), request_users=raw.get("request_users"),
+                   request_chat=raw.get("request_chat"), raw=raw)
 
 
 class MessageView:
