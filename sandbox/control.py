@@ -59,7 +59,8 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 
 def _user_json(sb: Sandbox, user: User) -> dict[str, Any]:
-    return {**user.to_api(), "chat_id": user.id, "blocked": user.blocked, "started": user.started}
+    return {**user.to_api(), "chat_id": user.id, "blocked": user.blocked, "started": user.started,
+            "phone_number": user.phone()}
 
 
 def _group_json(chat: Chat) -> dict[str, Any]:
@@ -96,7 +97,8 @@ async def post_user(request: web.Request) -> web.Response:
     sb, body = _sandbox(request), await _body(request)
     user = sb.add_user(int(body["id"]), str(body["first_name"]), last_name=body.get("last_name"),
                        username=body.get("username"), language_code=body.get("language_code"),
-                       is_premium=body.get("is_premium"), started=bool(body.get("started", True)))
+                       is_premium=body.get("is_premium"), started=bool(body.get("started", True)),
+                       phone_number=body.get("phone_number"))
     return _json(_user_json(sb, user))
 
 
@@ -155,11 +157,18 @@ async def press(request: web.Request) -> web.Response:
     if (text is None) == (data is None):
         raise SandboxError("press needs exactly one of text or callback_data")
     if body.get("message_id") is None:
-        chat = sb.world.chats[int(body.get("chat_id") or user.id)]
+        chat = sb.world.chats.get(int(body.get("chat_id") or user.id))
+        if chat is None:
+            raise SandboxError(f"no chat {body.get('chat_id')}")
         button = actions.reply_keyboard_button(chat, str(text)) if text is not None else None
         if button is None:
             raise SandboxError(f"no reply keyboard button {text!r}; {actions.describe_buttons(sb.core, chat)}")
-        update_id, message = actions.user_message(sb.core, user, chat_id=chat.id, text=button["text"])
+        location = body.get("location")
+        update_id, message = actions.press_reply_button(
+            sb.core, user, chat, button, phone_number=body.get("phone_number"),
+            location=(float(location["latitude"]), float(location["longitude"])) if location else None,
+            users=[int(u) for u in body["users"]] if body.get("users") is not None else None,
+            shared_chat=int(body["chat"]) if body.get("chat") is not None else None)
         await _maybe_wait(sb, body, update_id)
         return _json({"update_id": update_id, "message_id": message.message_id})
     message = _message(sb, body, user)

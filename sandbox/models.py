@@ -22,6 +22,11 @@ class User:
     is_premium: bool | None = None
     blocked: bool = False
     started: bool = True
+    phone_number: str | None = None
+    """The user's own number, shared by request_contact buttons (a made-up one when None)."""
+
+    def phone(self) -> str:
+        return self.phone_number or f"+1555{self.id % 10_000_000:07d}"
 
     def to_api(self) -> dict[str, Any]:
         return drop_none(

@@ -189,10 +189,10 @@ class Sandbox:
     # driver ----------------------------------------------------------------------------------------------
     async def user(self, id: int, first_name: str, *, last_name: str | None = None, username: str | None = None,
                    language_code: str | None = None, is_premium: bool | None = None,
-                   started: bool = True) -> UserDriver:
+                   started: bool = True, phone_number: str | None = None) -> UserDriver:
         """Create (or replace) a user and its private chat with the bot."""
         self.add_user(id, first_name, last_name=last_name, username=username, language_code=language_code,
-                      is_premium=is_premium, started=started)
+                      is_premium=is_premium, started=started, phone_number=phone_number)
         return self.user_driver(id)
 
     def add_user(self, id: int, first_name: str, **fields: Any) -> User:
