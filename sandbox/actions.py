@@ -101,8 +101,8 @@ def user_message(core: Core, user: User, *, chat_id: int | None = None, thread_i
 
 
 def photo_content(core: Core, data: bytes) -> tuple[dict[str, Any], list[str]]:
-    stored = store_upload(core.world, "photo", data, None, "image/jpeg", strict=False)
-    return {"photo": [stored.photo_size()]}, [stored.file_id]
+    stored = store_upload(core.world, "photo", data, None, None, strict=False, reencode=core.config.reencode_photos)
+    return {"photo": stored.photo()}, [stored.file_id]
 
 
 def document_content(core: Core, data: bytes, file_name: str,

@@ -99,6 +99,10 @@ class StoredFile:
     file_name: str | None = None
     width: int | None = None
     height: int | None = None
+    sizes: list[StoredFile] = field(default_factory=list, repr=False, compare=False)
+    """All sizes of the same photo, smallest first (this one among them); empty for other files."""
+    original: bytes | None = field(default=None, repr=False, compare=False)
+    """For a re-encoded photo: the bytes as the sender uploaded them."""
 
     @property
     def file_size(self) -> int:
@@ -111,6 +115,10 @@ class StoredFile:
             "file_size": self.file_size,
             "file_path": self.file_path,
         }
+
+    def photo(self) -> list[dict[str, Any]]:
+        """The Bot API `photo` field: every PhotoSize of the photo, smallest first."""
+        return [size.photo_size() for size in (self.sizes or [self])]
 
     def photo_size(self) -> dict[str, Any]:
         return {

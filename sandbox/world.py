@@ -234,8 +234,8 @@ def _suffix(file_name: str | None, mime_type: str | None, kind: str) -> str:
     if file_name and "." in file_name:
         return "." + file_name.rsplit(".", 1)[1]
     if mime_type:
-        guessed = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "application/pdf": ".pdf",
-                   "text/plain": ".txt"}.get(mime_type)
+        guessed = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+                   "application/pdf": ".pdf", "text/plain": ".txt"}.get(mime_type)
         if guessed:
             return guessed
-    return ".jpg" if kind == "photo" else ""
+    return ""
