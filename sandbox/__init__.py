@@ -8,6 +8,7 @@ from sandbox.errors import ApiError, SandboxError
 from sandbox.faults import FaultRule, Faults
 from sandbox.flood import FloodLimits
 from sandbox.images import make_png
+from sandbox.models import Subscription
 from sandbox.server import Sandbox
 from sandbox.views import Button, CallbackAnswer, MessageView, PaymentResult, TopicView
 
@@ -26,6 +27,7 @@ __all__ = [
     "Sandbox",
     "SandboxConfig",
     "SandboxError",
+    "Subscription",
     "TopicView",
     "UserDriver",
     "make_png",

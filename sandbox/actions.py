@@ -7,12 +7,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox import stars
 from sandbox.core import Core
 from sandbox.errors import SandboxError
-from sandbox.ids import charge_id, query_id
+from sandbox.ids import query_id
 from sandbox.methods.common import publish
 from sandbox.methods.media import store_upload
-from sandbox.models import CallbackQuery, Chat, Message, Payment, PreCheckoutQuery, User
+from sandbox.models import CallbackQuery, Chat, Message, PreCheckoutQuery, Subscription, User
 from sandbox.serialize import chat_to_api, message_to_api
 from sandbox.text.entities import detect_entities, entities_to_html
 
@@ -272,13 +273,35 @@ def describe_buttons(core: Core, chat: Chat, message: Message | None = None) -> 
 
 
 async def pay(core: Core, user: User, message: Message) -> PaymentOutcome:
-    """Pay an invoice: pre_checkout_query first, successful_payment only if the bot said ok in time."""
+    """Pay an invoice message: pre_checkout_query first, successful_payment only if the bot said ok in time."""
     invoice = message.content.get("invoice")
     if invoice is None:
         raise SandboxError(f"message {message.message_id} is not an invoice")
-    query = PreCheckoutQuery(id=query_id(), user_id=user.id, chat_id=message.chat_id, message_id=message.message_id,
-                             currency=invoice["currency"], total_amount=invoice["total_amount"],
-                             invoice_payload=message.invoice_payload or "", created=time.monotonic())
+    return await checkout(core, user, message.chat_id, message.message_id, invoice["currency"],
+                          invoice["total_amount"], message.invoice_payload or "")
+
+
+def invoice_link(core: Core, link: str) -> dict[str, Any]:
+    slug = link.rstrip("/").rsplit("$", 1)[-1]
+    invoice = core.world.invoice_links.get(slug)
+    if invoice is None:
+        raise SandboxError(f"no invoice link {link!r} (createInvoiceLink makes them)")
+    return invoice
+
+
+async def pay_link(core: Core, user: User, link: str) -> PaymentOutcome:
+    """Pay an invoice link (from createInvoiceLink), opened anywhere: the payment message lands in the user's
+    private chat with the bot. A link with subscription_period starts a Stars subscription."""
+    invoice = invoice_link(core, link)
+    return await checkout(core, user, user.id, 0, invoice["currency"], invoice["total_amount"],
+                          invoice["payload"], subscription_period=invoice.get("subscription_period"))
+
+
+async def checkout(core: Core, user: User, chat_id: int, message_id: int, currency: str, total_amount: int,
+                   payload: str, subscription_period: int | None = None) -> PaymentOutcome:
+    query = PreCheckoutQuery(id=query_id(), user_id=user.id, chat_id=chat_id, message_id=message_id,
+                             currency=currency, total_amount=total_amount, invoice_payload=payload,
+                             created=time.monotonic(), subscription_period=subscription_period)
     core.world.pre_checkout_queries[query.id] = query
     update_id = core.world.push_update("pre_checkout_query", {
         "id": query.id, "from": user.to_api(), "currency": query.currency, "total_amount": query.total_amount,
@@ -294,19 +317,13 @@ async def pay(core: Core, user: User, message: Message) -> PaymentOutcome:
         return PaymentOutcome("timeout", update_id)
     if not query.answer["ok"]:
         return PaymentOutcome("declined", update_id, error_message=query.answer["error_message"])
-    prefix = "stxt" if query.currency == "XTR" else "tg_"
-    payment = Payment(telegram_payment_charge_id=charge_id(prefix), provider_payment_charge_id=charge_id("prv_"),
-                      user_id=user.id, chat_id=message.chat_id, currency=query.currency,
-                      total_amount=query.total_amount, invoice_payload=query.invoice_payload)
-    core.world.payments[payment.telegram_payment_charge_id] = payment
-    success = {"currency": payment.currency, "total_amount": payment.total_amount,
-               "invoice_payload": payment.invoice_payload,
-               "telegram_payment_charge_id": payment.telegram_payment_charge_id,
-               "provider_payment_charge_id": payment.provider_payment_charge_id}
-    chat = core.world.chats[message.chat_id]
-    paid = core.world.new_message(chat, user.id, content={"successful_payment": success})
-    publish(core, paid)
-    payment_update = core.world.push_update("message", message_to_api(core.world, paid))
+    subscription = None
+    if subscription_period:
+        subscription = Subscription(user_id=user.id, chat_id=chat_id, invoice_payload=payload, amount=total_amount,
+                                    period=subscription_period, expires_at=core.clock.now() + subscription_period)
+        core.world.subscriptions.append(subscription)
+    payment, paid, payment_update = stars.record_payment(core, user, chat_id, currency, total_amount, payload,
+                                                         subscription, first=True)
     return PaymentOutcome("paid", update_id, payment.telegram_payment_charge_id, payment.provider_payment_charge_id,
                           message=paid, payment_update_id=payment_update)
 

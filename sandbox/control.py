@@ -185,9 +185,34 @@ async def press(request: web.Request) -> web.Response:
 async def pay(request: web.Request) -> web.Response:
     sb, body = _sandbox(request), await _body(request)
     user = _user(sb, request)
-    outcome = await actions.pay(sb.core, user, _message(sb, body, user))
+    if body.get("link"):
+        outcome = await actions.pay_link(sb.core, user, str(body["link"]))
+    else:
+        outcome = await actions.pay(sb.core, user, _message(sb, body, user))
     await _maybe_wait(sb, body, outcome.payment_update_id)
     return _json(outcome.to_json())
+
+
+async def get_subscriptions(request: web.Request) -> web.Response:
+    sb = _sandbox(request)
+    user_id = request.query.get("user_id")
+    found = [s for s in sb.world.subscriptions if user_id is None or s.user_id == int(user_id)]
+    return _json({"subscriptions": [{**s.to_json(), "renews": s.renews} for s in found]})
+
+
+async def fail_next_charge(request: web.Request) -> web.Response:
+    sb, body = _sandbox(request), await _body(request)
+    user = _user(sb, request)
+    user.fail_next_charge = bool(body.get("fail", True))
+    return _json({"fail_next_charge": user.fail_next_charge})
+
+
+async def cancel_subscription(request: web.Request) -> web.Response:
+    sb, body = _sandbox(request), await _body(request)
+    user = _user(sb, request)
+    sb.user_driver(user.id).cancel_subscription(request.match_info["charge_id"],
+                                                bool(body.get("is_canceled", True)))
+    return _json({"ok": True})
 
 
 async def block(request: web.Request) -> web.Response:
@@ -335,6 +360,9 @@ def setup_control_api(app: web.Application) -> None:
         ("POST", "/sandbox/users", post_user), ("GET", "/sandbox/users", get_users),
         ("POST", "/sandbox/users/{user_id}/messages", post_message),
         ("POST", "/sandbox/users/{user_id}/press", press), ("POST", "/sandbox/users/{user_id}/pay", pay),
+        ("POST", "/sandbox/users/{user_id}/fail_next_charge", fail_next_charge),
+        ("POST", "/sandbox/users/{user_id}/subscriptions/{charge_id}/cancel", cancel_subscription),
+        ("GET", "/sandbox/subscriptions", get_subscriptions),
         ("POST", "/sandbox/users/{user_id}/block", block), ("POST", "/sandbox/users/{user_id}/unblock", block),
         ("GET", "/sandbox/users/{user_id}/callback_answer", callback_answer),
         ("POST", "/sandbox/groups", post_group), ("GET", "/sandbox/groups", get_groups),

@@ -133,9 +133,10 @@ class Core:
 
     def clock_moved(self) -> list[int]:
         """Let what fell due happen after a move of the clock; returns the update ids it caused."""
-        update_ids: list[int] = []
+        from sandbox import stars
+
         self.world.emit({"type": "clock", "chat_id": None, "offset": self.clock.offset, "now": self.clock.time()})
-        return update_ids
+        return stars.renew_due(self)
 
     # helpers for methods -------------------------------------------------------------------------------
     def check_can_send(self, chat: Chat) -> None:

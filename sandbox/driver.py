@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sandbox import actions
+from sandbox import actions, stars
 from sandbox.errors import SandboxError
-from sandbox.models import Chat, Message, User
+from sandbox.models import Chat, Message, Subscription, User
 from sandbox.views import Button, CallbackAnswer, MessageView, PaymentResult, TopicView
 
 if TYPE_CHECKING:
@@ -199,7 +199,15 @@ class UserDriver:
             if not invoices:
                 raise SandboxError(f"no invoice in the chat of user {self.id}")
             message = invoices[-1]
-        outcome = await actions.pay(self._sb.core, self.user, message.message)
+        return await self._payment(actions.pay(self._sb.core, self.user, message.message), wait, timeout)
+
+    async def pay_link(self, link: str, *, wait: bool = True,
+                       timeout: float | None = None) -> PaymentResult:  # noqa: ASYNC109
+        """Pay an invoice link from createInvoiceLink; one with subscription_period starts a subscription."""
+        return await self._payment(actions.pay_link(self._sb.core, self.user, link), wait, timeout)
+
+    async def _payment(self, paying: Any, wait: bool, timeout: float | None) -> PaymentResult:  # noqa: ASYNC109
+        outcome = await paying
         if outcome.payment_update_id is not None:
             await self._settle(outcome.payment_update_id, wait, timeout)
         elif wait:
@@ -208,6 +216,24 @@ class UserDriver:
                              outcome.provider_payment_charge_id, outcome.error_message,
                              outcome.payment_update_id or outcome.update_id,
                              self._view(outcome.message) if outcome.message else None)
+
+    @property
+    def subscriptions(self) -> list[Subscription]:
+        """The user's Stars subscriptions, oldest first (`renews`, `expires_at`, `charge_ids`, ...)."""
+        return [s for s in self._sb.world.subscriptions if s.user_id == self.id]
+
+    def fail_next_charge(self, fail: bool = True) -> None:
+        """Make the next subscription renewal charged to this user fail (too few Stars): no payment arrives and
+        that subscription lapses."""
+        self.user.fail_next_charge = fail
+
+    def cancel_subscription(self, telegram_payment_charge_id: str, canceled: bool = True) -> None:
+        """The user cancels (or resumes) a subscription in their Telegram settings: it is not renewed; the bot
+        is not told."""
+        subscription = stars.subscription_of(self._sb.core, self.id, telegram_payment_charge_id)
+        if subscription is None:
+            raise SandboxError(f"no subscription of user {self.id} with charge {telegram_payment_charge_id!r}")
+        subscription.canceled_by_user = canceled
 
     async def block(self, *, wait: bool = True, timeout: float | None = None) -> None:  # noqa: ASYNC109
         await self._settle(actions.set_blocked(self._sb.core, self.user, True), wait, timeout)

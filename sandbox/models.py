@@ -22,6 +22,8 @@ class User:
     is_premium: bool | None = None
     blocked: bool = False
     started: bool = True
+    fail_next_charge: bool = False
+    """The next subscription renewal charged to this user fails (too few Stars), once."""
     phone_number: str | None = None
     """The user's own number, shared by request_contact buttons (a made-up one when None)."""
 
@@ -196,6 +198,35 @@ class Payment:
     total_amount: int
     invoice_payload: str
     refunded: bool = False
+    date: int = 0
+    subscription: Subscription | None = field(default=None, repr=False)
+
+
+@dataclass
+class Subscription:
+    """A Telegram Stars subscription: charged `amount` every `period` seconds until it is cancelled or a charge
+    fails. Known by the charge id of any of its payments (the first one is `charge_ids[0]`)."""
+
+    user_id: int
+    chat_id: int
+    invoice_payload: str
+    amount: int
+    period: int
+    expires_at: int
+    charge_ids: list[str] = field(default_factory=list)
+    canceled_by_bot: bool = False
+    canceled_by_user: bool = False
+    lapsed: bool = False
+
+    @property
+    def renews(self) -> bool:
+        return not (self.canceled_by_bot or self.canceled_by_user or self.lapsed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"telegram_payment_charge_id": self.charge_ids[0], "charge_ids": list(self.charge_ids),
+                "user_id": self.user_id, "invoice_payload": self.invoice_payload, "amount": self.amount,
+                "period": self.period, "expires_at": self.expires_at, "canceled_by_bot": self.canceled_by_bot,
+                "canceled_by_user": self.canceled_by_user, "lapsed": self.lapsed}
 
 
 @dataclass
@@ -221,4 +252,5 @@ class PreCheckoutQuery:
     created: float
     answer: dict[str, Any] | None = None
     expired: bool = False
+    subscription_period: int | None = None
     answered: asyncio.Event = field(default_factory=asyncio.Event, repr=False)

@@ -10,7 +10,17 @@ from typing import Any
 from sandbox.clock import Clock
 from sandbox.errors import bad_request
 from sandbox.ids import file_ids
-from sandbox.models import CallbackQuery, Chat, Message, Payment, PreCheckoutQuery, StoredFile, Topic, User
+from sandbox.models import (
+    CallbackQuery,
+    Chat,
+    Message,
+    Payment,
+    PreCheckoutQuery,
+    StoredFile,
+    Subscription,
+    Topic,
+    User,
+)
 
 Listener = Callable[[dict[str, Any]], None]
 log = logging.getLogger(__name__)
@@ -74,6 +84,8 @@ class World:
         self.callback_answers: dict[int, dict[str, Any]] = {}
         self.pre_checkout_queries: dict[str, PreCheckoutQuery] = {}
         self.payments: dict[str, Payment] = {}
+        self.subscriptions: list[Subscription] = []
+        self.star_transactions: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.default_menu_button: dict[str, Any] = {"type": "commands"}
         self.invoice_links: dict[str, dict[str, Any]] = {}
