@@ -102,6 +102,23 @@ async def post_user(request: web.Request) -> web.Response:
     return _json(_user_json(sb, user))
 
 
+USER_FIELDS = {"first_name", "last_name", "username", "language_code", "is_premium", "phone_number"}
+
+
+async def patch_user(request: web.Request) -> web.Response:
+    sb, body = _sandbox(request), await _body(request)
+    user = _user(sb, request)
+    unknown = set(body) - USER_FIELDS
+    if unknown:
+        raise SandboxError(f"unknown user fields {sorted(unknown)}; allowed: {sorted(USER_FIELDS)}")
+    if "first_name" in body and not str(body["first_name"] or "").strip():
+        raise SandboxError("first_name cannot be empty")
+    for name, value in body.items():
+        setattr(user, name, value if value != "" else None)
+    sb.world.emit({"type": "user", "chat_id": user.id, "user": user.to_api(), "blocked": user.blocked})
+    return _json(_user_json(sb, user))
+
+
 async def get_users(request: web.Request) -> web.Response:
     sb = _sandbox(request)
     return _json({"users": [_user_json(sb, user) for user in sb.world.users.values()]})
@@ -261,6 +278,20 @@ async def chat_messages(request: web.Request) -> web.Response:
                   "pinned_message_id": chat.pinned[-1] if chat.pinned else None})
 
 
+async def chat_commands(request: web.Request) -> web.Response:
+    from sandbox.methods.bot import commands_for, menu_button_for
+
+    sb = _sandbox(request)
+    chat_id = int(request.match_info["chat_id"])
+    chat = sb.world.chats.get(chat_id)
+    if chat is None:
+        raise SandboxError(f"no chat {chat_id}")
+    user_id = request.query.get("user_id")
+    commands, scope, language = commands_for(sb.core, chat, int(user_id) if user_id else chat.user_id)
+    return _json({"commands": commands, "scope": scope or None, "language_code": language,
+                  "menu_button": menu_button_for(sb.core, chat)})
+
+
 async def file_content(request: web.Request) -> web.StreamResponse:
     sb = _sandbox(request)
     stored = sb.world.files.get(request.match_info["file_id"])
@@ -358,6 +389,7 @@ async def bot_info(request: web.Request) -> web.Response:
 def setup_control_api(app: web.Application) -> None:
     routes = [
         ("POST", "/sandbox/users", post_user), ("GET", "/sandbox/users", get_users),
+        ("PATCH", "/sandbox/users/{user_id}", patch_user),
         ("POST", "/sandbox/users/{user_id}/messages", post_message),
         ("POST", "/sandbox/users/{user_id}/press", press), ("POST", "/sandbox/users/{user_id}/pay", pay),
         ("POST", "/sandbox/users/{user_id}/fail_next_charge", fail_next_charge),
@@ -367,6 +399,7 @@ def setup_control_api(app: web.Application) -> None:
         ("GET", "/sandbox/users/{user_id}/callback_answer", callback_answer),
         ("POST", "/sandbox/groups", post_group), ("GET", "/sandbox/groups", get_groups),
         ("GET", "/sandbox/chats/{chat_id}/messages", chat_messages),
+        ("GET", "/sandbox/chats/{chat_id}/commands", chat_commands),
         ("GET", "/sandbox/files/{file_id}", file_content),
         ("POST", "/sandbox/wait", wait),
         ("POST", "/sandbox/faults", add_fault), ("GET", "/sandbox/faults", get_faults),
