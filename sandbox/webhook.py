@@ -89,6 +89,8 @@ class Webhook:
 
     def delete(self) -> None:
         self.state = WebhookState()
+        self._retry_at.clear()
+        self._attempts.clear()
         self._wake.set()
 
     def info(self) -> dict[str, Any]:
