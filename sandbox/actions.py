@@ -7,12 +7,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox import stars
 from sandbox.core import Core
 from sandbox.errors import SandboxError
-from sandbox.ids import charge_id, query_id
+from sandbox.ids import query_id
 from sandbox.methods.common import publish
 from sandbox.methods.media import store_upload
-from sandbox.models import CallbackQuery, Chat, Message, Payment, PreCheckoutQuery, User, now
+from sandbox.models import CallbackQuery, Chat, Message, PreCheckoutQuery, Subscription, User
 from sandbox.serialize import chat_to_api, message_to_api
 from sandbox.text.entities import detect_entities, entities_to_html
 
@@ -101,8 +102,8 @@ def user_message(core: Core, user: User, *, chat_id: int | None = None, thread_i
 
 
 def photo_content(core: Core, data: bytes) -> tuple[dict[str, Any], list[str]]:
-    stored = store_upload(core.world, "photo", data, None, "image/jpeg", strict=False)
-    return {"photo": [stored.photo_size()]}, [stored.file_id]
+    stored = store_upload(core.world, "photo", data, None, None, strict=False, reencode=core.config.reencode_photos)
+    return {"photo": stored.photo()}, [stored.file_id]
 
 
 def document_content(core: Core, data: bytes, file_name: str,
@@ -159,6 +160,111 @@ def reply_keyboard_button(chat: Chat, text: str) -> dict[str, Any] | None:
     return None
 
 
+DEFAULT_LOCATION = (0.0, 0.0)
+
+
+def press_reply_button(core: Core, user: User, chat: Chat, button: dict[str, Any], *,
+                       phone_number: str | None = None, location: tuple[float, float] | None = None,
+                       users: list[int] | None = None, shared_chat: int | None = None) -> tuple[int | None, Message]:
+    """Press a reply keyboard button the way a Telegram client does: a text button sends its text,
+    request_contact the user's own contact, request_location a location, request_users the users picked and
+    request_chat the chat picked (a users_shared / chat_shared service message)."""
+    kinds = [kind for kind in ("request_poll", "web_app") if kind in button]
+    if kinds:
+        raise SandboxError(f"button {button['text']!r} is a {kinds[0]} button, which the sandbox does not emulate")
+    if "request_users" not in button and users is not None:
+        raise SandboxError(f"button {button['text']!r} does not ask for users")
+    if "request_chat" not in button and shared_chat is not None:
+        raise SandboxError(f"button {button['text']!r} does not ask for a chat")
+    if button.get("request_contact"):
+        content = contact_content(user, phone_number or user.phone(), user.id, None, None)
+        result = user_message(core, user, chat_id=chat.id, content=content)
+    elif button.get("request_location"):
+        latitude, longitude = location or DEFAULT_LOCATION
+        if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
+            raise SandboxError(f"no such place: latitude {latitude}, longitude {longitude}")
+        content = {"location": {"latitude": float(latitude), "longitude": float(longitude)}}
+        result = user_message(core, user, chat_id=chat.id, content=content)
+    elif "request_users" in button:
+        shared = users_shared(core, user, button["request_users"], users)
+        result = user_message(core, user, chat_id=chat.id, content={"users_shared": shared})
+    elif "request_chat" in button:
+        shared = chat_shared(core, user, button["request_chat"], shared_chat)
+        result = user_message(core, user, chat_id=chat.id, content={"chat_shared": shared})
+    else:
+        return user_message(core, user, chat_id=chat.id, text=button["text"])
+    if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
+        chat.reply_keyboard = None
+    return result
+
+
+def users_shared(core: Core, user: User, request: dict[str, Any], picked: list[int] | None) -> dict[str, Any]:
+    """UsersShared for the users picked for a request_users button, checked against its criteria."""
+    if not picked:
+        raise SandboxError(f"the button asks for up to {request['max_quantity']} user(s): pick them (users=[...])")
+    if len(picked) > request["max_quantity"]:
+        raise SandboxError(f"the button allows at most {request['max_quantity']} user(s), {len(picked)} picked")
+    if len(set(picked)) != len(picked):
+        raise SandboxError("a user was picked twice")
+    shared = []
+    for user_id in picked:
+        if user_id == user.id:
+            raise SandboxError("users cannot pick themselves")
+        other = core.bot if user_id == core.bot.id else core.world.users.get(user_id)
+        if other is None:
+            raise SandboxError(f"no user {user_id}")
+        if "user_is_bot" in request and other.is_bot != request["user_is_bot"]:
+            raise SandboxError(f"the button asks for {'bots' if request['user_is_bot'] else 'people, not bots'}; "
+                               f"{other.first_name} ({other.id}) is {'a bot' if other.is_bot else 'not a bot'}")
+        if "user_is_premium" in request and bool(other.is_premium) != request["user_is_premium"]:
+            wanted = "Premium users" if request["user_is_premium"] else "users without Premium"
+            raise SandboxError(f"the button asks for {wanted}; {other.first_name} ({other.id}) is not one")
+        entry: dict[str, Any] = {"user_id": other.id}
+        if request.get("request_name"):
+            entry["first_name"] = other.first_name
+            if other.last_name:
+                entry["last_name"] = other.last_name
+        if request.get("request_username") and other.username:
+            entry["username"] = other.username
+        shared.append(entry)  # sandbox users have no profile photos, so request_photo adds nothing
+    return {"request_id": request["request_id"], "users": shared}
+
+
+def chat_shared(core: Core, user: User, request: dict[str, Any], chat_id: int | None) -> dict[str, Any]:
+    """ChatShared for the group picked for a request_chat button, checked against its criteria."""
+    if request.get("chat_is_channel"):
+        raise SandboxError("the button asks for a channel; the sandbox has no channels")
+    if chat_id is None:
+        raise SandboxError("the button asks for a group: pick one (chat=...)")
+    chat = core.world.chats.get(chat_id)
+    if chat is None or chat.is_private:
+        raise SandboxError(f"no group {chat_id}")
+    problems = []
+    if "chat_is_forum" in request and chat.is_forum != request["chat_is_forum"]:
+        problems.append("a forum" if request["chat_is_forum"] else "not a forum")
+    if "chat_has_username" in request and bool(chat.username) != request["chat_has_username"]:
+        problems.append("a public group (with a username)" if request["chat_has_username"] else "a private group")
+    if request.get("chat_is_created") and chat.owner_id != user.id:
+        problems.append(f"a group created by {user.first_name}")
+    rights = {right for right, on in (request.get("user_administrator_rights") or {}).items() if on}
+    if rights and user.id != chat.owner_id and user.id not in chat.admins:
+        problems.append(f"a group {user.first_name} administers")
+    bot_rights = {right for right, on in (request.get("bot_administrator_rights") or {}).items() if on}
+    missing = sorted(right for right in bot_rights if not (chat.bot_rights or {}).get(right))
+    if missing:
+        problems.append(f"a group where the bot has {', '.join(missing)}")
+    if problems:
+        raise SandboxError(f"the button asks for {'; '.join(problems)}: {chat.title!r} does not qualify")
+    if user.id not in chat.members and user.id not in chat.admins and user.id != chat.owner_id:
+        raise SandboxError(f"user {user.id} is not a member of {chat.title!r}")
+    shared: dict[str, Any] = {"request_id": request["request_id"], "chat_id": chat.id}
+    if request.get("request_title") and chat.title:
+        shared["title"] = chat.title
+    if request.get("request_username") and chat.username:
+        shared["username"] = chat.username
+    return shared
+
+
 def describe_buttons(core: Core, chat: Chat, message: Message | None = None) -> str:
     messages = [message] if message is not None else core.world.chat_messages(chat.id)
     inline = [b["text"] for m in messages for row in (m.reply_markup or {}).get("inline_keyboard", []) for b in row]
@@ -167,13 +273,35 @@ def describe_buttons(core: Core, chat: Chat, message: Message | None = None) -> 
 
 
 async def pay(core: Core, user: User, message: Message) -> PaymentOutcome:
-    """Pay an invoice: pre_checkout_query first, successful_payment only if the bot said ok in time."""
+    """Pay an invoice message: pre_checkout_query first, successful_payment only if the bot said ok in time."""
     invoice = message.content.get("invoice")
     if invoice is None:
         raise SandboxError(f"message {message.message_id} is not an invoice")
-    query = PreCheckoutQuery(id=query_id(), user_id=user.id, chat_id=message.chat_id, message_id=message.message_id,
-                             currency=invoice["currency"], total_amount=invoice["total_amount"],
-                             invoice_payload=message.invoice_payload or "", created=time.monotonic())
+    return await checkout(core, user, message.chat_id, message.message_id, invoice["currency"],
+                          invoice["total_amount"], message.invoice_payload or "")
+
+
+def invoice_link(core: Core, link: str) -> dict[str, Any]:
+    slug = link.rstrip("/").rsplit("$", 1)[-1]
+    invoice = core.world.invoice_links.get(slug)
+    if invoice is None:
+        raise SandboxError(f"no invoice link {link!r} (createInvoiceLink makes them)")
+    return invoice
+
+
+async def pay_link(core: Core, user: User, link: str) -> PaymentOutcome:
+    """Pay an invoice link (from createInvoiceLink), opened anywhere: the payment message lands in the user's
+    private chat with the bot. A link with subscription_period starts a Stars subscription."""
+    invoice = invoice_link(core, link)
+    return await checkout(core, user, user.id, 0, invoice["currency"], invoice["total_amount"],
+                          invoice["payload"], subscription_period=invoice.get("subscription_period"))
+
+
+async def checkout(core: Core, user: User, chat_id: int, message_id: int, currency: str, total_amount: int,
+                   payload: str, subscription_period: int | None = None) -> PaymentOutcome:
+    query = PreCheckoutQuery(id=query_id(), user_id=user.id, chat_id=chat_id, message_id=message_id,
+                             currency=currency, total_amount=total_amount, invoice_payload=payload,
+                             created=time.monotonic(), subscription_period=subscription_period)
     core.world.pre_checkout_queries[query.id] = query
     update_id = core.world.push_update("pre_checkout_query", {
         "id": query.id, "from": user.to_api(), "currency": query.currency, "total_amount": query.total_amount,
@@ -189,19 +317,13 @@ async def pay(core: Core, user: User, message: Message) -> PaymentOutcome:
         return PaymentOutcome("timeout", update_id)
     if not query.answer["ok"]:
         return PaymentOutcome("declined", update_id, error_message=query.answer["error_message"])
-    prefix = "stxt" if query.currency == "XTR" else "tg_"
-    payment = Payment(telegram_payment_charge_id=charge_id(prefix), provider_payment_charge_id=charge_id("prv_"),
-                      user_id=user.id, chat_id=message.chat_id, currency=query.currency,
-                      total_amount=query.total_amount, invoice_payload=query.invoice_payload)
-    core.world.payments[payment.telegram_payment_charge_id] = payment
-    success = {"currency": payment.currency, "total_amount": payment.total_amount,
-               "invoice_payload": payment.invoice_payload,
-               "telegram_payment_charge_id": payment.telegram_payment_charge_id,
-               "provider_payment_charge_id": payment.provider_payment_charge_id}
-    chat = core.world.chats[message.chat_id]
-    paid = core.world.new_message(chat, user.id, content={"successful_payment": success}, date=now())
-    publish(core, paid)
-    payment_update = core.world.push_update("message", message_to_api(core.world, paid))
+    subscription = None
+    if subscription_period:
+        subscription = Subscription(user_id=user.id, chat_id=chat_id, invoice_payload=payload, amount=total_amount,
+                                    period=subscription_period, expires_at=core.clock.now() + subscription_period)
+        core.world.subscriptions.append(subscription)
+    payment, paid, payment_update = stars.record_payment(core, user, chat_id, currency, total_amount, payload,
+                                                         subscription, first=True)
     return PaymentOutcome("paid", update_id, payment.telegram_payment_charge_id, payment.provider_payment_charge_id,
                           message=paid, payment_update_id=payment_update)
 
@@ -220,7 +342,7 @@ def set_blocked(core: Core, user: User, blocked: bool) -> int | None:
             member["until_date"] = 0
     chat = core.world.chats[user.id]
     update = core.world.push_update("my_chat_member", {
-        "chat": chat_to_api(core.world, chat), "from": user.to_api(), "date": now(),
+        "chat": chat_to_api(core.world, chat), "from": user.to_api(), "date": core.clock.now(),
         "old_chat_member": old_member, "new_chat_member": new_member})
     core.world.emit({"type": "user", "chat_id": user.id, "user": user.to_api(), "blocked": blocked})
     return update

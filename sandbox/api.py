@@ -45,9 +45,10 @@ async def read_params(request: web.Request) -> Params:
 
 async def bot_method(request: web.Request) -> web.StreamResponse:
     core = request.app[CORE_KEY]
-    if request.match_info["token"] != core.token:
-        return api_response(UNAUTHORIZED.to_json(), 401)
     method = request.match_info["method"]
+    if request.match_info["token"] != core.token:
+        core.record_error(method, UNAUTHORIZED, {})
+        return api_response(UNAUTHORIZED.to_json(), 401)
     polling = method.lower() == "getupdates"
     if not polling:
         core.activity.request_started()

@@ -21,6 +21,8 @@ class SandboxConfig:
     privacy_mode: bool = True
     """Like Telegram's bot privacy mode: in groups where it is no admin the bot sees commands and replies only."""
     flood_limits: FloodLimits = field(default_factory=FloodLimits)
+    reencode_photos: bool = True
+    """Like Telegram, keep photos as JPEGs in several sizes (needs Pillow; without it photos stay as uploaded)."""
     webhook_retry_delays: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
     webhook_timeout: float = 10.0
     max_text_length: int = 4096

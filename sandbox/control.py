@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -58,7 +59,8 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 
 def _user_json(sb: Sandbox, user: User) -> dict[str, Any]:
-    return {**user.to_api(), "chat_id": user.id, "blocked": user.blocked, "started": user.started}
+    return {**user.to_api(), "chat_id": user.id, "blocked": user.blocked, "started": user.started,
+            "phone_number": user.phone()}
 
 
 def _group_json(chat: Chat) -> dict[str, Any]:
@@ -95,7 +97,25 @@ async def post_user(request: web.Request) -> web.Response:
     sb, body = _sandbox(request), await _body(request)
     user = sb.add_user(int(body["id"]), str(body["first_name"]), last_name=body.get("last_name"),
                        username=body.get("username"), language_code=body.get("language_code"),
-                       is_premium=body.get("is_premium"), started=bool(body.get("started", True)))
+                       is_premium=body.get("is_premium"), started=bool(body.get("started", True)),
+                       phone_number=body.get("phone_number"))
+    return _json(_user_json(sb, user))
+
+
+USER_FIELDS = {"first_name", "last_name", "username", "language_code", "is_premium", "phone_number"}
+
+
+async def patch_user(request: web.Request) -> web.Response:
+    sb, body = _sandbox(request), await _body(request)
+    user = _user(sb, request)
+    unknown = set(body) - USER_FIELDS
+    if unknown:
+        raise SandboxError(f"unknown user fields {sorted(unknown)}; allowed: {sorted(USER_FIELDS)}")
+    if "first_name" in body and not str(body["first_name"] or "").strip():
+        raise SandboxError("first_name cannot be empty")
+    for name, value in body.items():
+        setattr(user, name, value if value != "" else None)
+    sb.world.emit({"type": "user", "chat_id": user.id, "user": user.to_api(), "blocked": user.blocked})
     return _json(_user_json(sb, user))
 
 
@@ -154,11 +174,18 @@ async def press(request: web.Request) -> web.Response:
     if (text is None) == (data is None):
         raise SandboxError("press needs exactly one of text or callback_data")
     if body.get("message_id") is None:
-        chat = sb.world.chats[int(body.get("chat_id") or user.id)]
+        chat = sb.world.chats.get(int(body.get("chat_id") or user.id))
+        if chat is None:
+            raise SandboxError(f"no chat {body.get('chat_id')}")
         button = actions.reply_keyboard_button(chat, str(text)) if text is not None else None
         if button is None:
             raise SandboxError(f"no reply keyboard button {text!r}; {actions.describe_buttons(sb.core, chat)}")
-        update_id, message = actions.user_message(sb.core, user, chat_id=chat.id, text=button["text"])
+        location = body.get("location")
+        update_id, message = actions.press_reply_button(
+            sb.core, user, chat, button, phone_number=body.get("phone_number"),
+            location=(float(location["latitude"]), float(location["longitude"])) if location else None,
+            users=[int(u) for u in body["users"]] if body.get("users") is not None else None,
+            shared_chat=int(body["chat"]) if body.get("chat") is not None else None)
         await _maybe_wait(sb, body, update_id)
         return _json({"update_id": update_id, "message_id": message.message_id})
     message = _message(sb, body, user)
@@ -175,9 +202,34 @@ async def press(request: web.Request) -> web.Response:
 async def pay(request: web.Request) -> web.Response:
     sb, body = _sandbox(request), await _body(request)
     user = _user(sb, request)
-    outcome = await actions.pay(sb.core, user, _message(sb, body, user))
+    if body.get("link"):
+        outcome = await actions.pay_link(sb.core, user, str(body["link"]))
+    else:
+        outcome = await actions.pay(sb.core, user, _message(sb, body, user))
     await _maybe_wait(sb, body, outcome.payment_update_id)
     return _json(outcome.to_json())
+
+
+async def get_subscriptions(request: web.Request) -> web.Response:
+    sb = _sandbox(request)
+    user_id = request.query.get("user_id")
+    found = [s for s in sb.world.subscriptions if user_id is None or s.user_id == int(user_id)]
+    return _json({"subscriptions": [{**s.to_json(), "renews": s.renews} for s in found]})
+
+
+async def fail_next_charge(request: web.Request) -> web.Response:
+    sb, body = _sandbox(request), await _body(request)
+    user = _user(sb, request)
+    user.fail_next_charge = bool(body.get("fail", True))
+    return _json({"fail_next_charge": user.fail_next_charge})
+
+
+async def cancel_subscription(request: web.Request) -> web.Response:
+    sb, body = _sandbox(request), await _body(request)
+    user = _user(sb, request)
+    sb.user_driver(user.id).cancel_subscription(request.match_info["charge_id"],
+                                                bool(body.get("is_canceled", True)))
+    return _json({"ok": True})
 
 
 async def block(request: web.Request) -> web.Response:
@@ -224,6 +276,20 @@ async def chat_messages(request: web.Request) -> web.Response:
     return _json({"chat_id": chat_id, "messages": [message_view_json(sb.world, m) for m in messages],
                   "reply_keyboard": chat.reply_keyboard, "callback_answer": answer,
                   "pinned_message_id": chat.pinned[-1] if chat.pinned else None})
+
+
+async def chat_commands(request: web.Request) -> web.Response:
+    from sandbox.methods.bot import commands_for, menu_button_for
+
+    sb = _sandbox(request)
+    chat_id = int(request.match_info["chat_id"])
+    chat = sb.world.chats.get(chat_id)
+    if chat is None:
+        raise SandboxError(f"no chat {chat_id}")
+    user_id = request.query.get("user_id")
+    commands, scope, language = commands_for(sb.core, chat, int(user_id) if user_id else chat.user_id)
+    return _json({"commands": commands, "scope": scope or None, "language_code": language,
+                  "menu_button": menu_button_for(sb.core, chat)})
 
 
 async def file_content(request: web.Request) -> web.StreamResponse:
@@ -279,6 +345,36 @@ async def get_requests(request: web.Request) -> web.Response:
     return _json({"requests": [r.to_json() for r in records], "method_counts": dict(sb.method_counts)})
 
 
+def _clock_json(sb: Sandbox) -> dict[str, Any]:
+    now = sb.now()
+    return {"now": now, "date": int(now), "offset": sb.clock.offset,
+            "iso": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")}
+
+
+async def get_clock(request: web.Request) -> web.Response:
+    return _json(_clock_json(_sandbox(request)))
+
+
+async def move_clock(request: web.Request) -> web.Response:
+    sb, body = _sandbox(request), await _body(request)
+    units = {"seconds", "minutes", "hours", "days", "weeks"}
+    unknown = set(body) - units - {"wait", "timeout"}
+    if unknown:
+        raise SandboxError(f"unknown clock fields {sorted(unknown)}; allowed: {sorted(units)}, wait, timeout")
+    amounts = {unit: float(body[unit]) for unit in units if unit in body}
+    move = await sb.move_clock(**amounts, wait=bool(body.get("wait", False)), timeout=body.get("timeout"))
+    return _json({**_clock_json(sb), "delta": move.delta, "update_ids": list(move.update_ids)})
+
+
+async def get_errors(request: web.Request) -> web.Response:
+    return _json({"errors": [error.to_json() for error in _sandbox(request).bot_errors]})
+
+
+async def clear_errors(request: web.Request) -> web.Response:
+    _sandbox(request).clear_bot_errors()
+    return _json({"ok": True})
+
+
 async def reset(request: web.Request) -> web.Response:
     await _sandbox(request).reset()
     return _json({"ok": True})
@@ -287,24 +383,31 @@ async def reset(request: web.Request) -> web.Response:
 async def bot_info(request: web.Request) -> web.Response:
     sb = _sandbox(request)
     return _json({"bot": sb.bot.to_api(), "token": sb.token, "api_url": sb.url, "webhook": sb.core.webhook.info(),
-                  "pending_updates": len(sb.world.updates.pending)})
+                  "pending_updates": len(sb.world.updates.pending), "clock": _clock_json(sb)})
 
 
 def setup_control_api(app: web.Application) -> None:
     routes = [
         ("POST", "/sandbox/users", post_user), ("GET", "/sandbox/users", get_users),
+        ("PATCH", "/sandbox/users/{user_id}", patch_user),
         ("POST", "/sandbox/users/{user_id}/messages", post_message),
         ("POST", "/sandbox/users/{user_id}/press", press), ("POST", "/sandbox/users/{user_id}/pay", pay),
+        ("POST", "/sandbox/users/{user_id}/fail_next_charge", fail_next_charge),
+        ("POST", "/sandbox/users/{user_id}/subscriptions/{charge_id}/cancel", cancel_subscription),
+        ("GET", "/sandbox/subscriptions", get_subscriptions),
         ("POST", "/sandbox/users/{user_id}/block", block), ("POST", "/sandbox/users/{user_id}/unblock", block),
         ("GET", "/sandbox/users/{user_id}/callback_answer", callback_answer),
         ("POST", "/sandbox/groups", post_group), ("GET", "/sandbox/groups", get_groups),
         ("GET", "/sandbox/chats/{chat_id}/messages", chat_messages),
+        ("GET", "/sandbox/chats/{chat_id}/commands", chat_commands),
         ("GET", "/sandbox/files/{file_id}", file_content),
         ("POST", "/sandbox/wait", wait),
         ("POST", "/sandbox/faults", add_fault), ("GET", "/sandbox/faults", get_faults),
         ("DELETE", "/sandbox/faults", clear_faults),
         ("GET", "/sandbox/requests", get_requests), ("POST", "/sandbox/reset", reset),
         ("GET", "/sandbox/bot", bot_info),
+        ("GET", "/sandbox/clock", get_clock), ("POST", "/sandbox/clock", move_clock),
+        ("GET", "/sandbox/errors", get_errors), ("DELETE", "/sandbox/errors", clear_errors),
     ]
     for verb, path, handler in routes:
         app.router.add_route(verb, path, _guard(handler))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sandbox import actions
+from sandbox import actions, stars
 from sandbox.errors import SandboxError
-from sandbox.models import Chat, Message, User
+from sandbox.models import Chat, Message, Subscription, User
 from sandbox.views import Button, CallbackAnswer, MessageView, PaymentResult, TopicView
 
 if TYPE_CHECKING:
@@ -144,42 +144,52 @@ class UserDriver:
         return None
 
     async def press(self, text: str | None = None, *, message: MessageView | None = None,
-                    callback_data: str | None = None, chat_id: int | None = None, wait: bool = True,
+                    callback_data: str | None = None, chat_id: int | None = None,
+                    location: tuple[float, float] | None = None, users: Sequence[UserDriver | int] | None = None,
+                    chat: GroupDriver | int | None = None, wait: bool = True,
                     timeout: float | None = None) -> int | None:  # noqa: ASYNC109
         """Press an inline button (latest message having it) or, failing that, a reply keyboard button.
 
         Returns the update_id of the callback query (or of the message a reply keyboard button sent).
         With both `message` and `callback_data` given, a callback button that is no longer on the message
-        is pressed anyway, like a client still showing an old keyboard would.
+        is pressed anyway, like a client still showing an old keyboard would. Reply buttons that ask for
+        something: request_contact sends `phone_number` (or a made-up number), request_location `location`
+        ((0.0, 0.0) unless given), request_users the `users` picked, request_chat the group `chat` picked.
         """
         if (text is None) == (callback_data is None):
             raise SandboxError("press needs exactly one of text or callback_data")
         core = self._sb.core
-        chat = core.world.chats[chat_id or (message.chat_id if message else self.chat_id)]
-        found = self._find_button(chat, text, callback_data, message)
+        where = core.world.chats[chat_id or (message.chat_id if message else self.chat_id)]
+        found = self._find_button(where, text, callback_data, message)
         if found is None and message is not None and callback_data is not None:
             found = message.message, {"text": "", "callback_data": callback_data}
         if found is not None:
             update_id = actions.press_inline(core, self.user, found[0], found[1])
             await self._settle(update_id, wait, timeout)
             return update_id
-        button = actions.reply_keyboard_button(chat, text) if text is not None and message is None else None
+        button = actions.reply_keyboard_button(where, text) if text is not None and message is None else None
         if button is None:
             wanted = repr(text) if text is not None else f"with callback_data {callback_data!r}"
-            raise SandboxError(f"no button {wanted} for user {self.id} in chat {chat.id}; "
-                               f"{actions.describe_buttons(core, chat, message.message if message else None)}")
-        if button.get("request_contact"):
-            sent = await self.send_contact(self.user_phone(), self.id, chat_id=chat.id, wait=wait, timeout=timeout)
-        elif button.get("request_location"):
-            sent = await self.send_location(0.0, 0.0, chat_id=chat.id, wait=wait, timeout=timeout)
-        else:
-            sent = await self.send(button["text"], chat_id=chat.id, wait=wait, timeout=timeout)
-        return sent.update_id
+            raise SandboxError(f"no button {wanted} for user {self.id} in chat {where.id}; "
+                               f"{actions.describe_buttons(core, where, message.message if message else None)}")
+        picked_chat = chat.id if isinstance(chat, GroupDriver) else chat
+        update_id, _ = actions.press_reply_button(
+            core, self.user, where, button, location=location,
+            users=member_ids(users) if users is not None else None, shared_chat=picked_chat)
+        await self._settle(update_id, wait, timeout)
+        return update_id
 
-    phone_number: str | None = None
+    @property
+    def phone_number(self) -> str | None:
+        """The user's own phone number, which request_contact buttons share (None: a made-up one)."""
+        return self.user.phone_number
+
+    @phone_number.setter
+    def phone_number(self, value: str | None) -> None:
+        self.user.phone_number = value
 
     def user_phone(self) -> str:
-        return self.phone_number or f"+1555{self.id % 10_000_000:07d}"
+        return self.user.phone()
 
     async def pay(self, message: MessageView | None = None, *, wait: bool = True,
                   timeout: float | None = None) -> PaymentResult:  # noqa: ASYNC109
@@ -189,7 +199,15 @@ class UserDriver:
             if not invoices:
                 raise SandboxError(f"no invoice in the chat of user {self.id}")
             message = invoices[-1]
-        outcome = await actions.pay(self._sb.core, self.user, message.message)
+        return await self._payment(actions.pay(self._sb.core, self.user, message.message), wait, timeout)
+
+    async def pay_link(self, link: str, *, wait: bool = True,
+                       timeout: float | None = None) -> PaymentResult:  # noqa: ASYNC109
+        """Pay an invoice link from createInvoiceLink; one with subscription_period starts a subscription."""
+        return await self._payment(actions.pay_link(self._sb.core, self.user, link), wait, timeout)
+
+    async def _payment(self, paying: Any, wait: bool, timeout: float | None) -> PaymentResult:  # noqa: ASYNC109
+        outcome = await paying
         if outcome.payment_update_id is not None:
             await self._settle(outcome.payment_update_id, wait, timeout)
         elif wait:
@@ -198,6 +216,24 @@ class UserDriver:
                              outcome.provider_payment_charge_id, outcome.error_message,
                              outcome.payment_update_id or outcome.update_id,
                              self._view(outcome.message) if outcome.message else None)
+
+    @property
+    def subscriptions(self) -> list[Subscription]:
+        """The user's Stars subscriptions, oldest first (`renews`, `expires_at`, `charge_ids`, ...)."""
+        return [s for s in self._sb.world.subscriptions if s.user_id == self.id]
+
+    def fail_next_charge(self, fail: bool = True) -> None:
+        """Make the next subscription renewal charged to this user fail (too few Stars): no payment arrives and
+        that subscription lapses."""
+        self.user.fail_next_charge = fail
+
+    def cancel_subscription(self, telegram_payment_charge_id: str, canceled: bool = True) -> None:
+        """The user cancels (or resumes) a subscription in their Telegram settings: it is not renewed; the bot
+        is not told."""
+        subscription = stars.subscription_of(self._sb.core, self.id, telegram_payment_charge_id)
+        if subscription is None:
+            raise SandboxError(f"no subscription of user {self.id} with charge {telegram_payment_charge_id!r}")
+        subscription.canceled_by_user = canceled
 
     async def block(self, *, wait: bool = True, timeout: float | None = None) -> None:  # noqa: ASYNC109
         await self._settle(actions.set_blocked(self._sb.core, self.user, True), wait, timeout)

@@ -1,9 +1,84 @@
-"""Image dimensions from file headers (PNG, JPEG, GIF, WebP), and a tiny PNG maker for tests."""
+"""Image dimensions from file headers (PNG, JPEG, GIF, WebP), Telegram-like photo sizes, a tiny PNG maker.
+
+Telegram re-encodes every photo to JPEG and offers it in several sizes (longest side 90, 320, 800, 1280, 2560
+px, never upscaled). The sandbox does the same with Pillow when it can import it (the project gets it through
+fpdf2; the sandbox declares no dependency of its own); without Pillow, or for a "photo" Pillow cannot decode,
+the photo is kept as uploaded, in one size, under its real type.
+"""
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+from dataclasses import dataclass
+
+try:  # optional: see the module docstring
+    from PIL import Image
+except ImportError:  # pragma: no cover - depends on the environment
+    Image = None
+
+PHOTO_BOXES = (90, 320, 800, 1280, 2560)
+JPEG_QUALITY = 87
+_TYPES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8", "image/jpeg", ".jpg"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+)
+
+
+@dataclass(frozen=True)
+class PhotoSize:
+    content: bytes
+    width: int
+    height: int
+    mime_type: str
+
+
+def image_type(data: bytes) -> tuple[str, str] | None:
+    """(MIME type, file extension) of a PNG, JPEG, GIF or WebP, from its first bytes."""
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    for magic, mime, suffix in _TYPES:
+        if data.startswith(magic):
+            return mime, suffix
+    return None
+
+
+def reencoding_available() -> bool:
+    return Image is not None
+
+
+def photo_sizes(data: bytes) -> list[PhotoSize] | None:
+    """JPEG versions of an image, smallest first, the way Telegram stores a photo; None when that cannot be done
+    here (no Pillow, or not an image Pillow reads)."""
+    if Image is None:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.seek(0)
+            picture = opened.convert("RGBA")
+    except Exception:
+        return None
+    flat = Image.new("RGB", picture.size, (255, 255, 255))
+    flat.paste(picture, mask=picture.getchannel("A"))
+    width, height = flat.size
+    longest = max(width, height)
+    boxes = [box for box in PHOTO_BOXES if box < longest]
+    if longest <= PHOTO_BOXES[-1]:
+        boxes.append(longest)
+    else:
+        boxes.append(PHOTO_BOXES[-1])
+    sizes = []
+    for box in boxes:
+        scale = box / longest
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        resized = flat if size == flat.size else flat.resize(size, Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        resized.save(buffer, "JPEG", quality=JPEG_QUALITY)
+        sizes.append(PhotoSize(buffer.getvalue(), size[0], size[1], "image/jpeg"))
+    return sizes
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:

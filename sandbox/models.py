@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, field
 from typing import Any
-
-
-def now() -> int:
-    return int(time.time())
 
 
 def drop_none(data: dict[str, Any]) -> dict[str, Any]:
@@ -27,6 +22,13 @@ class User:
     is_premium: bool | None = None
     blocked: bool = False
     started: bool = True
+    fail_next_charge: bool = False
+    """The next subscription renewal charged to this user fails (too few Stars), once."""
+    phone_number: str | None = None
+    """The user's own number, shared by request_contact buttons (a made-up one when None)."""
+
+    def phone(self) -> str:
+        return self.phone_number or f"+1555{self.id % 10_000_000:07d}"
 
     def to_api(self) -> dict[str, Any]:
         return drop_none(
@@ -99,6 +101,10 @@ class StoredFile:
     file_name: str | None = None
     width: int | None = None
     height: int | None = None
+    sizes: list[StoredFile] = field(default_factory=list, repr=False, compare=False)
+    """All sizes of the same photo, smallest first (this one among them); empty for other files."""
+    original: bytes | None = field(default=None, repr=False, compare=False)
+    """For a re-encoded photo: the bytes as the sender uploaded them."""
 
     @property
     def file_size(self) -> int:
@@ -111,6 +117,10 @@ class StoredFile:
             "file_size": self.file_size,
             "file_path": self.file_path,
         }
+
+    def photo(self) -> list[dict[str, Any]]:
+        """The Bot API `photo` field: every PhotoSize of the photo, smallest first."""
+        return [size.photo_size() for size in (self.sizes or [self])]
 
     def photo_size(self) -> dict[str, Any]:
         return {
@@ -139,7 +149,7 @@ class Message:
     message_id: int
     sender_id: int
     from_bot: bool
-    date: int = field(default_factory=now)
+    date: int = 0
     text: str | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
     html: str | None = None
@@ -188,6 +198,35 @@ class Payment:
     total_amount: int
     invoice_payload: str
     refunded: bool = False
+    date: int = 0
+    subscription: Subscription | None = field(default=None, repr=False)
+
+
+@dataclass
+class Subscription:
+    """A Telegram Stars subscription: charged `amount` every `period` seconds until it is cancelled or a charge
+    fails. Known by the charge id of any of its payments (the first one is `charge_ids[0]`)."""
+
+    user_id: int
+    chat_id: int
+    invoice_payload: str
+    amount: int
+    period: int
+    expires_at: int
+    charge_ids: list[str] = field(default_factory=list)
+    canceled_by_bot: bool = False
+    canceled_by_user: bool = False
+    lapsed: bool = False
+
+    @property
+    def renews(self) -> bool:
+        return not (self.canceled_by_bot or self.canceled_by_user or self.lapsed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"telegram_payment_charge_id": self.charge_ids[0], "charge_ids": list(self.charge_ids),
+                "user_id": self.user_id, "invoice_payload": self.invoice_payload, "amount": self.amount,
+                "period": self.period, "expires_at": self.expires_at, "canceled_by_bot": self.canceled_by_bot,
+                "canceled_by_user": self.canceled_by_user, "lapsed": self.lapsed}
 
 
 @dataclass
@@ -213,4 +252,5 @@ class PreCheckoutQuery:
     created: float
     answer: dict[str, Any] | None = None
     expired: bool = False
+    subscription_period: int | None = None
     answered: asyncio.Event = field(default_factory=asyncio.Event, repr=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -12,9 +14,10 @@ from aiohttp import web
 
 from sandbox.api import setup_bot_api
 from sandbox.appkeys import CORE_KEY, SANDBOX_KEY
+from sandbox.clock import Clock, ClockListener, ClockMove
 from sandbox.config import SandboxConfig
 from sandbox.control import setup_control_api
-from sandbox.core import Core, RequestRecord
+from sandbox.core import BotError, Core, RequestRecord
 from sandbox.driver import GroupDriver, UserDriver, member_ids
 from sandbox.errors import SandboxError
 from sandbox.faults import Faults
@@ -28,6 +31,8 @@ try:
     from sandbox.playground import setup_playground
 except ImportError:
     setup_playground = None
+
+log = logging.getLogger(__name__)
 
 class Sandbox:
     """A local Telegram Bot API for one bot. Use `async with Sandbox(...) as sb:` or start()/stop()."""
@@ -127,13 +132,67 @@ class Sandbox:
     def calls(self, method: str) -> list[RequestRecord]:
         return [record for record in self.core.requests if record.method.lower() == method.lower()]
 
+    @property
+    def bot_errors(self) -> list[BotError]:
+        """Every 4xx/5xx answer given to the bot since the start (or the last clear/reset), oldest first."""
+        return self.core.bot_errors
+
+    def clear_bot_errors(self) -> None:
+        self.core.bot_errors.clear()
+
+    def assert_no_bot_errors(self, *, include_injected: bool = False) -> None:
+        """Raise AssertionError listing the error answers the bot got (those made by fault rules excepted)."""
+        errors = [e for e in self.core.bot_errors if include_injected or not e.injected]
+        if errors:
+            lines = "\n".join(f"  {e.method}: {e.error_code} {e.description}" for e in errors)
+            raise AssertionError(f"the sandbox answered the bot with {len(errors)} error(s):\n{lines}")
+
+    # clock -----------------------------------------------------------------------------------------------
+    @property
+    def clock(self) -> Clock:
+        return self.core.clock
+
+    def now(self) -> float:
+        """The sandbox's current Unix time: real time plus however far the clock was moved."""
+        return self.core.clock.time()
+
+    def on_clock_moved(self, callback: ClockListener) -> ClockListener:
+        """Call `callback(ClockMove)` after every move of the sandbox clock (it may be a coroutine function,
+        awaited by move_clock). An app in the same process hooks its own clock here. Returns the callback."""
+        self.core.clock.listeners.append(callback)
+        return callback
+
+    def remove_clock_listener(self, callback: ClockListener) -> None:
+        if callback in self.core.clock.listeners:
+            self.core.clock.listeners.remove(callback)
+
+    async def move_clock(self, seconds: float = 0, *, minutes: float = 0, hours: float = 0, days: float = 0,
+                         weeks: float = 0, wait: bool = True, timeout: float | None = None) -> ClockMove:  # noqa: ASYNC109
+        """Move the sandbox clock forward: listeners hear of it first, then whatever fell due meanwhile happens
+        (subscription renewals); with `wait` the bot has handled the updates that caused when this returns."""
+        delta = seconds + 60 * minutes + 3600 * hours + 86400 * days + 7 * 86400 * weeks
+        move = self.core.clock.advance(delta)
+        for listener in list(self.core.clock.listeners):
+            try:
+                result = listener(move)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                log.exception("sandbox clock listener %r failed", listener)
+        update_ids = tuple(self.core.clock_moved())
+        move = ClockMove(move.delta, move.offset, move.now, update_ids)
+        if wait:
+            for update_id in update_ids:
+                await self.wait(update_id, timeout)
+        return move
+
     # driver ----------------------------------------------------------------------------------------------
     async def user(self, id: int, first_name: str, *, last_name: str | None = None, username: str | None = None,
                    language_code: str | None = None, is_premium: bool | None = None,
-                   started: bool = True) -> UserDriver:
+                   started: bool = True, phone_number: str | None = None) -> UserDriver:
         """Create (or replace) a user and its private chat with the bot."""
         self.add_user(id, first_name, last_name=last_name, username=username, language_code=language_code,
-                      is_premium=is_premium, started=started)
+                      is_premium=is_premium, started=started, phone_number=phone_number)
         return self.user_driver(id)
 
     def add_user(self, id: int, first_name: str, **fields: Any) -> User:

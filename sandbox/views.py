@@ -17,13 +17,16 @@ class Button:
     url: str | None = None
     request_contact: bool = False
     request_location: bool = False
+    request_users: dict[str, Any] | None = field(default=None, compare=False)
+    request_chat: dict[str, Any] | None = field(default=None, compare=False)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_api(cls, raw: dict[str, Any]) -> Button:
         return cls(text=raw["text"], callback_data=raw.get("callback_data"), url=raw.get("url"),
                    request_contact=bool(raw.get("request_contact")),
-                   request_location=bool(raw.get("request_location")), raw=raw)
+                   request_location=bool(raw.get("request_location")), request_users=raw.get("request_users"),
+                   request_chat=raw.get("request_chat"), raw=raw)
 
 
 class MessageView:
@@ -127,11 +130,23 @@ class MessageView:
     def invoice(self) -> dict[str, Any] | None:
         return self.message.content.get("invoice")
 
+    @property
+    def photo_sizes(self) -> list[dict[str, Any]]:
+        """Every PhotoSize of the message's photo, smallest first (the largest is `photo`)."""
+        return list(self.message.content.get("photo") or [])
+
     def file_bytes(self) -> bytes:
-        """The content of the message's photo or document."""
+        """The content of the message's photo (its largest size, a JPEG like Telegram serves) or document."""
         if not self.message.file_ids:
             raise ValueError(f"{self!r} has no file")
         return self._world.files[self.message.file_ids[0]].content
+
+    def uploaded_bytes(self) -> bytes:
+        """The file as its sender uploaded it, before Telegram re-encoded a photo (only the sender has this)."""
+        if not self.message.file_ids:
+            raise ValueError(f"{self!r} has no file")
+        stored = self._world.files[self.message.file_ids[0]]
+        return stored.original if stored.original is not None else stored.content
 
     def to_api(self) -> dict[str, Any]:
         return message_to_api(self._world, self.message)

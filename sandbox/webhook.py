@@ -1,19 +1,22 @@
-"""Webhook delivery: POST each update to the bot, retry with backoff, run method calls in the reply."""
+"""Webhook delivery: POST updates to the bot, up to max_connections at once, retry each with backoff, run
+method calls in the replies."""
 
 from __future__ import annotations
 
+import _ssl
 import asyncio
 import contextlib
 import json
 import logging
+import os
 import re
+import ssl
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
 from sandbox.errors import ApiError
-from sandbox.models import now
 from sandbox.params import Params, Upload
 
 if TYPE_CHECKING:
@@ -35,6 +38,23 @@ class WebhookState:
     deliveries: list[dict[str, Any]] = field(default_factory=list)
 
 
+def queue_key(update: dict[str, Any]) -> tuple[str, int]:
+    """The delivery queue of an update, as Telegram's Bot API server groups them: messages per chat, callback
+    queries per user, payment queries per user, my_chat_member per chat. Updates of one queue are delivered one
+    at a time, in order; different queues go in parallel, up to max_connections at once."""
+    kind = next(key for key in update if key != "update_id")
+    payload = update[kind]
+    if kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        return "chat", payload["chat"]["id"]
+    if kind == "callback_query":
+        return "callback", payload["from"]["id"]
+    if kind in ("pre_checkout_query", "shipping_query"):
+        return "payment", payload["from"]["id"]
+    if kind == "my_chat_member":
+        return "member", payload["chat"]["id"]
+    return "update", update["update_id"]
+
+
 class Webhook:
     def __init__(self, core: Core) -> None:
         self.core = core
@@ -42,21 +62,35 @@ class Webhook:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._session: aiohttp.ClientSession | None = None
+        self._deliveries: dict[int, asyncio.Task[None]] = {}  # update_id -> its POST in flight
+        self._busy: dict[int, tuple[str, int]] = {}  # update_id in flight -> its queue
+        self._retry_at: dict[int, float] = {}  # update_id -> monotonic time of its next attempt
+        self._attempts: dict[int, int] = {}
+        self.peak_in_flight = 0
+        """The most deliveries ever in flight at once (for tests of max_connections)."""
 
     @property
     def url(self) -> str:
         return self.state.url
 
+    @property
+    def in_flight(self) -> int:
+        return len(self._deliveries)
+
     def set(self, url: str, secret_token: str | None, max_connections: int, ip_address: str | None,
             allowed_updates: list[str] | None) -> None:
         self.state = WebhookState(url=url, secret_token=secret_token, max_connections=max_connections,
                                   ip_address=ip_address, allowed_updates=allowed_updates)
+        self._retry_at.clear()  # a new webhook is tried at once
+        self._attempts.clear()
         self._wake.set()
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run())
 
     def delete(self) -> None:
         self.state = WebhookState()
+        self._retry_at.clear()
+        self._attempts.clear()
         self._wake.set()
 
     def info(self) -> dict[str, Any]:
@@ -75,48 +109,96 @@ class Webhook:
         return info
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        tasks = [task for task in (self._task, *self._deliveries.values()) if task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._task = None
+        self._deliveries.clear()
+        self._busy.clear()
         if self._session is not None:
             await self._session.close()
             self._session = None
 
+    def _ready(self, now: float) -> tuple[list[dict[str, Any]], float | None]:
+        """Updates that may be sent now (the head of each idle queue whose retry time has come), oldest first,
+        and when the next waiting head falls due."""
+        busy = set(self._busy.values())
+        seen: set[tuple[str, int]] = set()
+        ready, next_due = [], None
+        for update in self.core.world.updates.pending:
+            key = queue_key(update)
+            if key in seen:
+                continue
+            seen.add(key)
+            if key in busy or update["update_id"] in self._deliveries:
+                continue
+            due = self._retry_at.get(update["update_id"], 0.0)
+            if due > now:
+                next_due = due if next_due is None else min(next_due, due)
+                continue
+            ready.append(update)
+        return ready, next_due
+
     async def _run(self) -> None:
-        attempt = 0
+        loop = asyncio.get_running_loop()
+        queue = self.core.world.updates
         while True:
-            queue = self.core.world.updates
-            if not self.state.url or not queue.pending:
-                queue.changed.clear()
-                self._wake.clear()
-                waits = [asyncio.ensure_future(queue.changed.wait()), asyncio.ensure_future(self._wake.wait())]
-                _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-                for future in pending:
-                    future.cancel()
-                continue
-            update = queue.pending[0]
-            if await self._deliver(update):
-                attempt = 0
-                if update in queue.pending:
-                    queue.pending.remove(update)
-                continue
-            delays = self.core.config.webhook_retry_delays
-            delay = delays[min(attempt, len(delays) - 1)]
-            attempt += 1
+            timeout: float | None = None
+            if self.state.url:
+                ready, next_due = self._ready(loop.time())
+                free = self.state.max_connections - len(self._deliveries)
+                for update in ready[:max(free, 0)]:
+                    self._start(update)
+                if next_due is not None:
+                    timeout = max(next_due - loop.time(), 0.001)
+            queue.changed.clear()
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            waits = [asyncio.ensure_future(queue.changed.wait()), asyncio.ensure_future(self._wake.wait())]
+            _, pending = await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            for future in pending:
+                future.cancel()
+
+    def _start(self, update: dict[str, Any]) -> None:
+        update_id = update["update_id"]
+        self._busy[update_id] = queue_key(update)
+        task = asyncio.get_running_loop().create_task(self._attempt(update))
+        self._deliveries[update_id] = task
+        self.peak_in_flight = max(self.peak_in_flight, len(self._deliveries))
+
+    async def _attempt(self, update: dict[str, Any]) -> None:
+        update_id = update["update_id"]
+        try:
+            delivered = await self._deliver(update)
+        except Exception:
+            log.exception("webhook delivery of update %s failed", update_id)
+            delivered = False
+        finally:
+            self._deliveries.pop(update_id, None)
+            self._busy.pop(update_id, None)
+        pending = self.core.world.updates.pending
+        if delivered:
+            self._retry_at.pop(update_id, None)
+            self._attempts.pop(update_id, None)
+            if update in pending:
+                pending.remove(update)
+        else:
+            attempt = self._attempts.get(update_id, 0)
+            self._attempts[update_id] = attempt + 1
+            delays = self.core.config.webhook_retry_delays
+            self._retry_at[update_id] = asyncio.get_running_loop().time() + delays[min(attempt, len(delays) - 1)]
+        self._wake.set()
 
     async def _deliver(self, update: dict[str, Any]) -> bool:
         state = self.state
         if self._session is None:
-            self._session = aiohttp.ClientSession()
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         headers = {"Content-Type": "application/json"}
         if state.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = state.secret_token
-        record: dict[str, Any] = {"update_id": update["update_id"], "time": now()}
+        record: dict[str, Any] = {"update_id": update["update_id"], "time": self.core.clock.now()}
         state.deliveries.append(record)
         timeout = aiohttp.ClientTimeout(total=self.core.config.webhook_timeout)
         try:
@@ -127,12 +209,8 @@ class Webhook:
                     self._fail(state, f"Wrong response from the webhook: {response.status} {response.reason}")
                     return False
                 reply = await self._read_reply(response)
-        except TimeoutError:
-            self._fail(state, "Read timeout expired")
-            record["status"] = None
-            return False
-        except aiohttp.ClientError as error:
-            self._fail(state, _connection_error(error))
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            self._fail(state, delivery_error(error))
             record["status"] = None
             return False
         self.core.activity.request_started(response=reply is not None)
@@ -146,9 +224,8 @@ class Webhook:
             self.core.activity.request_finished()
         return True
 
-    @staticmethod
-    def _fail(state: WebhookState, message: str) -> None:
-        state.last_error_date = now()
+    def _fail(self, state: WebhookState, message: str) -> None:
+        state.last_error_date = self.core.clock.now()
         state.last_error_message = message
 
     @staticmethod
@@ -184,9 +261,45 @@ class Webhook:
         return None
 
 
-def _connection_error(error: aiohttp.ClientError) -> str:
-    if isinstance(error, aiohttp.ClientConnectorError):
-        return "Connection refused"
+def delivery_error(error: BaseException) -> str:
+    """getWebhookInfo.last_error_message for a failed POST, in Telegram's words."""
+    if isinstance(error, aiohttp.ClientConnectorDNSError):
+        reason = getattr(error.os_error, "strerror", None) or str(error.os_error)
+        return f"Failed to resolve host: {reason}"
+    ssl_error = _ssl_error(error)
+    if ssl_error is not None:
+        return f"SSL error {{{_openssl_text(ssl_error)}}}"
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
+        return "Connection timed out"
+    if isinstance(error, TimeoutError):  # aiohttp's read timeouts are TimeoutErrors too
+        return "Read timeout expired"
     if isinstance(error, aiohttp.ServerDisconnectedError):
         return "Connection closed"
+    if isinstance(error, aiohttp.ClientConnectorError):
+        error = error.os_error
+    if isinstance(error, OSError) and error.errno:
+        return os.strerror(error.errno)  # "Connection refused", "No route to host", ... as the OS words them
     return f"Failed to connect: {error.__class__.__name__}"
+
+
+def _ssl_error(error: BaseException) -> ssl.SSLError | None:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLError) and not isinstance(current, aiohttp.ClientError):
+            return current
+        nested = getattr(current, "certificate_error", None) or getattr(current, "os_error", None)
+        current = nested if isinstance(nested, BaseException) and nested is not current else current.__cause__
+    return None
+
+
+def _openssl_text(error: ssl.SSLError) -> str:
+    """OpenSSL 3's own rendering, as Telegram quotes it: error:0A00010B:SSL routines::wrong version number."""
+    reason = getattr(error, "reason", None)
+    codes = getattr(_ssl, "err_names_to_codes", {}).get(reason) if reason else None
+    if not reason or codes is None:
+        return f"error:{error.strerror or error}"
+    library, number = codes
+    name = "SSL routines" if library == 20 else f"{getattr(error, 'library', None) or library} routines"
+    return f"error:{(library << 23) | number:08X}:{name}::{reason.lower().replace('_', ' ')}"

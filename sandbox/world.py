@@ -7,9 +7,20 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from sandbox.clock import Clock
 from sandbox.errors import bad_request
 from sandbox.ids import file_ids
-from sandbox.models import CallbackQuery, Chat, Message, Payment, PreCheckoutQuery, StoredFile, Topic, User, now
+from sandbox.models import (
+    CallbackQuery,
+    Chat,
+    Message,
+    Payment,
+    PreCheckoutQuery,
+    StoredFile,
+    Subscription,
+    Topic,
+    User,
+)
 
 Listener = Callable[[dict[str, Any]], None]
 log = logging.getLogger(__name__)
@@ -60,8 +71,9 @@ class UpdateQueue:
 
 
 class World:
-    def __init__(self, bot: User) -> None:
+    def __init__(self, bot: User, clock: Clock | None = None) -> None:
         self.bot = bot
+        self.clock = clock or Clock()
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
         self.messages: dict[tuple[int, int], Message] = {}
@@ -72,6 +84,8 @@ class World:
         self.callback_answers: dict[int, dict[str, Any]] = {}
         self.pre_checkout_queries: dict[str, PreCheckoutQuery] = {}
         self.payments: dict[str, Payment] = {}
+        self.subscriptions: list[Subscription] = []
+        self.star_transactions: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.default_menu_button: dict[str, Any] = {"type": "commands"}
         self.invoice_links: dict[str, dict[str, Any]] = {}
@@ -79,9 +93,9 @@ class World:
         self._file_serial = 0
 
     def reset(self) -> None:
-        """Forget everything but the bot, the listeners and the update numbering."""
+        """Forget everything but the bot, the clock, the listeners and the update numbering."""
         listeners, updates = self._listeners, self.updates
-        self.__init__(self.bot)  # type: ignore[misc]
+        self.__init__(self.bot, self.clock)  # type: ignore[misc]
         self._listeners = listeners
         updates.clear()
         self.updates = updates
@@ -155,6 +169,7 @@ class World:
     def new_message(self, chat: Chat, sender_id: int, **fields: Any) -> Message:
         message_id = chat.next_message_id
         chat.next_message_id += 1
+        fields.setdefault("date", self.clock.now())
         message = Message(chat_id=chat.id, message_id=message_id, sender_id=sender_id,
                           from_bot=sender_id == self.bot.id, **fields)
         return self.add_message(message)
@@ -224,15 +239,15 @@ class World:
     def touch(self, message: Message, snapshot: dict[str, Any]) -> None:
         """Record an edit: keep the previous version and stamp the edit date."""
         message.history.append(snapshot)
-        message.edit_date = max(now(), message.date)
+        message.edit_date = max(self.clock.now(), message.date)
 
 
 def _suffix(file_name: str | None, mime_type: str | None, kind: str) -> str:
     if file_name and "." in file_name:
         return "." + file_name.rsplit(".", 1)[1]
     if mime_type:
-        guessed = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "application/pdf": ".pdf",
-                   "text/plain": ".txt"}.get(mime_type)
+        guessed = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+                   "application/pdf": ".pdf", "text/plain": ".txt"}.get(mime_type)
         if guessed:
             return guessed
-    return ".jpg" if kind == "photo" else ""
+    return ""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox.errors import bad_request
 from sandbox.methods.registry import method
+from sandbox.models import Chat
 from sandbox.params import Params
 
 if TYPE_CHECKING:
@@ -49,6 +50,31 @@ def _language(p: Params) -> str:
     return language
 
 
+def commands_for(core: Core, chat: Chat, user_id: int | None) -> tuple[list[dict[str, Any]], str, str]:
+    """The commands a Telegram client shows this user in this chat's menu, found the way Telegram documents it
+    (the narrowest scope with commands wins, each scope tried with the user's language first, then without).
+    Returns (commands, scope key, language) - empty when no scope has any."""
+    user = core.world.users.get(user_id) if user_id is not None else None
+    language = (user.language_code or "")[:2].lower() if user else ""
+    if chat.is_private:
+        scopes = [f"chat:{chat.id}:", "all_private_chats::", "default::"]
+    else:
+        admin = user_id is not None and (user_id in chat.admins or user_id == chat.owner_id)
+        scopes = [f"chat_member:{chat.id}:{user_id}" if user_id is not None else None,
+                  f"chat_administrators:{chat.id}:" if admin else None, f"chat:{chat.id}:",
+                  "all_chat_administrators::" if admin else None, "all_group_chats::", "default::"]
+    for scope in filter(None, scopes):
+        for lang in dict.fromkeys([language, ""]):
+            commands = core.world.commands.get((scope, lang))
+            if commands:
+                return list(commands), scope, lang
+    return [], "", ""
+
+
+def menu_button_for(core: Core, chat: Chat) -> dict[str, Any]:
+    return chat.menu_button or core.world.default_menu_button
+
+
 @method("setMyCommands")
 def set_my_commands(core: Core, p: Params) -> bool:
     commands = p.json("commands")
@@ -72,6 +98,7 @@ def set_my_commands(core: Core, p: Params) -> bool:
         core.world.commands[key] = cleaned
     else:
         core.world.commands.pop(key, None)
+    core.world.emit({"type": "commands", "chat_id": None})
     return True
 
 
@@ -83,6 +110,7 @@ def get_my_commands(core: Core, p: Params) -> list[dict[str, Any]]:
 @method("deleteMyCommands")
 def delete_my_commands(core: Core, p: Params) -> bool:
     core.world.commands.pop((_scope_key(core, p), _language(p)), None)
+    core.world.emit({"type": "commands", "chat_id": None})
     return True
 
 

@@ -82,15 +82,15 @@ def reply_to(core: Core, chat: Chat, p: Params) -> int | None:
     return int(message_id)
 
 
-def reply_markup(p: Params) -> dict[str, Any] | None:
-    return parse_reply_markup(p.raw("reply_markup"))
+def reply_markup(p: Params, chat: Chat | None = None) -> dict[str, Any] | None:
+    return parse_reply_markup(p.raw("reply_markup"), private=chat is None or chat.is_private)
 
 
 def new_bot_message(core: Core, chat: Chat, p: Params, *, flood: bool = True, **fields: Any) -> Message:
     """Validate the common send options, take a flood token (unless done by the caller), store the message."""
     thread = thread_id(core, chat, p)
     replied = reply_to(core, chat, p)
-    markup = reply_markup(p)
+    markup = reply_markup(p, chat)
     if flood:
         core.check_flood(chat)
     message = core.world.new_message(chat, core.bot.id, message_thread_id=thread,

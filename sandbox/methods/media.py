@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 
 from sandbox.errors import bad_request
-from sandbox.images import image_size
+from sandbox.images import image_size, image_type, photo_sizes, reencoding_available
 from sandbox.methods.common import api, caption, new_bot_message, target_chat, thread_id
 from sandbox.methods.registry import method
 from sandbox.models import StoredFile
@@ -23,23 +23,43 @@ WRONG_FILE = "wrong file identifier/HTTP URL specified"
 
 
 def store_upload(world: World, kind: str, content: bytes, file_name: str | None, mime_type: str | None, *,
-                 strict: bool = True) -> StoredFile:
-    """Keep an uploaded file the way Telegram would: photos are checked and measured.
+                 strict: bool = True, reencode: bool = True) -> StoredFile:
+    """Keep an uploaded file the way Telegram would: photos are checked, measured and (`reencode`) stored as
+    JPEGs in several sizes; the StoredFile returned is the largest.
 
-    `strict=False` (user uploads) accepts photos whose size cannot be read, as 0x0.
+    `strict=False` (user uploads) accepts photos that are no readable image, as 0x0 and as uploaded.
     """
     if not content:
         raise bad_request("file must be non-empty")
     if kind == "photo":
-        size = image_size(content)
-        if size is None and strict:
-            raise bad_request("IMAGE_PROCESS_FAILED")
-        width, height = size or (0, 0)
-        return world.store_file(content, "photo", mime_type="image/jpeg", width=width, height=height)
+        return _store_photo(world, content, strict=strict, reencode=reencode)
     mime = mime_type if mime_type and mime_type != "application/octet-stream" else None
     if mime is None and file_name:
         mime = mimetypes.guess_type(file_name)[0]
     return world.store_file(content, kind, file_name=file_name, mime_type=mime or "application/octet-stream")
+
+
+def _store_photo(world: World, content: bytes, *, strict: bool, reencode: bool) -> StoredFile:
+    size = image_size(content)
+    if size is None and strict:
+        raise bad_request("IMAGE_PROCESS_FAILED")
+    if size is not None and strict:
+        width, height = size
+        if width + height > 10000 or max(width, height) > 20 * max(min(width, height), 1):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+    encoded = photo_sizes(content) if reencode else None
+    if encoded is None and strict and reencode and reencoding_available():
+        raise bad_request("IMAGE_PROCESS_FAILED")  # the header looked right, the image did not decode
+    if encoded is None:
+        width, height = size or (0, 0)
+        mime = (image_type(content) or ("application/octet-stream", ""))[0]
+        return world.store_file(content, "photo", mime_type=mime, width=width, height=height)
+    stored = [world.store_file(s.content, "photo", mime_type=s.mime_type, width=s.width, height=s.height)
+              for s in encoded]
+    for item in stored:
+        item.sizes = stored
+    stored[-1].original = content
+    return stored[-1]
 
 
 async def _download(url: str) -> Upload:
@@ -63,7 +83,8 @@ async def input_file(core: Core, p: Params, value: Any, field: str, kind: str) -
     if upload is None and isinstance(value, str) and value.lower().startswith(("http://", "https://")):
         upload = await _download(value)
     if upload is not None:
-        return store_upload(core.world, kind, upload.content, upload.filename, upload.content_type)
+        return store_upload(core.world, kind, upload.content, upload.filename, upload.content_type,
+                            reencode=core.config.reencode_photos)
     if not isinstance(value, str) or not value:
         raise bad_request(f"there is no {kind} in the request")
     stored = core.world.files.get(value)
@@ -75,9 +96,13 @@ async def input_file(core: Core, p: Params, value: Any, field: str, kind: str) -
     return stored
 
 
+def _largest(stored: StoredFile) -> StoredFile:
+    return stored.sizes[-1] if stored.sizes else stored
+
+
 def media_content(stored: StoredFile) -> dict[str, Any]:
     if stored.kind == "photo":
-        return {"photo": [stored.photo_size()]}
+        return {"photo": stored.photo()}
     return {"document": stored.document()}
 
 
@@ -85,7 +110,7 @@ async def _send_file(core: Core, p: Params, kind: str) -> dict[str, Any]:
     chat = target_chat(core, p)
     stored = await input_file(core, p, p.raw(kind), kind, kind)
     formatted = caption(core, p)
-    fields: dict[str, Any] = {"content": media_content(stored), "file_ids": [stored.file_id]}
+    fields: dict[str, Any] = {"content": media_content(stored), "file_ids": [_largest(stored).file_id]}
     if formatted is not None:
         fields.update(caption=formatted.text, caption_entities=formatted.entities, caption_html=formatted.html)
     return api(core, new_bot_message(core, chat, p, **fields))
@@ -123,7 +148,7 @@ async def send_media_group(core: Core, p: Params) -> list[dict[str, Any]]:
     group_id = str(secrets.randbits(60))
     messages = []
     for stored, formatted in prepared:
-        fields: dict[str, Any] = {"content": media_content(stored), "file_ids": [stored.file_id],
+        fields: dict[str, Any] = {"content": media_content(stored), "file_ids": [_largest(stored).file_id],
                                   "media_group_id": group_id}
         if formatted is not None:
             fields.update(caption=formatted.text, caption_entities=formatted.entities, caption_html=formatted.html)

@@ -6,6 +6,7 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
+from sandbox import stars
 from sandbox.errors import bad_request
 from sandbox.methods.callbacks import QUERY_INVALID
 from sandbox.methods.common import api, new_bot_message, publish, target_chat
@@ -73,9 +74,23 @@ def send_invoice(core: Core, p: Params) -> dict[str, Any]:
     return api(core, message)
 
 
+SUBSCRIPTION_PERIOD = 30 * 24 * 3600
+MAX_SUBSCRIPTION_PRICE = 10000
+
+
 @method("createInvoiceLink")
 def create_invoice_link(core: Core, p: Params) -> str:
     invoice = validate_invoice(p)
+    period = p.int("subscription_period") or 0
+    if period:
+        # Telegram documents the rules, not its error texts: these are the sandbox's choice of its vocabulary.
+        if period != SUBSCRIPTION_PERIOD:
+            raise bad_request("SUBSCRIPTION_PERIOD_INVALID")
+        if invoice["currency"] != "XTR":
+            raise bad_request("CURRENCY_INVALID")
+        if invoice["total_amount"] > MAX_SUBSCRIPTION_PRICE:
+            raise bad_request("STARS_INVOICE_INVALID")
+        invoice["subscription_period"] = period
     slug = secrets.token_urlsafe(12)
     core.world.invoice_links[slug] = invoice
     return f"https://t.me/$${slug}"
@@ -108,6 +123,7 @@ def refund_star_payment(core: Core, p: Params) -> bool:
     if payment.refunded:
         raise bad_request("CHARGE_ALREADY_REFUNDED")
     payment.refunded = True
+    stars.record_refund(core, payment)
     chat = core.world.chats[payment.chat_id]
     refund = {"currency": "XTR", "total_amount": payment.total_amount, "invoice_payload": payment.invoice_payload,
               "telegram_payment_charge_id": payment.telegram_payment_charge_id}
@@ -115,3 +131,27 @@ def refund_star_payment(core: Core, p: Params) -> bool:
     publish(core, message)
     core.world.push_update("message", message_to_api(core.world, message))
     return True
+
+
+@method("editUserStarSubscription")
+def edit_user_star_subscription(core: Core, p: Params) -> bool:
+    """Cancel a subscription's renewal (it stays active to the end of the period) or allow it again."""
+    user_id = p.int("user_id", required=True)
+    assert user_id is not None
+    core.world.user(user_id)
+    if not p.has("telegram_payment_charge_id"):
+        raise bad_request("telegram_payment_charge_id is empty")
+    subscription = stars.subscription_of(core, user_id, p.str("telegram_payment_charge_id") or "")
+    if subscription is None:
+        raise bad_request("CHARGE_ID_INVALID")
+    if not p.has("is_canceled"):
+        raise bad_request("is_canceled is empty")
+    subscription.canceled_by_bot = p.bool("is_canceled")
+    return True
+
+
+@method("getStarTransactions")
+def get_star_transactions(core: Core, p: Params) -> dict[str, Any]:
+    offset = max(p.int("offset") or 0, 0)
+    limit = min(max(p.int("limit") or 100, 1), 100)
+    return {"transactions": [dict(t) for t in core.world.star_transactions[offset:offset + limit]]}

@@ -74,9 +74,9 @@ def set_webhook(core: Core, p: Params) -> bool:
     secret = p.str("secret_token")
     if secret is not None and not SECRET_RE.match(secret):
         raise bad_request("bad webhook: secret token contains unallowed characters")
-    max_connections = p.int("max_connections") or 40
-    if not 1 <= max_connections <= 100:
-        raise bad_request("bad webhook: max_connections must be between 1 and 100")
+    # Telegram's Bot API server clamps the number to 1..100 (telegram-bot-api, Client::get_webhook_max_connections)
+    max_connections = p.int("max_connections")
+    max_connections = 40 if max_connections is None else min(max(max_connections, 1), 100)
     allowed = _allowed(p)
     if allowed is not None:
         core.world.updates.set_allowed(allowed)

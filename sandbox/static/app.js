@@ -6,7 +6,16 @@
 
   const $ = (sel) => document.querySelector(sel);
   const MESSAGE_LIMIT = 200;
-  const FIXED_LOCATION = { latitude: 51.500729, longitude: -0.124625 }; // Big Ben
+  // Places to share as a location; a custom latitude/longitude can be typed too.
+  const CITIES = [
+    { name: "London", latitude: 51.500729, longitude: -0.124625 },
+    { name: "Riga", latitude: 56.949649, longitude: 24.105186 },
+    { name: "Berlin", latitude: 52.520008, longitude: 13.404954 },
+    { name: "New York", latitude: 40.712776, longitude: -74.005974 },
+    { name: "Tokyo", latitude: 35.676192, longitude: 139.650311 },
+    { name: "Sydney", latitude: -33.868820, longitude: 151.209290 },
+  ];
+  const LANGUAGES = ["en", "ru", "de", "fr", "es", "it", "lv", "lt", "et", "uk", "pl", "pt"];
 
   const S = {
     users: [],
@@ -25,6 +34,8 @@
     messages: [],
     fetchSeq: 0,
     loaded: false,
+    menu: null,           // {commands, menu_button} for the selected chat and speaker
+    clock: null,          // the sandbox clock: {now, offset, ...}
   };
 
   /* ------------------------------------------------------------------ helpers */
@@ -253,8 +264,11 @@
       // The chat vanished (e.g. the sandbox was reset).
       S.sel = null;
       S.renderKey = "";
+      S.menu = null;
+      $("#app").classList.remove("chat-open");
       $("#messages").replaceChildren(el("div", { class: "placeholder" }, "Select a chat to start messaging"));
       renderReplyKeyboard(null);
+      renderMenuButton();
       if (window.location.hash) history.replaceState(null, "", window.location.pathname);
     }
     renderSidebar();
@@ -368,10 +382,12 @@
       if (window.location.hash !== hash) history.replaceState(null, "", hash);
     }
     $("#messages").replaceChildren(el("div", { class: "placeholder" }, "Loading…"));
+    $("#app").classList.add("chat-open");
     renderSidebar();
     renderHeader();
     renderReplyBar();
     loadChat({ initial: true, scroll: "bottom" });
+    loadMenu();
     $("#input").focus();
   }
 
@@ -386,6 +402,8 @@
     clearTimeout(typingTimer);
     delete subtitle.dataset.base;
     subtitle.classList.remove("typing");
+    const langBox = $("#lang-box");
+    langBox.hidden = true;
     if (!S.sel) {
       title.textContent = "No chat selected";
       subtitle.textContent = "Pick a customer or a group on the left";
@@ -402,6 +420,8 @@
         : "private chat";
       av.replaceWith(Object.assign(avatar(name, S.sel.userId), { id: "chat-avatar" }));
       speakerBox.hidden = true;
+      if (u) renderLanguages(u);
+      langBox.hidden = !u;
       setComposerEnabled(true);
     } else {
       const g = selectedGroup();
@@ -421,6 +441,27 @@
       if (S.speaker === null) input.placeholder = "Create a customer to speak in this group";
       else if (topic && topic.closed) input.placeholder = "This topic is closed";
     }
+  }
+
+  function renderLanguages(u) {
+    const sel = $("#lang-select");
+    const current = u.language_code || "";
+    const codes = [...new Set([...LANGUAGES, ...(current ? [current] : [])])];
+    sel.replaceChildren(el("option", { value: "", selected: !current }, "none"),
+      ...codes.map((code) => el("option", { value: code, selected: code === current }, code)));
+  }
+
+  async function changeLanguage(code) {
+    const uid = S.sel && S.sel.kind === "user" ? S.sel.userId : null;
+    if (uid === null) return;
+    try {
+      await api("PATCH", `/sandbox/users/${encodeURIComponent(uid)}`, { language_code: code || null });
+      toast(code ? `Language set to ${code}` : "Language cleared");
+    } catch (e) {
+      toast(`Cannot change the language: ${e.message}`, { error: true });
+    }
+    await loadSidebar();
+    loadMenu();
   }
 
   function groupMembers(g) {
@@ -627,8 +668,14 @@
     if (m.group_chat_created || m.supergroup_chat_created) return `${who} created the group`;
     if (m.successful_payment) {
       const p = m.successful_payment;
-      return `✓ ${who} paid ${fmtPrice(p.total_amount, p.currency)}`;
+      const kind = p.is_first_recurring ? " (subscription)" : p.is_recurring ? " (subscription renewal)" : "";
+      return `✓ ${who} paid ${fmtPrice(p.total_amount, p.currency)}${kind}`;
     }
+    if (m.users_shared) {
+      const list = (m.users_shared.users || []).map((u) => [u.first_name, u.last_name].filter(Boolean).join(" ") || (u.username ? `@${u.username}` : `#${u.user_id}`));
+      return `${who} shared ${list.length === 1 ? "a user" : `${list.length} users`}: ${list.join(", ")}`;
+    }
+    if (m.chat_shared) return `${who} shared the group ${m.chat_shared.title ? `“${m.chat_shared.title}”` : m.chat_shared.chat_id}`;
     if (m.refunded_payment) {
       const p = m.refunded_payment;
       return `${fmtPrice(p.total_amount, p.currency)} refunded to ${who}`;
@@ -900,7 +947,8 @@
   async function sendContact() {
     const uid = actingUserId();
     if (uid === null || uid === undefined) return;
-    const stored = localStorage.getItem(`sandbox-phone-${uid}`) || "";
+    const u = S.users.find((x) => same(x.id, uid));
+    const stored = localStorage.getItem(`sandbox-phone-${uid}`) || (u && u.phone_number) || "";
     const phone = await modal("Share your phone number with the bot:", { input: { value: stored || "+1 555 0100", placeholder: "+1 555 0100" }, cancel: true });
     if (phone === null || !String(phone).trim()) return;
     localStorage.setItem(`sandbox-phone-${uid}`, String(phone).trim());
@@ -908,7 +956,116 @@
   }
 
   async function sendLocation() {
-    await sendPayload({ location: { ...FIXED_LOCATION } });
+    const where = await chooseLocation();
+    if (where) await sendPayload({ location: where });
+  }
+
+  /* ------------------------------------------------------------- picker (location, users, groups) */
+
+  let pickerState = null;
+  function picker({ title, options, max = 1, custom = false, okText = "Send", empty = "Nothing to choose from." }) {
+    if (pickerState) pickerState.resolve(null);
+    $("#picker-title").textContent = title;
+    $("#picker-error").hidden = true;
+    $("#picker-ok").textContent = okText;
+    const chosen = new Set();
+    const box = $("#picker-options");
+    box.replaceChildren();
+    if (!options.length && !custom) box.append(el("div", { class: "empty-note" }, empty));
+    for (const opt of options) {
+      const item = el("button", { class: "picker-option", type: "button", dataset: { value: String(opt.value) }, disabled: opt.disabled },
+        el("span", { class: "picker-mark", "aria-hidden": "true" }),
+        el("span", { class: "picker-label" }, opt.label, opt.sub ? el("small", null, opt.sub) : null));
+      item.addEventListener("click", () => {
+        const key = String(opt.value);
+        if (chosen.has(key)) chosen.delete(key);
+        else {
+          if (max === 1) { chosen.clear(); box.querySelectorAll(".picker-option.selected").forEach((n) => n.classList.remove("selected")); }
+          else if (chosen.size >= max) { pickerError(`You can choose at most ${max}.`); return; }
+          chosen.add(key);
+        }
+        item.classList.toggle("selected", chosen.has(key));
+        $("#picker-error").hidden = true;
+      });
+      box.append(item);
+    }
+    $("#picker-custom").hidden = !custom;
+    $("#picker-lat").value = "";
+    $("#picker-lon").value = "";
+    $("#picker").hidden = false;
+    return new Promise((resolve) => { pickerState = { resolve, chosen, options, custom }; });
+  }
+
+  function pickerError(text) {
+    const err = $("#picker-error");
+    err.textContent = text;
+    err.hidden = false;
+  }
+
+  function closePicker(ok) {
+    const st = pickerState;
+    if (!st) return;
+    let result = null;
+    if (ok) {
+      const lat = $("#picker-lat").value.trim();
+      const lon = $("#picker-lon").value.trim();
+      if (st.custom && (lat || lon)) {
+        const latitude = Number(lat);
+        const longitude = Number(lon);
+        if (!lat || !lon || !Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
+          pickerError("Latitude must be -90…90 and longitude -180…180.");
+          return;
+        }
+        result = { custom: { latitude, longitude } };
+      } else if (st.chosen.size) {
+        result = { values: st.options.filter((o) => st.chosen.has(String(o.value))).map((o) => o.value) };
+      } else {
+        pickerError("Choose one first.");
+        return;
+      }
+    }
+    pickerState = null;
+    $("#picker").hidden = true;
+    st.resolve(result);
+  }
+
+  async function chooseLocation() {
+    const res = await picker({
+      title: "Share which location?",
+      options: CITIES.map((c) => ({ value: c.name, label: c.name, sub: `${c.latitude.toFixed(4)}, ${c.longitude.toFixed(4)}` })),
+      custom: true,
+    });
+    if (!res) return null;
+    if (res.custom) return res.custom;
+    const city = CITIES.find((c) => c.name === res.values[0]);
+    return { latitude: city.latitude, longitude: city.longitude };
+  }
+
+  async function chooseUsers(request, uid) {
+    const candidates = [];
+    if (request.user_is_bot === true) {
+      const bot = S.bot;
+      if (bot) candidates.push({ value: bot.id, label: bot.first_name || "Bot", sub: bot.username ? `@${bot.username} · bot` : "bot" });
+    } else {
+      for (const u of S.users) {
+        if (same(u.id, uid)) continue;
+        const premium = Boolean(u.is_premium);
+        const fits = request.user_is_premium === undefined || premium === request.user_is_premium;
+        candidates.push({ value: u.id, label: userName(u), disabled: !fits,
+          sub: [u.username ? `@${u.username}` : null, `id ${u.id}`, premium ? "Premium" : null, fits ? null : "does not fit the request"].filter(Boolean).join(" · ") });
+      }
+    }
+    const max = request.max_quantity || 1;
+    const res = await picker({ title: max > 1 ? `Choose up to ${max} users to share with the bot` : "Choose a user to share with the bot",
+      options: candidates, max, okText: "Share", empty: "No other users: create one first." });
+    return res ? res.values : null;
+  }
+
+  async function chooseGroup() {
+    const res = await picker({ title: "Choose a group to share with the bot",
+      options: S.groups.map((g) => ({ value: chatIdOfGroup(g), label: g.title || `Group ${chatIdOfGroup(g)}`, sub: isForum(g) ? "forum" : "group" })),
+      okText: "Share", empty: "No groups yet." });
+    return res ? res.values[0] : null;
   }
 
   function setReplyTo(m) {
@@ -942,7 +1099,7 @@
       r.map((b) => {
         const btn = typeof b === "string" ? { text: b } : b;
         const icon = btn.request_contact ? svgIcon("person") : btn.request_location ? svgIcon("pin") : null;
-        return el("button", { class: "kb-btn", type: "button", title: btn.request_contact ? "Shares your phone number" : btn.request_location ? "Shares a fixed location" : null, onclick: () => pressReply(btn, keyboard) }, icon, btn.text);
+        return el("button", { class: "kb-btn", type: "button", title: btn.request_contact ? "Shares your phone number" : btn.request_location ? "Shares a location you choose" : btn.request_users ? "Shares users you choose" : btn.request_chat ? "Shares a group you choose" : null, onclick: () => pressReply(btn, keyboard) }, icon, btn.text);
       }))));
     box.hidden = S.kbHidden;
     toggle.hidden = false;
@@ -952,14 +1109,131 @@
   }
 
   async function pressReply(btn, keyboard) {
-    if (keyboard.one_time_keyboard) { S.kbHidden = true; $("#reply-keyboard").hidden = true; $("#kb-toggle").classList.remove("on"); }
-    if (btn.request_contact) return sendContact();
-    if (btn.request_location) return sendLocation();
-    if (btn.request_users || btn.request_user || btn.request_chat || btn.request_poll || btn.web_app) {
+    if (btn.request_poll || btn.web_app) {
       toast("This kind of keyboard button isn't emulated by the sandbox");
       return;
     }
-    await sendPayload({ text: btn.text });
+    const uid = actingUserId();
+    if (uid === null || uid === undefined) { toast("Choose who speaks first", { error: true }); return; }
+    let extra = null;
+    if (btn.request_contact) {
+      const u = S.users.find((x) => same(x.id, uid));
+      const phone = await modal("Share your phone number with the bot?", { input: { value: (u && u.phone_number) || "" }, cancel: true });
+      if (phone === null || !String(phone).trim()) return;
+      extra = { phone_number: String(phone).trim() };
+    } else if (btn.request_location) {
+      const where = await chooseLocation();
+      if (!where) return;
+      extra = { location: where };
+    } else if (btn.request_users) {
+      const users = await chooseUsers(btn.request_users, uid);
+      if (!users) return;
+      extra = { users: users.map(Number) };
+    } else if (btn.request_chat) {
+      const chat = await chooseGroup();
+      if (chat === null) return;
+      extra = { chat: Number(chat) };
+    } else {
+      if (keyboard.one_time_keyboard) hideOneTime();
+      await sendPayload({ text: btn.text });
+      return;
+    }
+    try {
+      await api("POST", `/sandbox/users/${encodeURIComponent(uid)}/press`, { chat_id: S.sel.chatId, text: btn.text, ...extra });
+      if (keyboard.one_time_keyboard) hideOneTime();
+    } catch (e) {
+      toast(`Button press failed: ${e.message}`, { error: true });
+    }
+    await loadChat({ scroll: "bottom" });
+  }
+
+  function hideOneTime() {
+    S.kbHidden = true;
+    $("#reply-keyboard").hidden = true;
+    $("#kb-toggle").classList.remove("on");
+  }
+
+  /* ------------------------------------------------------------- command menu */
+
+  async function loadMenu() {
+    const sel = S.sel;
+    if (!sel) { S.menu = null; renderMenuButton(); return; }
+    const uid = actingUserId();
+    const q = uid !== null && uid !== undefined ? `?user_id=${encodeURIComponent(uid)}` : "";
+    try {
+      const data = await api("GET", `/sandbox/chats/${encodeURIComponent(sel.chatId)}/commands${q}`);
+      if (sel !== S.sel) return;
+      S.menu = data;
+    } catch (e) {
+      S.menu = null;
+    }
+    renderMenuButton();
+  }
+
+  function renderMenuButton() {
+    const btn = $("#menu-btn");
+    const list = $("#menu-list");
+    const menu = S.menu;
+    const webApp = menu && menu.menu_button && menu.menu_button.type === "web_app" ? menu.menu_button : null;
+    const commands = (menu && menu.commands) || [];
+    btn.hidden = !S.sel || (!webApp && !commands.length);
+    btn.textContent = webApp ? webApp.text || "App" : "☰ Menu";
+    btn.title = webApp ? `Web app: ${webApp.web_app && webApp.web_app.url}` : "The bot's commands";
+    if (btn.hidden) list.hidden = true;
+  }
+
+  async function toggleMenu() {
+    const list = $("#menu-list");
+    if (!list.hidden) { list.hidden = true; return; }
+    await loadMenu();
+    const menu = S.menu;
+    if (menu && menu.menu_button && menu.menu_button.type === "web_app") {
+      const url = menu.menu_button.web_app && menu.menu_button.web_app.url;
+      toast(`Web app: ${url}`, { url });
+      return;
+    }
+    const commands = (menu && menu.commands) || [];
+    list.replaceChildren(...commands.map((c) => el("button", {
+      class: "menu-item", type: "button", role: "menuitem",
+      onclick: () => insertCommand(c.command),
+    }, el("span", { class: "menu-cmd" }, `/${c.command}`), el("span", { class: "menu-desc" }, c.description))));
+    list.hidden = !commands.length;
+  }
+
+  function insertCommand(command) {
+    const input = $("#input");
+    input.value = `/${command} `;
+    $("#menu-list").hidden = true;
+    autoGrow();
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+
+  /* ------------------------------------------------------------- sandbox clock */
+
+  async function loadClock() {
+    try { S.clock = await api("GET", "/sandbox/clock"); } catch (e) { return; }
+    const d = new Date(S.clock.now * 1000);
+    const node = $("#clock-date");
+    node.textContent = `${fmtDay(d)}, ${fmtTime(d)}`;
+    node.dateTime = d.toISOString();
+    node.dataset.offset = String(S.clock.offset);
+    node.title = S.clock.offset ? `${Math.round(S.clock.offset / 86400)} day(s) ahead of real time` : "real time";
+  }
+
+  async function moveClock(days, btn) {
+    btn.disabled = true;
+    try {
+      const res = await api("POST", "/sandbox/clock", { days });
+      const n = (res.update_ids || []).length;
+      toast(`Clock moved ${days === 1 ? "a day" : `${days} days`} ahead${n ? ` · ${n} update(s) for the bot` : ""}`);
+    } catch (e) {
+      toast(`Cannot move the clock: ${e.message}`, { error: true });
+    } finally {
+      btn.disabled = false;
+    }
+    await loadClock();
+    if (S.sel) scheduleChat();
   }
 
   /* ------------------------------------------------------------- live updates */
@@ -981,7 +1255,10 @@
       if (S.sel) scheduleChat();
       return;
     }
+    if (type === "clock") { loadClock(); return; }
+    if (type === "commands") { loadMenu(); return; }
     if (type === "user" || type === "chat" || type === "topic") scheduleSidebar();
+    if ((type === "chat" || type === "user") && S.sel && same(ev.chat_id, S.sel.chatId)) loadMenu();
     if (ev.chat_id === undefined || ev.chat_id === null) return;
     if (S.sel && same(ev.chat_id, S.sel.chatId)) {
       if (type === "chat_action") { showTyping(ev.action); return; }
@@ -1067,7 +1344,17 @@
     });
     input.addEventListener("input", autoGrow);
 
-    $("#speaker").addEventListener("change", (ev) => { S.speaker = Number(ev.target.value); });
+    $("#speaker").addEventListener("change", (ev) => { S.speaker = Number(ev.target.value); loadMenu(); });
+    $("#lang-select").addEventListener("change", (ev) => changeLanguage(ev.target.value));
+    $("#back-btn").addEventListener("click", () => { $("#app").classList.remove("chat-open"); });
+    $("#menu-btn").addEventListener("click", (ev) => { ev.stopPropagation(); toggleMenu(); });
+    document.addEventListener("click", (ev) => { if (!ev.target.closest(".menu-wrap")) $("#menu-list").hidden = true; });
+    for (const btn of document.querySelectorAll("[data-clock-days]")) {
+      btn.addEventListener("click", () => moveClock(Number(btn.dataset.clockDays), btn));
+    }
+    $("#picker-ok").addEventListener("click", () => closePicker(true));
+    $("#picker-cancel").addEventListener("click", () => closePicker(false));
+    $("#picker").addEventListener("click", (ev) => { if (ev.target === $("#picker")) closePicker(false); });
     $("#reply-cancel").addEventListener("click", () => setReplyTo(null));
     $("#kb-toggle").addEventListener("click", () => {
       S.kbHidden = !S.kbHidden;
@@ -1110,6 +1397,7 @@
     $("#modal-cancel").addEventListener("click", () => closeModal(false));
     $("#modal").addEventListener("click", (ev) => { if (ev.target === $("#modal")) closeModal(false); });
     document.addEventListener("keydown", (ev) => {
+      if (!$("#picker").hidden && ev.key === "Escape") { closePicker(false); return; }
       if ($("#modal").hidden) return;
       if (ev.key === "Escape") closeModal(false);
       if (ev.key === "Enter") { ev.preventDefault(); closeModal(true); }
@@ -1123,8 +1411,10 @@
     connectEvents();
     api("GET", "/sandbox/bot").then((info) => {
       const bot = info && info.bot;
+      S.bot = bot || null;
       if (bot && bot.username) $("#bot-username").textContent = `@${bot.username}`;
     }).catch(() => {});
+    loadClock();
     await loadSidebar();
     S.loaded = true;
     restoreFromHash();

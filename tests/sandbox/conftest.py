@@ -12,6 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from sandbox import FloodLimits, Sandbox
+from tests.sandbox.http import BotHttp, Control, clients
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
 
@@ -32,6 +33,23 @@ async def sb() -> AsyncIterator[Sandbox]:
     async with Sandbox(token=TOKEN, bot_username="client_area_bot", flood_limits=FloodLimits.off(),
                        pre_checkout_timeout=1.0, settle=0.05) as sandbox:
         yield sandbox
+
+
+@pytest.fixture
+async def plain(sb: Sandbox) -> AsyncIterator[tuple[BotHttp, Control]]:
+    """A plain HTTP client for the Bot API (as the bot) and for the control API (as the users)."""
+    async with clients(sb) as pair:
+        yield pair
+
+
+@pytest.fixture
+def tg(plain: tuple[BotHttp, Control]) -> BotHttp:
+    return plain[0]
+
+
+@pytest.fixture
+def ctl(plain: tuple[BotHttp, Control]) -> Control:
+    return plain[1]
 
 
 @pytest.fixture

@@ -28,14 +28,15 @@ async def test_bot_photo_upload_and_resend(sb: Sandbox, bot: Bot, ann: UserDrive
                                    parse_mode="HTML")
     assert message.photo is not None and (message.photo[-1].width, message.photo[-1].height) == (40, 30)
     assert message.caption == "Chart" and ann.screen is not None and ann.screen.html == "<b>Chart</b>"
-    assert ann.screen.file_bytes() == png
+    assert ann.screen.file_bytes().startswith(b"\xff\xd8") and ann.screen.uploaded_bytes() == png
 
     again = await bot.send_photo(1001, message.photo[-1].file_id)
     assert again.photo is not None and again.photo[-1].file_unique_id == message.photo[-1].file_unique_id
 
     file = await bot.get_file(message.photo[-1].file_id)
-    assert file.file_path is not None and file.file_size == len(png)
-    assert await download(sb, file.file_path) == png
+    assert file.file_path is not None and file.file_path.endswith(".jpg")
+    assert file.file_size == len(ann.screen.file_bytes())
+    assert await download(sb, file.file_path) == ann.screen.file_bytes()
 
 
 async def test_bot_document_and_caption_edit(sb: Sandbox, bot: Bot, ann: UserDriver) -> None:
@@ -59,7 +60,8 @@ async def test_user_uploads_are_downloadable(sb: Sandbox, bot: Bot, ann: UserDri
     file = await bot.get_file(document.file_id)
     assert await download(sb, file.file_path or "") == b"hello world"
     destination = await bot.download(photo[-1].file_id)
-    assert destination is not None and destination.read() == make_png(8, 8)
+    assert destination is not None and destination.read() == ann.messages[-1].file_bytes()
+    assert ann.messages[-1].uploaded_bytes() == make_png(8, 8)
 
 
 async def test_media_group(sb: Sandbox, bot: Bot, ann: UserDriver) -> None:

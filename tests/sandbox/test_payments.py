@@ -123,3 +123,21 @@ async def test_card_invoice_and_link(sb: Sandbox, bot: Bot) -> None:
 async def test_answer_unknown_pre_checkout_query(sb: Sandbox, bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest, match="query is too old"):
         await bot.answer_pre_checkout_query("12345", ok=True)
+
+
+async def test_driver_pays_a_subscription_link_and_the_clock_renews_it(sb: Sandbox, bot: Bot,
+                                                                      start_polling: StartPolling) -> None:
+    await start_polling(payment_bot())
+    ann = await sb.user(id=1001, first_name="Ann")
+    link = await bot.create_invoice_link(title="Pro", description="Monthly", payload="pro-monthly", currency="XTR",
+                                         prices=STARS, subscription_period=2592000)
+    result = await ann.pay_link(link)
+    first = paid[-1].successful_payment
+    assert result.status == "paid" and first is not None and first.is_first_recurring
+    assert ann.subscriptions[0].renews and ann.screen is not None and ann.screen.text == "Thank you!"
+
+    move = await sb.move_clock(days=30)  # waits until the bot has handled the renewal
+    renewal = paid[-1].successful_payment
+    assert len(move.update_ids) == 1 and renewal is not None and renewal.is_recurring
+    assert not renewal.is_first_recurring and renewal.telegram_payment_charge_id != result.telegram_payment_charge_id
+    assert len([m for m in ann.bot_messages if m.text == "Thank you!"]) == 2

@@ -18,12 +18,16 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.filters import Command, CommandStart
 from aiogram.types import (
+    BotCommand,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
+    KeyboardButtonRequestUsers,
     LabeledPrice,
     Message,
     PreCheckoutQuery,
+    ReplyKeyboardMarkup,
 )
 
 from sandbox import Sandbox, playground
@@ -249,3 +253,147 @@ async def test_events_stream_pushes_changes_and_forgets_closed_clients(monkeypat
                 break
             await asyncio.sleep(0.1)
         assert len(sb.world._listeners) == listeners_before
+
+
+def tools_router() -> Router:
+    router = Router()
+
+    @router.message(Command("help"))
+    async def help_(message: Message) -> None:
+        await message.answer("Help text")
+
+    @router.message(Command("pick"))
+    async def pick(message: Message) -> None:
+        keyboard = ReplyKeyboardMarkup(keyboard=[
+            [KeyboardButton(text="Pick colleagues", request_users=KeyboardButtonRequestUsers(
+                request_id=1, request_name=True, max_quantity=2))],
+            [KeyboardButton(text="Where am I", request_location=True)],
+        ], resize_keyboard=True)
+        await message.answer("Choose", reply_markup=keyboard)
+
+    @router.message(F.location)
+    async def location(message: Message) -> None:
+        assert message.location is not None
+        await message.answer(f"Location {message.location.latitude:.4f}, {message.location.longitude:.4f}")
+
+    @router.message(F.users_shared)
+    async def shared(message: Message) -> None:
+        assert message.users_shared is not None
+        await message.answer("Shared: " + ", ".join(u.first_name or "?" for u in message.users_shared.users))
+
+    return router
+
+
+async def test_playground_menu_location_picker_clock_and_narrow_window() -> None:
+    expect = playwright_api.expect
+    expect.set_options(timeout=8000)
+    async with (
+        Sandbox(host="127.0.0.1", port=0, token=None, bot_username="client_area_bot",
+                flood_limits=FloodLimits.off()) as sb,
+        aiohttp.ClientSession() as http,
+        browser_page() as (page, page_errors, _),
+    ):
+        bot = Bot(token=sb.token, session=AiohttpSession(api=TelegramAPIServer.from_base(sb.url)))
+        dp = Dispatcher()
+        dp.include_router(tools_router())
+        task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+        try:
+            for user in ({"id": 1001, "first_name": "Ann", "language_code": "en"},
+                         {"id": 1002, "first_name": "Bob", "language_code": "en"}):
+                async with http.post(sb.url + "/sandbox/users", json=user) as resp:
+                    assert resp.status == 200
+            await page.goto(sb.url + "/")
+            await page.wait_for_selector("body[data-ready='1']")
+            await page.locator("#customer-list .entry[data-user-id='1001']").click()
+            await expect(page.locator("#chat-title")).to_have_text("Ann")
+
+            # The sandbox clock: the header shows its date; the buttons move it forward.
+            clock = page.locator("#clock-date")
+            await expect(clock).to_have_attribute("data-offset", "0")
+            before = await clock.text_content()
+            await page.click("[data-clock-days='1']")
+            await expect(clock).to_have_attribute("data-offset", "86400")
+            assert await clock.text_content() != before
+            await page.click("[data-clock-days='7']")
+            await expect(clock).to_have_attribute("data-offset", str(8 * 86400))
+            await page.click("[data-clock-days='30']")
+            await expect(clock).to_have_attribute("data-offset", str(38 * 86400))
+            assert abs(sb.clock.offset - 38 * 86400) < 1
+
+            # The command menu: what getMyCommands gives for the user's language, inserted when clicked.
+            await expect(page.locator("#menu-btn")).to_be_hidden()
+            await bot.set_my_commands([BotCommand(command="start", description="Start"),
+                                       BotCommand(command="help", description="Help")])
+            await bot.set_my_commands([BotCommand(command="start", description="Начать")], language_code="ru")
+            await expect(page.locator("#menu-btn")).to_be_visible()
+            await page.click("#menu-btn")
+            await expect(page.locator("#menu-list .menu-item")).to_have_count(2)
+            await page.locator("#menu-list .menu-item", has_text="/help").click()
+            await expect(page.locator("#input")).to_have_value("/help ")
+            await expect(page.locator("#menu-list")).to_be_hidden()
+            await page.press("#input", "Enter")
+            await expect(page.locator(".row.in", has_text="Help text")).to_be_visible()
+
+            # The language code is shown and can be changed; the menu follows it.
+            await expect(page.locator("#lang-select")).to_have_value("en")
+            await page.select_option("#lang-select", "ru")
+            await expect(page.locator("#chat-subtitle")).to_contain_text("lang ru")
+            assert sb.world.users[1001].language_code == "ru"
+            await page.click("#menu-btn")
+            await expect(page.locator("#menu-list .menu-item")).to_have_count(1)
+            await expect(page.locator("#menu-list")).to_contain_text("Начать")
+            await page.click("#menu-btn")
+
+            # Share location asks where: a city, or a latitude/longitude of one's own.
+            await page.click("#attach-btn")
+            await page.click("#attach-menu [data-pick='location']")
+            await page.locator("#picker .picker-option", has_text="Riga").click()
+            await page.click("#picker-ok")
+            await expect(page.locator(".row.in", has_text="Location 56.9496, 24.1052")).to_be_visible()
+            await page.click("#attach-btn")
+            await page.click("#attach-menu [data-pick='location']")
+            await page.fill("#picker-lat", "10.5")
+            await page.fill("#picker-lon", "20.25")
+            await page.click("#picker-ok")
+            await expect(page.locator(".row.in", has_text="Location 10.5000, 20.2500")).to_be_visible()
+
+            # Reply buttons that ask for users or a location open the pickers; the bot gets what was chosen.
+            await page.fill("#input", "/pick")
+            await page.press("#input", "Enter")
+            await page.locator("#reply-keyboard .kb-btn", has_text="Pick colleagues").click()
+            await expect(page.locator("#picker-title")).to_contain_text("up to 2 users")
+            await expect(page.locator("#picker .picker-option")).to_have_count(1)  # everyone but Ann
+            await page.locator("#picker .picker-option", has_text="Bob").click()
+            await page.click("#picker-ok")
+            await expect(page.locator(".row.in", has_text="Shared: Bob")).to_be_visible()
+            await expect(page.locator(".service", has_text="shared a user: Bob")).to_be_visible()
+            await page.locator("#reply-keyboard .kb-btn", has_text="Where am I").click()
+            await page.locator("#picker .picker-option", has_text="Tokyo").click()
+            await page.click("#picker-ok")
+            await expect(page.locator(".row.in", has_text="Location 35.6762, 139.6503")).to_be_visible()
+
+            # A phone-sized window: one pane at a time and nothing wider than the screen.
+            await page.set_viewport_size({"width": 380, "height": 800})
+            no_sideways_scroll = "() => document.documentElement.scrollWidth <= window.innerWidth"
+            await expect(page.locator("#sidebar")).to_be_hidden()
+            await expect(page.locator("#chat")).to_be_visible()
+            assert await page.evaluate(no_sideways_scroll)
+            await page.click("#back-btn")
+            await expect(page.locator("#sidebar")).to_be_visible()
+            await expect(page.locator("#chat")).to_be_hidden()
+            assert await page.evaluate(no_sideways_scroll)
+            await page.locator("#customer-list .entry[data-user-id='1002']").click()
+            await expect(page.locator("#chat-title")).to_have_text("Bob")
+            await page.fill("#input", "/help")
+            await page.press("#input", "Enter")
+            await expect(page.locator(".row.in", has_text="Help text")).to_be_visible()
+            await expect(page.locator("#menu-btn")).to_be_visible()
+            assert await page.evaluate(no_sideways_scroll)
+            await page.screenshot(path="/tmp/playground-narrow.png")
+            assert page_errors == []
+        finally:
+            with contextlib.suppress(RuntimeError):
+                await dp.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=5)
+            await bot.session.close()
