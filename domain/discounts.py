@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,7 @@ from domain.clock import Clock
 from domain.errors import InvalidInput, NotFound
 from domain.models import Discount, Product, Tariff, User
 from domain.notifications import Notifications, button, date_arg, localized_arg, money_arg
+from domain.values import parse_amount as typed_amount
 
 KINDS = ("percent", "fixed")
 SCOPES = ("all", "product", "tariff", "period")
@@ -108,16 +109,10 @@ _AMOUNT = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 def parse_amount(text: str, precision: int) -> int:
     """'5', '5.00' or '5,5' in major units -> minor units; more decimals than the currency has are refused."""
-    if not _AMOUNT.match(text):
+    amount = typed_amount(text, precision, "discounts-error-value")
+    if amount <= 0:
         raise InvalidInput("discounts-error-value", value=text)
-    try:
-        amount = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise InvalidInput("discounts-error-value", value=text) from None
-    minor = amount.scaleb(precision)
-    if minor != minor.to_integral_value() or minor <= 0:
-        raise InvalidInput("discounts-error-value", value=text)
-    return int(minor)
+    return amount
 
 
 def parse_value(text: str, precision: int, *, credit: bool = False) -> tuple[str, int]:

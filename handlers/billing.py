@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from html import escape
 
 from aiogram import F, Router
@@ -21,6 +21,7 @@ from domain.ledger import EXPENSE_KINDS, PAYMENT_KINDS
 from domain.models import LedgerEntry
 from domain.unit import Domain
 from domain.validation import display_domain
+from domain.values import parse_amount as typed_amount
 from handlers.cart import TopupCb
 from handlers.errors import refuse
 from handlers.format import money, when, zone
@@ -93,16 +94,8 @@ async def custom_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCont
 
 
 def parse_amount(text: str, currency: str) -> int:
-    """'12.50', '12,50', '€ 12.5' -> minor units; anything else is refused."""
-    cleaned = "".join(ch for ch in text.strip() if ch.isdigit() or ch in ".,").replace(",", ".")
-    precision = get_currency_precision(currency)
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InvalidInput("topup-error-not-amount", value=text.strip()) from None
-    if not value.is_finite() or cleaned.count(".") > 1 or value.as_tuple().exponent < -precision:  # type: ignore[operator]
-        raise InvalidInput("topup-error-not-amount", value=text.strip())
-    return int(value.scaleb(precision))
+    """'12.50', '12,50', '€ 12.5' -> minor units of `currency`; anything else is refused."""
+    return typed_amount(text, get_currency_precision(currency))
 
 
 @router.message(TopupAmount.amount, F.text)

@@ -76,7 +76,7 @@ async def test_enabling_shows_qr_and_takes_effect_after_a_valid_code(ann, runnin
     assert ann.screen.text.startswith("🔐 Two-step authentication is off.")
     await ann.press("🔐 Enable")
     qr = ann.screen
-    assert qr.photo and qr.file_bytes().startswith(b"\x89PNG")
+    assert qr.photo and qr.uploaded_bytes().startswith(b"\x89PNG")
     assert "Scan this QR code" in qr.caption
     secret = secret_from(qr.caption)
     async with running.sessions() as session:
