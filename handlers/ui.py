@@ -130,6 +130,9 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
     if isinstance(event, CallbackQuery):
         # The new screen first, then the answer that stops the button's spinner.
         if isinstance(event.message, Message):
+            if unchanged(event.message, text, markup):  # pressed again: nothing to redraw, nothing to refuse
+                await event.answer()
+                return
             try:
                 await event.message.edit_text(text, reply_markup=markup)
                 await event.answer()
@@ -147,6 +150,15 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
         await event.answer()
         return
     await event.answer(text, reply_markup=markup)
+
+
+def unchanged(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """Whether the message already shows exactly this screen (Telegram would answer "message is not
+    modified")."""
+    if message.text is None or message.html_text != text:
+        return False
+    current = message.reply_markup
+    return (current.model_dump() if current else None) == (markup.model_dump() if markup else None)
 
 
 async def leave_dialog(state: FSMContext, raw_state: str | None) -> bool:

@@ -206,3 +206,31 @@ async def test_every_text_step_answers_hostile_input_and_keeps_data_whole(ann, r
             assert carries_raw_controls(after) == [], where
     assert results["sent"] == len(STEPS) * len(HOSTILE)
     print(f"hostile inputs: {results}")
+
+
+# Every length a step states, at the limit (taken) and one past it (refused with the limit, nothing stored).
+LIMITS = [
+    ("order: licence name", 64, "64"),
+    ("licence: rename", 64, "64"),
+    ("payment method: rename", 32, "32"),
+    ("payers: first field", 200, "200"),
+    ("ticket: subject", 100, "100"),
+    ("ticket: message", 3500, "3500"),
+    ("ticket: reply", 3500, "3500"),
+]
+
+
+@pytest.mark.parametrize(("step", "limit", "shown"), LIMITS, ids=[s for s, _, _ in LIMITS])
+async def test_each_stated_limit_at_its_boundary(ann, running, sandbox, step, limit, shown) -> None:
+    world = await prepare(ann, running)
+    name, state, enter = next(s for s in STEPS if s[0] == step)
+    await enter(ann, world)
+    before = await snapshot(running)
+    await ann.send("ж" * (limit + 1))
+    assert shown in ann.bot_messages[-1].text, f"{name}: the refusal names the limit"
+    assert await state_of(running, 1001) == state
+    after = await snapshot(running)
+    assert [t for t in after if after[t] != before[t]] == []
+    await ann.send("ж" * limit)
+    assert shown not in ann.bot_messages[-1].text or await state_of(running, 1001) != state
+    sandbox.assert_no_bot_errors()
