@@ -171,10 +171,7 @@ def create_dispatcher(
     # The settings section sets a customer's own command list when they switch language.
     dp["bot_commands"] = COMMANDS
 
-    routers = handlers.get_routers(extra_routers)
-    for router in routers:
-        _detach(router)
-    dp.include_routers(*routers)
+    dp.include_routers(*handlers.get_routers(extra_routers))
     run_filters_inline(dp)
     return dp, i18n, inflight
 
@@ -185,9 +182,9 @@ def run_filters_inline(root: Router) -> None:
     attribute checks that never block, so they are evaluated on the event loop instead."""
     for router in root.chain_tail:
         for observer in router.observers.values():
-            # The observer-wide filters (`router.message.filter(...)`) sit on a private handler object.
-            for handler in (*observer.handlers, getattr(observer, "_handler", None)):
-                for filter_object in (handler.filters or []) if handler is not None else []:
+            # Branch filters (`router.message.filter(...)`) are async Filter classes (handlers.PrivateChat).
+            for handler in observer.handlers:
+                for filter_object in handler.filters or []:
                     if not filter_object.awaitable:
                         filter_object.callback = _on_loop(filter_object.callback)
                         filter_object.awaitable = True
@@ -202,15 +199,6 @@ def _on_loop(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
 
     evaluate.__wrapped_sync_filter__ = True  # type: ignore[attr-defined]
     return evaluate
-
-
-def _detach(router: Router) -> None:
-    """Section routers are module-level singletons; a process that builds a second dispatcher (an in-process
-    restart, tests, benchmarks) must take them off the first one, which aiogram offers no public call for."""
-    parent = router.parent_router
-    if parent is not None:
-        parent.sub_routers.remove(router)
-        router._parent_router = None
 
 
 async def set_commands(bot: Bot, i18n: I18nMiddleware, default_locale: str) -> None:

@@ -1,14 +1,45 @@
-"""aiogram routers, one module per client-area section; catch-alls come last."""
+"""aiogram routers, one module per client-area section, assembled into a tree by `get_routers()`.
+
+Branches carry the filters their handlers share, set once: the private chat (the customer's side), the staff
+group (STAFF_CHAT_ID). Payments come first (a pre-checkout query has no chat); the catch-alls come last.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from aiogram import Router
+from aiogram.filters import Filter
+from aiogram.types import CallbackQuery, Message
+
+
+class PrivateChat(Filter):
+    """A message or a press in the customer's private chat with the bot."""
+
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        message = event if isinstance(event, Message) else event.message
+        return message is not None and message.chat.type == "private"
+
+
+class StaffChat(Filter):
+    """A message or a press in the staff group (the dispatcher's `staff_chat_id`)."""
+
+    async def __call__(self, event: Message | CallbackQuery, staff_chat_id: int | None = None) -> bool:
+        message = event if isinstance(event, Message) else event.message
+        return staff_chat_id is not None and message is not None and message.chat.id == staff_chat_id
+
+
+def branch(name: str, where: Filter, *routers: Router) -> Router:
+    """A router that lets through only what `where` accepts, to the routers under it."""
+    root = Router(name=name)
+    root.message.filter(where)
+    root.callback_query.filter(where)
+    root.include_routers(*routers)
+    return root
 
 
 def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
-    """Commands that work anywhere (/start, /cancel, ...) first, then sections, then the catch-alls."""
+    """The whole tree, built anew for each dispatcher. `extra` (tests) go before the catch-alls."""
     from handlers import (
         autopay,
         billing,
@@ -35,12 +66,14 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         tickets,
     )
 
-    return [
-        menu.router, payments.router, renewals.router, order.router, cart.router, billing.router,
-        guard.router, settings.router, security.router, support.router, notifications.router, licences.router,
-        payment_methods.router, autopay.router, certificates.router, client.router, payers.router, invoices.router,
-        discounts.router, staff_discounts.router,
-        # The staff group's catch-all (messages in ticket topics) after every section's staff commands.
-        tickets.router, staff_tickets.router,
-        *extra, fallback.router,
-    ]
+    customer = branch(
+        "private-chat", PrivateChat(),
+        menu.router(), renewals.router(), order.router(), cart.router(), billing.router(), guard.router(),
+        settings.router(), security.router(), support.router(), notifications.router(), licences.router(),
+        payment_methods.router(), autopay.router(), certificates.router(), client.router(), payers.router(),
+        discounts.router(), tickets.router(),
+    )
+    # The staff group's catch-all (messages in ticket topics) after every staff command.
+    staff = branch("staff-group", StaffChat(), staff_discounts.router(), staff_tickets.router())
+    return [payments.router(), invoices.router(), customer, staff, *extra,
+            branch("catch-all", PrivateChat(), fallback.router())]

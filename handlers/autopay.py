@@ -20,10 +20,6 @@ from handlers.notifications import register_action
 from handlers.payment_methods import PmCb, label
 from handlers.ui import Callback, MenuCb, button, keyboard, nav_row, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 BILLING = MenuCb(section="billing")
 
 
@@ -68,8 +64,6 @@ async def show_autopay(event: Message | CallbackQuery, domain: Domain, i18n: I18
     await show(event, f"{notice}\n\n{text}" if notice else text, keyboard(*rows, nav_row(i18n, BILLING)))
 
 
-@router.callback_query(MenuCb.filter(F.section == "autopay"))
-@router.callback_query(ApCb.filter(F.a == "show"))
 async def autopay_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     await show_autopay(callback, domain, i18n, user)
 
@@ -81,7 +75,6 @@ async def ask_limit(callback: CallbackQuery, i18n: I18nContext, state: FSMContex
                keyboard([button(i18n.get("button-back"), AUTOPAY), button(i18n.get("button-cancel"), "cancel")]))
 
 
-@router.callback_query(ApCb.filter(F.a == "on"))
 async def on_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                      state: FSMContext) -> None:
     """One card: straight to the limit; several: which one."""
@@ -96,14 +89,12 @@ async def on_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext,
     await show(callback, i18n.get("methods-autopay-choose-card"), keyboard(*rows, nav_row(i18n, AUTOPAY)))
 
 
-@router.callback_query(ApCb.filter(F.a == "card"))
 async def card_chosen(callback: CallbackQuery, callback_data: ApCb, domain: Domain, i18n: I18nContext,
                       user: Customer, state: FSMContext) -> None:
     card = await domain.payment_methods.get(user.id, callback_data.id)  # a forged id is NotFound
     await ask_limit(callback, i18n, state, card.id)
 
 
-@router.callback_query(ApCb.filter(F.a == "limit"))
 async def limit_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                         state: FSMContext) -> None:
     view = await domain.autopay.view(user.id)
@@ -113,7 +104,6 @@ async def limit_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nConte
     await ask_limit(callback, i18n, state, view.method.id)
 
 
-@router.message(AutopayForm.limit, F.text)
 async def limit_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                         state: FSMContext) -> None:
     card_id = int((await state.get_data())["card"])
@@ -127,7 +117,19 @@ async def limit_entered(message: Message, domain: Domain, i18n: I18nContext, use
     await show_autopay(message, domain, i18n, user, i18n.get("methods-autopay-enabled"))
 
 
-@router.callback_query(ApCb.filter(F.a == "off"))
 async def off_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     await domain.autopay.disable(user.id)
     await show_autopay(callback, domain, i18n, user, i18n.get("methods-autopay-disabled"))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(autopay_pressed, ApCb.filter(F.a == "show"))
+    routes.callback_query.register(autopay_pressed, MenuCb.filter(F.section == "autopay"))
+    routes.callback_query.register(on_pressed, ApCb.filter(F.a == "on"))
+    routes.callback_query.register(card_chosen, ApCb.filter(F.a == "card"))
+    routes.callback_query.register(limit_pressed, ApCb.filter(F.a == "limit"))
+    routes.message.register(limit_entered, AutopayForm.limit, F.text)
+    routes.callback_query.register(off_pressed, ApCb.filter(F.a == "off"))
+    return routes

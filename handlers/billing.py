@@ -31,10 +31,6 @@ from handlers.payers import pick_payer
 from handlers.payments import start_topup
 from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 register_section(MenuSection(key="billing", text_key="menu-button-billing", order=300))
 BILLING = MenuCb(section="billing")
 EXPORT_MONTHS = 12
@@ -52,7 +48,6 @@ class TopupAmount(StatesGroup):
     amount = State()
 
 
-@router.callback_query(MenuCb.filter(F.section == "billing"))
 async def billing_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     """Balance and what can be done with it."""
     balance = await domain.ledger.balance(user.id)
@@ -68,7 +63,6 @@ async def billing_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCon
     ))
 
 
-@router.callback_query(BillCb.filter(F.action == "topup"))
 async def topup_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext) -> None:
     settings = domain.payments.settings
     currency = domain.ledger.currency
@@ -83,7 +77,6 @@ async def topup_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nConte
     ))
 
 
-@router.callback_query(BillCb.filter(F.action == "custom"))
 async def custom_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, state: FSMContext) -> None:
     settings = domain.payments.settings
     currency = domain.ledger.currency
@@ -98,7 +91,6 @@ def parse_amount(text: str, currency: str) -> int:
     return typed_amount(text, get_currency_precision(currency))
 
 
-@router.message(TopupAmount.amount, F.text)
 async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer, state: FSMContext,
                          payment_provider_token: str) -> None:
     currency = domain.ledger.currency
@@ -149,7 +141,6 @@ async def _entries_screen(callback: CallbackQuery, domain: Domain, i18n: I18nCon
     await show(callback, f"<b>{title}</b>\n\n{body}", keyboard(pager, nav_row(i18n, BILLING)))
 
 
-@router.callback_query(BillCb.filter(F.action.in_({"payments", "expenses"})))
 async def entries_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     """Payments (top-ups, refunds) or expenses (charges per service), newest first, paginated."""
@@ -164,7 +155,6 @@ def _month_bounds(month: str, time_zone: str) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-@router.callback_query(BillCb.filter(F.action == "export"))
 async def export_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     """Offer the months (in the customer's zone) that have entries, newest first."""
     span = await domain.ledger.months_with_entries(user.id)
@@ -182,7 +172,6 @@ async def export_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCont
     await show(callback, i18n.get("billing-export-choose"), keyboard(*rows, nav_row(i18n, BILLING)))
 
 
-@router.callback_query(BillCb.filter(F.action == "csv"))
 async def csv_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Domain, i18n: I18nContext,
                       user: Customer) -> None:
     """One month of the ledger as a CSV document, times in the customer's zone."""
@@ -206,3 +195,16 @@ async def csv_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Do
     await callback.answer()
     await callback.message.answer_document(  # type: ignore[union-attr]
         document, caption=i18n.get("billing-export-caption", month=callback_data.month, count=len(entries)))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(billing_pressed, MenuCb.filter(F.section == "billing"))
+    routes.callback_query.register(topup_pressed, BillCb.filter(F.action == "topup"))
+    routes.callback_query.register(custom_pressed, BillCb.filter(F.action == "custom"))
+    routes.message.register(amount_entered, TopupAmount.amount, F.text)
+    routes.callback_query.register(entries_pressed, BillCb.filter(F.action.in_({"payments", "expenses"})))
+    routes.callback_query.register(export_pressed, BillCb.filter(F.action == "export"))
+    routes.callback_query.register(csv_pressed, BillCb.filter(F.action == "csv"))
+    return routes

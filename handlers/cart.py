@@ -23,9 +23,6 @@ from handlers.order import text_of
 from handlers.payers import pick_payer
 from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
-router = Router(name=__name__)
-router.callback_query.filter(F.message.chat.type == "private")
-
 register_section(MenuSection(key="cart", text_key="menu-button-cart", order=110))
 
 
@@ -113,13 +110,11 @@ async def render_cart(event: CallbackQuery, domain: Domain, i18n: I18nContext, u
     await show(event, cart_text(i18n, view, currency, notice), cart_markup(i18n, view, currency))
 
 
-@router.callback_query(MenuCb.filter(F.section == "cart"))
 async def cart_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     """Show the cart."""
     await render_cart(callback, domain, i18n, user)
 
 
-@router.callback_query(CartCb.filter(F.action == "rm"))
 async def remove_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     """Remove one item; the item must be this customer's (callback data can be forged)."""
@@ -127,7 +122,6 @@ async def remove_pressed(callback: CallbackQuery, callback_data: CartCb, domain:
     await render_cart(callback, domain, i18n, user, i18n.get("cart-removed"))
 
 
-@router.callback_query(CartCb.filter(F.action == "per"))
 async def period_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     item, product, tariff = await domain.orders.periods_for_item(user.id, callback_data.item)
@@ -144,14 +138,12 @@ async def period_pressed(callback: CallbackQuery, callback_data: CartCb, domain:
     await show(callback, text, keyboard(*rows, nav_row(i18n, MenuCb(section="cart"))))
 
 
-@router.callback_query(CartCb.filter(F.action == "setper"))
 async def period_set(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
                      user: Customer) -> None:
     await domain.orders.change_period(user.id, callback_data.item, callback_data.months)
     await render_cart(callback, domain, i18n, user)
 
 
-@router.callback_query(CartCb.filter(F.action == "clear"))
 async def clear_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
     """Clearing asks first: it throws away everything configured."""
     await show(callback, i18n.get("cart-clear-confirm"), keyboard(
@@ -159,7 +151,6 @@ async def clear_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
          button(i18n.get("cart-clear-no"), MenuCb(section="cart"))]))
 
 
-@router.callback_query(CartCb.filter(F.action == "clear-yes"))
 async def clear_confirmed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     await domain.orders.clear(user.id)
     await render_cart(callback, domain, i18n, user, i18n.get("cart-cleared"))
@@ -188,7 +179,6 @@ def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str, revision:
     )
 
 
-@router.callback_query(CartCb.filter(F.action == "pay"))
 async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
                       user: Customer) -> None:
     """Pay the cart shown from the balance (the card covering a shortfall when automatic payments are on);
@@ -243,3 +233,16 @@ def card_notice(i18n: I18nContext, card: Cover, currency: str) -> str:
     if card.status == PENDING:
         return i18n.get("methods-error-stripe")
     return i18n.get("methods-checkout-declined", card=name)
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(cart_pressed, MenuCb.filter(F.section == "cart"))
+    routes.callback_query.register(remove_pressed, CartCb.filter(F.action == "rm"))
+    routes.callback_query.register(period_pressed, CartCb.filter(F.action == "per"))
+    routes.callback_query.register(period_set, CartCb.filter(F.action == "setper"))
+    routes.callback_query.register(clear_pressed, CartCb.filter(F.action == "clear"))
+    routes.callback_query.register(clear_confirmed, CartCb.filter(F.action == "clear-yes"))
+    routes.callback_query.register(pay_pressed, CartCb.filter(F.action == "pay"))
+    return routes

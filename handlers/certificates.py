@@ -32,10 +32,6 @@ from handlers.screen import drop_pressed
 from handlers.tickets import question
 from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 register_section(MenuSection(key="certificates", text_key="menu-button-certificates", order=210))
 
 
@@ -96,14 +92,12 @@ async def render_list(event: Message | CallbackQuery, domain: Domain, i18n: I18n
     await show(event, "\n".join(lines), keyboard(*rows, nav_row(i18n)))
 
 
-@router.callback_query(MenuCb.filter(F.section == "certificates"))
 async def certificates_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext,
                                user: Customer) -> None:
     """The customer's certificates, newest first."""
     await render_list(callback, domain, i18n, user)
 
 
-@router.callback_query(CertListCb.filter())
 async def list_page_pressed(callback: CallbackQuery, callback_data: CertListCb, domain: Domain, i18n: I18nContext,
                             user: Customer) -> None:
     await render_list(callback, domain, i18n, user, callback_data.p)
@@ -187,7 +181,6 @@ async def render_details(event: Message | CallbackQuery, domain: Domain, i18n: I
     await show(event, f"{notice}\n\n{text}" if notice else text, details_markup(i18n, view))
 
 
-@router.callback_query(CertCb.filter(F.a == "d"))
 async def details_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                           user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Everything about one certificate, and the next step."""
@@ -206,7 +199,6 @@ def form_markup(i18n: I18nContext, service_id: int) -> InlineKeyboardMarkup:
 
 
 # key and CSR ------------------------------------------------------------------------------------------------
-@router.callback_query(CertCb.filter(F.a == "k"))
 async def key_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                       user: Customer) -> None:
     """Make a key here (which kind), or bring your own CSR."""
@@ -218,7 +210,6 @@ async def key_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Do
                keyboard(*rows, nav_row(i18n, CertCb(a="d", id=sid))))
 
 
-@router.callback_query(CertCb.filter(F.a == "kt"))
 async def key_type_pressed(callback: CallbackQuery, callback_data: CertCb, i18n: I18nContext) -> None:
     """Keep the key on the server (encrypted), or get it once and keep no copy here."""
     if callback_data.v not in KEY_TYPES:
@@ -231,7 +222,6 @@ async def key_type_pressed(callback: CallbackQuery, callback_data: CertCb, i18n:
         nav_row(i18n, CertCb(a="k", id=sid))))
 
 
-@router.callback_query(CertCb.filter(F.a == "kg"))
 async def generate_pressed(callback: CallbackQuery, callback_data: CertCb, bot: Bot, domain: Domain,
                            i18n: I18nContext, user: Customer) -> None:
     kind, keep = callback_data.v[:-1], callback_data.v.endswith("+")
@@ -257,7 +247,6 @@ async def generate_pressed(callback: CallbackQuery, callback_data: CertCb, bot: 
     await render_details(callback, domain, i18n, user, callback_data.id, notice)
 
 
-@router.callback_query(CertCb.filter(F.a == "own"))
 async def own_csr_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                           state: FSMContext, user: Customer) -> None:
     view = await domain.certificates.get(user.id, callback_data.id)
@@ -283,12 +272,10 @@ async def _take_csr(message: Message, data: bytes, domain: Domain, i18n: I18nCon
     await render_details(message, domain, i18n, user, service_id, notice)
 
 
-@router.message(CertForm.csr, F.text)
 async def csr_pasted(message: Message, domain: Domain, i18n: I18nContext, user: Customer, state: FSMContext) -> None:
     await _take_csr(message, (message.text or "").encode(), domain, i18n, user, state)
 
 
-@router.message(CertForm.csr, F.document)
 async def csr_uploaded(message: Message, bot: Bot, domain: Domain, i18n: I18nContext, user: Customer,
                        state: FSMContext) -> None:
     document = message.document
@@ -305,7 +292,6 @@ async def csr_uploaded(message: Message, bot: Bot, domain: Domain, i18n: I18nCon
 
 
 # validation method and names ----------------------------------------------------------------------------------
-@router.callback_query(CertCb.filter(F.a == "m"))
 async def methods_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     view = await domain.certificates.get(user.id, callback_data.id)
@@ -323,7 +309,6 @@ async def methods_pressed(callback: CallbackQuery, callback_data: CertCb, domain
     await show(callback, "\n".join(text), keyboard(*rows, nav_row(i18n, CertCb(a="d", id=sid))))
 
 
-@router.callback_query(CertCb.filter(F.a == "mv"))
 async def method_chosen(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                         user: Customer) -> None:
     try:
@@ -338,7 +323,6 @@ async def method_chosen(callback: CallbackQuery, callback_data: CertCb, domain: 
                          i18n.get("certificate-method-set", method=callback_data.v))
 
 
-@router.callback_query(CertCb.filter(F.a == "ap"))
 async def approver_chosen(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     view = await domain.certificates.get(user.id, callback_data.id)
@@ -356,7 +340,6 @@ async def approver_chosen(callback: CallbackQuery, callback_data: CertCb, domain
                          i18n.get("certificate-approver-set", email=escape(emails[index])))
 
 
-@router.callback_query(CertCb.filter(F.a == "s"))
 async def names_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                         state: FSMContext, user: Customer) -> None:
     view = await domain.certificates.get(user.id, callback_data.id)
@@ -371,7 +354,6 @@ async def names_pressed(callback: CallbackQuery, callback_data: CertCb, domain: 
                form_markup(i18n, view.service.id))
 
 
-@router.message(CertForm.sans, F.text)
 async def names_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                         state: FSMContext) -> None:
     service_id = int((await state.get_data())["service"])
@@ -409,7 +391,6 @@ def check_text(i18n: I18nContext, result: dcv.CheckResult) -> str:
     return "\n".join(lines)
 
 
-@router.callback_query(CertCb.filter(F.a == "c"))
 async def check_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                         user: Customer) -> None:
     """Look now (DNS, HTTP or the CA's approval); on success the certificate is issued at once."""
@@ -422,7 +403,6 @@ async def check_pressed(callback: CallbackQuery, callback_data: CertCb, domain: 
 
 
 # files ------------------------------------------------------------------------------------------------------
-@router.callback_query(CertCb.filter(F.a == "f"))
 async def files_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                         user: Customer) -> None:
     view = await domain.certificates.get(user.id, callback_data.id)
@@ -439,7 +419,6 @@ async def files_pressed(callback: CallbackQuery, callback_data: CertCb, domain: 
     await show(callback, "\n".join(lines), keyboard(*rows, nav_row(i18n, CertCb(a="d", id=sid))))
 
 
-@router.callback_query(CertCb.filter(F.a == "ff"))
 async def file_pressed(callback: CallbackQuery, callback_data: CertCb, bot: Bot, domain: Domain,
                        i18n: I18nContext, user: Customer) -> None:
     try:
@@ -460,7 +439,6 @@ async def file_pressed(callback: CallbackQuery, callback_data: CertCb, bot: Bot,
                                              domain=escape(label(view))))
 
 
-@router.callback_query(CertCb.filter(F.a == "fk"), flags=GUARDED)
 async def private_key_pressed(callback: CallbackQuery, callback_data: CertCb, bot: Bot, domain: Domain,
                               i18n: I18nContext, user: Customer) -> None:
     """The private key kept on the server (two-step authentication first, when it is on)."""
@@ -474,7 +452,6 @@ async def private_key_pressed(callback: CallbackQuery, callback_data: CertCb, bo
                             caption=i18n.get("certificate-key-caption", domain=escape(label(view))))
 
 
-@router.callback_query(CertCb.filter(F.a == "fp"), flags=GUARDED)
 async def p12_pressed(callback: CallbackQuery, callback_data: CertCb, bot: Bot, domain: Domain, i18n: I18nContext,
                       user: Customer, state: FSMContext) -> None:
     """Ask for the password protecting the PKCS#12 file, below any files already sent (not in the menu above)."""
@@ -486,7 +463,6 @@ async def p12_pressed(callback: CallbackQuery, callback_data: CertCb, bot: Bot, 
                            reply_markup=form_markup(i18n, view.service.id))
 
 
-@router.message(CertForm.p12, F.text)
 async def p12_password_entered(message: Message, bot: Bot, domain: Domain, i18n: I18nContext, user: Customer,
                                state: FSMContext) -> None:
     """The password is read, then its message deleted; the file follows."""
@@ -509,7 +485,6 @@ async def p12_password_entered(message: Message, bot: Bot, domain: Domain, i18n:
 
 
 # reissue ----------------------------------------------------------------------------------------------------
-@router.callback_query(CertCb.filter(F.a == "r"))
 async def reissue_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     view = await domain.certificates.get(user.id, callback_data.id)
@@ -519,7 +494,6 @@ async def reissue_pressed(callback: CallbackQuery, callback_data: CertCb, domain
         [button(i18n.get("certificate-button-reissue-keep"), CertCb(a="d", id=sid))], nav_row(i18n)))
 
 
-@router.callback_query(CertCb.filter(F.a == "r!"))
 async def reissue_confirmed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                             user: Customer) -> None:
     try:
@@ -530,7 +504,6 @@ async def reissue_confirmed(callback: CallbackQuery, callback_data: CertCb, doma
     await render_details(callback, domain, i18n, user, callback_data.id, i18n.get("certificate-reissue-started"))
 
 
-@router.callback_query(CertCb.filter(F.a == "rx"))
 async def reissue_cancelled(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                             user: Customer) -> None:
     await domain.certificates.cancel_reissue(user.id, callback_data.id)
@@ -557,7 +530,6 @@ def event_detail(i18n: I18nContext, event: ServiceEvent, user: Customer) -> str:
     return ""
 
 
-@router.callback_query(CertCb.filter(F.a == "h"))
 async def history_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     page_no = int(callback_data.v) if callback_data.v.isdigit() else 0
@@ -575,3 +547,33 @@ async def history_pressed(callback: CallbackQuery, callback_data: CertCb, domain
               CertCb(v=str(page.page + 1), **args) if page.page + 1 < page.pages else None, page.page, page.pages),
         nav_row(i18n, CertCb(a="d", id=sid)))
     await show(callback, "\n".join(lines), markup)
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(certificates_pressed, MenuCb.filter(F.section == "certificates"))
+    routes.callback_query.register(list_page_pressed, CertListCb.filter())
+    routes.callback_query.register(details_pressed, CertCb.filter(F.a == "d"))
+    routes.callback_query.register(key_pressed, CertCb.filter(F.a == "k"))
+    routes.callback_query.register(key_type_pressed, CertCb.filter(F.a == "kt"))
+    routes.callback_query.register(generate_pressed, CertCb.filter(F.a == "kg"))
+    routes.callback_query.register(own_csr_pressed, CertCb.filter(F.a == "own"))
+    routes.message.register(csr_pasted, CertForm.csr, F.text)
+    routes.message.register(csr_uploaded, CertForm.csr, F.document)
+    routes.callback_query.register(methods_pressed, CertCb.filter(F.a == "m"))
+    routes.callback_query.register(method_chosen, CertCb.filter(F.a == "mv"))
+    routes.callback_query.register(approver_chosen, CertCb.filter(F.a == "ap"))
+    routes.callback_query.register(names_pressed, CertCb.filter(F.a == "s"))
+    routes.message.register(names_entered, CertForm.sans, F.text)
+    routes.callback_query.register(check_pressed, CertCb.filter(F.a == "c"))
+    routes.callback_query.register(files_pressed, CertCb.filter(F.a == "f"))
+    routes.callback_query.register(file_pressed, CertCb.filter(F.a == "ff"))
+    routes.callback_query.register(private_key_pressed, CertCb.filter(F.a == "fk"), flags=GUARDED)
+    routes.callback_query.register(p12_pressed, CertCb.filter(F.a == "fp"), flags=GUARDED)
+    routes.message.register(p12_password_entered, CertForm.p12, F.text)
+    routes.callback_query.register(reissue_pressed, CertCb.filter(F.a == "r"))
+    routes.callback_query.register(reissue_confirmed, CertCb.filter(F.a == "r!"))
+    routes.callback_query.register(reissue_cancelled, CertCb.filter(F.a == "rx"))
+    routes.callback_query.register(history_pressed, CertCb.filter(F.a == "h"))
+    return routes

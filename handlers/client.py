@@ -11,9 +11,6 @@ from domain.accounts import Customer
 from domain.unit import Domain
 from handlers.ui import Entry, EntryScreen, MenuCb, MenuSection, register_section
 
-router = Router(name=__name__)
-router.callback_query.filter(F.message.chat.type == "private")
-
 register_section(MenuSection(key="client", text_key="menu-button-client", order=250))
 
 CLIENT = MenuCb(section="client")
@@ -28,7 +25,13 @@ async def show_client(event: Message | CallbackQuery, i18n: I18nContext, domain:
     await SCREEN.show(event, i18n, domain, user)
 
 
-@router.callback_query(MenuCb.filter(F.section == "client"))
 async def client_pressed(callback: CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer) -> None:
     """Open the Client section."""
     await show_client(callback, i18n, domain, user)
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(client_pressed, MenuCb.filter(F.section == "client"))
+    return routes

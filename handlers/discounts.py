@@ -26,10 +26,6 @@ from handlers.notifications import register_action
 from handlers.order import text_of
 from handlers.ui import Callback, MenuCb, button, keyboard, leave_dialog, nav_row, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 DISCOUNTS = MenuCb(section="discounts")
 
 
@@ -134,7 +130,6 @@ async def show_discounts(event: Message | CallbackQuery, domain: Domain, i18n: I
     await show(event, text, keyboard(*rows, nav_row(i18n, CLIENT)))
 
 
-@router.callback_query(MenuCb.filter(F.section == "discounts"))
 async def discounts_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                             state: FSMContext, raw_state: str | None) -> None:
     await leave_dialog(state, raw_state)
@@ -169,7 +164,6 @@ async def redeem(event: Message | CallbackQuery, domain: Domain, i18n: I18nConte
     return True
 
 
-@router.callback_query(DiscountCb.filter(F.a == "code"))
 async def code_pressed(callback: CallbackQuery, i18n: I18nContext, state: FSMContext) -> None:
     """Ask for the code."""
     await state.set_state(PromoForm.code)
@@ -177,19 +171,16 @@ async def code_pressed(callback: CallbackQuery, i18n: I18nContext, state: FSMCon
                keyboard([button(i18n.get("button-cancel"), "cancel")], nav_row(i18n, DISCOUNTS)))
 
 
-@router.message(PromoForm.code, F.text)
 async def code_typed(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                      state: FSMContext) -> None:
     if await redeem(message, domain, i18n, user, message.text or ""):
         await state.clear()
 
 
-@router.message(PromoForm.code)
 async def code_not_text(message: Message, i18n: I18nContext) -> None:
     await message.answer(i18n.get("promo-ask"), reply_markup=keyboard([button(i18n.get("button-cancel"), "cancel")]))
 
 
-@router.callback_query(DiscountCb.filter(F.a == "redeem"))
 async def redeem_pressed(callback: CallbackQuery, callback_data: DiscountCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     """The confirmation under a promo link."""
@@ -209,3 +200,14 @@ async def promo_link(message: Message, i18n: I18nContext, user: Customer, state:
         [button(i18n.get("promo-button-apply"), DiscountCb(a="redeem", code=code))],
         [button(i18n.get("menu-button-discounts"), DISCOUNTS)],
         nav_row(i18n)))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(discounts_pressed, MenuCb.filter(F.section == "discounts"))
+    routes.callback_query.register(code_pressed, DiscountCb.filter(F.a == "code"))
+    routes.message.register(code_typed, PromoForm.code, F.text)
+    routes.message.register(code_not_text, PromoForm.code)
+    routes.callback_query.register(redeem_pressed, DiscountCb.filter(F.a == "redeem"))
+    return routes

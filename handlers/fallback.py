@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
@@ -11,24 +11,27 @@ from domain.accounts import Customer
 from domain.errors import NotFound
 from handlers.menu import send_menu
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
 
-
-@router.message(StateFilter(None))
 async def unknown_text(message: Message, i18n: I18nContext, user: Customer) -> None:
     """Outside a dialog: a short hint and the menu."""
     await send_menu(message, i18n, user, lead=i18n.get("unknown-text"))
 
 
-@router.message()
 async def unexpected_dialog_input(message: Message, i18n: I18nContext) -> None:
     """Inside a dialog but not what the current step takes (e.g. a sticker where text is asked)."""
     await message.answer(i18n.get("dialog-unexpected-input"))
 
 
-@router.callback_query()
 async def stale_button(callback: CallbackQuery) -> None:
     """A button nobody handles: from an old screen, or data no factory accepts (a forged or out-of-range id).
     It gets exactly what a foreign id gets, so a forged press learns nothing."""
     raise NotFound()
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.message.register(unknown_text, StateFilter(None))
+    routes.message.register(unexpected_dialog_input)
+    routes.callback_query.register(stale_button)
+    return routes

@@ -40,9 +40,6 @@ from handlers.ui import HOME, button, keyboard, nav_row
 GUARD_FLAG = "guard"
 GUARDED: dict[str, Any] = {GUARD_FLAG: "2fa"}
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-
 
 class GuardForm(StatesGroup):
     code = State()
@@ -77,7 +74,6 @@ async def ask_for_code(event: Message | CallbackQuery, i18n: I18nContext, user: 
     await screen(event, i18n.get("guard-ask-code"), keyboard([button(i18n.get("button-cancel"), "cancel")]))
 
 
-@router.message(GuardForm.code, F.text)
 async def guard_code_entered(message: Message, bot: Bot, i18n: I18nContext, user: Customer, domain: Domain,
                              state: FSMContext) -> None:
     """A code for a guarded action: on success re-offer the action, otherwise say why and count it."""
@@ -109,3 +105,10 @@ async def forget_code_message(message: Message, bot: Bot) -> None:
     """A code should not stay readable in the chat; deleting may fail (old message), which is fine."""
     with contextlib.suppress(TelegramBadRequest):
         await bot.delete_message(message.chat.id, message.message_id)
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.message.register(guard_code_entered, GuardForm.code, F.text)
+    return routes

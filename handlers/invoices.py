@@ -33,7 +33,6 @@ from handlers.support_group import staff_may
 from handlers.ui import Callback, MenuCb, button, keyboard, nav_row, show
 
 log = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 BILLING = MenuCb(section="billing")
 
@@ -161,7 +160,6 @@ async def show_invoices(event: Message | CallbackQuery, domain: Domain, i18n: I1
     await show(event, text, keyboard(*rows, nav_row(i18n, BILLING)))
 
 
-@router.callback_query(InvoiceCb.filter(F.action == "list"), F.message.chat.type == "private")
 async def list_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
                        user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """The customer's invoices, newest first."""
@@ -189,13 +187,11 @@ async def send_pdf(message: Message, i18n: I18nContext, invoice: Invoice, data: 
                                   caption=i18n.get("invoices-pdf-caption", number=invoice.number))
 
 
-@router.callback_query(InvoiceCb.filter(F.action == "view"), F.message.chat.type == "private")
 async def view_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
                        user: Customer) -> None:
     await show_invoice(callback, domain, i18n, user, await domain.invoices.get(user.id, callback_data.id))
 
 
-@router.callback_query(InvoiceCb.filter(F.action == "pdf"), F.message.chat.type == "private")
 async def pdf_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
                       user: Customer) -> None:
     """The invoice as a PDF document, in the customer's language."""
@@ -205,7 +201,6 @@ async def pdf_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain:
     await send_pdf(callback.message, i18n, invoice, data)  # type: ignore[arg-type]
 
 
-@router.callback_query(InvoiceCb.filter(F.action == "cancel"), F.message.chat.type == "private")
 async def cancel_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     invoice = await domain.invoices.get(user.id, callback_data.id)
@@ -214,7 +209,6 @@ async def cancel_pressed(callback: CallbackQuery, callback_data: InvoiceCb, doma
          button(i18n.get("invoices-cancel-no"), InvoiceCb(action="view", id=invoice.id))]))
 
 
-@router.callback_query(InvoiceCb.filter(F.action == "cancel-yes"), F.message.chat.type == "private")
 async def cancel_confirmed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
                            user: Customer) -> None:
     try:
@@ -229,7 +223,6 @@ async def cancel_confirmed(callback: CallbackQuery, callback_data: InvoiceCb, do
 
 # --- issuing ----------------------------------------------------------------------------------------------
 
-@router.callback_query(InvoiceCb.filter(F.action == "topup"), F.message.chat.type == "private")
 async def topup_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
                         user: Customer, state: FSMContext) -> None:
     """Pick the payer (when there are several), then ask the amount."""
@@ -246,7 +239,6 @@ async def topup_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domai
                keyboard([button(i18n.get("button-back"), INVOICES), button(i18n.get("button-cancel"), "cancel")]))
 
 
-@router.message(InvoiceForm.amount, F.text)
 async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                          state: FSMContext) -> None:
     from handlers.billing import parse_amount  # billing shows the Invoices button: imported late, no cycle
@@ -268,7 +260,6 @@ async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, us
     await send_pdf(message, i18n, invoice, data)
 
 
-@router.callback_query(InvoiceCb.filter(F.action == "cart"), F.message.chat.type == "private")
 async def cart_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
                        user: Customer) -> None:
     """An invoice for the cart as it is now."""
@@ -291,7 +282,6 @@ async def cart_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain
 
 # --- staff ------------------------------------------------------------------------------------------------
 
-@router.message(Command("paid"), F.chat.type.in_({"group", "supergroup"}))
 async def staff_paid(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                      staff_chat_id: int | None) -> None:
     """`/paid <invoice number>` in the staff group: the bank transfer arrived; credit it once."""
@@ -344,3 +334,20 @@ async def staff_paid(message: Message, command: CommandObject, bot: Bot, domain:
             reply += "\n" + i18n.get("invoices-staff-order", order=str(result.order_id))
     await message.reply(reply)
 
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(list_pressed, InvoiceCb.filter(F.action == "list"), F.message.chat.type == "private")
+    routes.callback_query.register(view_pressed, InvoiceCb.filter(F.action == "view"), F.message.chat.type == "private")
+    routes.callback_query.register(pdf_pressed, InvoiceCb.filter(F.action == "pdf"), F.message.chat.type == "private")
+    routes.callback_query.register(
+        cancel_pressed, InvoiceCb.filter(F.action == "cancel"), F.message.chat.type == "private")
+    routes.callback_query.register(
+        cancel_confirmed, InvoiceCb.filter(F.action == "cancel-yes"), F.message.chat.type == "private")
+    routes.callback_query.register(
+        topup_pressed, InvoiceCb.filter(F.action == "topup"), F.message.chat.type == "private")
+    routes.message.register(amount_entered, InvoiceForm.amount, F.text)
+    routes.callback_query.register(cart_pressed, InvoiceCb.filter(F.action == "cart"), F.message.chat.type == "private")
+    routes.message.register(staff_paid, Command("paid"), F.chat.type.in_({"group", "supergroup"}))
+    return routes

@@ -29,10 +29,6 @@ from handlers.order import text_of
 from handlers.tickets import question
 from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 register_section(MenuSection(key="licences", text_key="menu-button-licences", order=200))
 
 SUPPORT = MenuCb(section="support")
@@ -125,13 +121,11 @@ async def render_list(event: Message | CallbackQuery, domain: Domain, i18n: I18n
     await show(event, "\n".join(lines), keyboard(*rows, nav_row(i18n)))
 
 
-@router.callback_query(MenuCb.filter(F.section == "licences"))
 async def licences_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     """The customer's licences, newest first."""
     await render_list(callback, domain, i18n, user, ListCb())
 
 
-@router.callback_query(ListCb.filter(F.pick == 1))
 async def filter_pressed(callback: CallbackQuery, callback_data: ListCb, i18n: I18nContext) -> None:
     """Choose which statuses the list shows."""
     rows = [[button(("• " if f == callback_data.f else "") + i18n.get("licence-filter", filter=f),
@@ -140,13 +134,11 @@ async def filter_pressed(callback: CallbackQuery, callback_data: ListCb, i18n: I
                keyboard(*rows, nav_row(i18n, ListCb(k=callback_data.k, f=callback_data.f))))
 
 
-@router.callback_query(ListCb.filter(F.pick == 0))
 async def list_pressed(callback: CallbackQuery, callback_data: ListCb, domain: Domain, i18n: I18nContext,
                        user: Customer) -> None:
     await render_list(callback, domain, i18n, user, callback_data)
 
 
-@router.callback_query(F.data == "noop")
 async def noop_pressed(callback: CallbackQuery) -> None:
     """The page counter between the arrows."""
     await callback.answer()
@@ -208,7 +200,6 @@ async def render_details(event: Message | CallbackQuery, domain: Domain, i18n: I
     await show(event, f"{notice}\n\n{text}" if notice else text, details_markup(i18n, details))
 
 
-@router.callback_query(SvcCb.filter(F.a == "d"))
 async def details_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                           user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Every parameter of one service and what can be done with it."""
@@ -233,7 +224,6 @@ def form_markup(i18n: I18nContext, service_id: int) -> InlineKeyboardMarkup:
 
 
 # rename ---------------------------------------------------------------------------------------------------
-@router.callback_query(SvcCb.filter(F.a == "rn"))
 async def rename_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                          user: Customer, state: FSMContext) -> None:
     details = await domain.services.details(user.id, callback_data.id)
@@ -248,7 +238,6 @@ async def rename_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: 
                form_markup(i18n, service.id))
 
 
-@router.message(ServiceForm.name, F.text)
 async def name_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                        state: FSMContext) -> None:
     service_id = int((await state.get_data())["service"])
@@ -266,7 +255,6 @@ def ip_limited_text(i18n: I18nContext, user: Customer, exc: IpChangeLimited) -> 
     return i18n.get("licence-ip-limited", date=day(exc.available, user.time_zone, i18n.locale))
 
 
-@router.callback_query(SvcCb.filter(F.a == "ip"))
 async def ip_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                      user: Customer, state: FSMContext) -> None:
     """Ask for the new address, or say from when a change is possible again."""
@@ -283,7 +271,6 @@ async def ip_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Doma
                form_markup(i18n, callback_data.id))
 
 
-@router.message(ServiceForm.ip, F.text)
 async def ip_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer, state: FSMContext) -> None:
     service_id = int((await state.get_data())["service"])
     try:
@@ -305,7 +292,6 @@ def key_limited_text(i18n: I18nContext, user: Customer, exc: KeyLimited) -> str:
     return i18n.get("licence-key-limited", date=when(exc.available, user.time_zone, i18n.locale))
 
 
-@router.callback_query(SvcCb.filter(F.a == "key"))
 async def key_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                       user: Customer) -> None:
     """A new key replaces the old one: say so and ask first (or say when a new one is possible)."""
@@ -320,7 +306,6 @@ async def key_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Dom
         nav_row(i18n, SvcCb(a="d", id=callback_data.id))))
 
 
-@router.callback_query(SvcCb.filter(F.a == "key!"), flags=GUARDED)
 async def key_confirmed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                         user: Customer) -> None:
     """Generate the key and show it once; only its ciphertext is kept."""
@@ -343,7 +328,6 @@ def signed(i18n: I18nContext, amount: int, currency: str) -> str:
     return i18n.get("licence-tariff-free")
 
 
-@router.callback_query(SvcCb.filter(F.a == "tf"))
 async def tariffs_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     """The other tariffs with what switching costs for the rest of the period."""
@@ -395,13 +379,11 @@ async def render_tariff_confirm(callback: CallbackQuery, domain: Domain, i18n: I
     await show(callback, "\n".join(lines), keyboard(*rows, nav_row(i18n, SvcCb(a="tf", id=row.service.id))))
 
 
-@router.callback_query(SvcCb.filter(F.a == "tc"))
 async def tariff_chosen(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                         user: Customer) -> None:
     await render_tariff_confirm(callback, domain, i18n, user, callback_data.id, callback_data.v)
 
 
-@router.callback_query(SvcCb.filter(F.a == "tx"))
 async def tariff_confirmed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                            user: Customer) -> None:
     """Switch, with one ledger entry for the difference (a charge, or a credit when cheaper)."""
@@ -426,7 +408,6 @@ async def tariff_confirmed(callback: CallbackQuery, callback_data: SvcCb, domain
 
 
 # auto-renewal ---------------------------------------------------------------------------------------------
-@router.callback_query(SvcCb.filter(F.a == "ar"))
 async def auto_renew_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                              user: Customer) -> None:
     service = await domain.services.set_auto_renew(user.id, callback_data.id, bool(callback_data.v))
@@ -435,7 +416,6 @@ async def auto_renew_pressed(callback: CallbackQuery, callback_data: SvcCb, doma
 
 
 # delete ---------------------------------------------------------------------------------------------------
-@router.callback_query(SvcCb.filter(F.a == "del"))
 async def delete_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     """Ask first, naming the service, its modules and the refund (if any)."""
@@ -456,7 +436,6 @@ async def delete_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: 
         [button(i18n.get("licence-button-delete-keep"), SvcCb(a="d", id=service.id))]))
 
 
-@router.callback_query(SvcCb.filter(F.a == "del!"), flags=GUARDED)
 async def delete_confirmed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                            user: Customer) -> None:
     deleted = await domain.services.delete(user.id, callback_data.id)
@@ -491,7 +470,6 @@ def event_detail(i18n: I18nContext, event: ServiceEvent, domain: Domain, user: C
     return ""
 
 
-@router.callback_query(SvcCb.filter(F.a == "h"))
 async def history_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     """Every action on the service, newest first, with who did it and when."""
@@ -509,3 +487,26 @@ async def history_pressed(callback: CallbackQuery, callback_data: SvcCb, domain:
         nav_row(i18n, SvcCb(a="d", id=sid)))
     await show(callback, "\n".join(lines), markup)
 
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(licences_pressed, MenuCb.filter(F.section == "licences"))
+    routes.callback_query.register(filter_pressed, ListCb.filter(F.pick == 1))
+    routes.callback_query.register(list_pressed, ListCb.filter(F.pick == 0))
+    routes.callback_query.register(noop_pressed, F.data == "noop")
+    routes.callback_query.register(details_pressed, SvcCb.filter(F.a == "d"))
+    routes.callback_query.register(rename_pressed, SvcCb.filter(F.a == "rn"))
+    routes.message.register(name_entered, ServiceForm.name, F.text)
+    routes.callback_query.register(ip_pressed, SvcCb.filter(F.a == "ip"))
+    routes.message.register(ip_entered, ServiceForm.ip, F.text)
+    routes.callback_query.register(key_pressed, SvcCb.filter(F.a == "key"))
+    routes.callback_query.register(key_confirmed, SvcCb.filter(F.a == "key!"), flags=GUARDED)
+    routes.callback_query.register(tariffs_pressed, SvcCb.filter(F.a == "tf"))
+    routes.callback_query.register(tariff_chosen, SvcCb.filter(F.a == "tc"))
+    routes.callback_query.register(tariff_confirmed, SvcCb.filter(F.a == "tx"))
+    routes.callback_query.register(auto_renew_pressed, SvcCb.filter(F.a == "ar"))
+    routes.callback_query.register(delete_pressed, SvcCb.filter(F.a == "del"))
+    routes.callback_query.register(delete_confirmed, SvcCb.filter(F.a == "del!"), flags=GUARDED)
+    routes.callback_query.register(history_pressed, SvcCb.filter(F.a == "h"))
+    return routes

@@ -24,10 +24,6 @@ from handlers.ui import (
     show,
 )
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 register_section(MenuSection(key="help", text_key="menu-button-help", order=1000))
 
 DeepLink = Callable[[Message, I18nContext, Customer, FSMContext], Awaitable[None]]
@@ -59,7 +55,6 @@ async def help_link(message: Message, i18n: I18nContext, user: Customer, state: 
     await show_help(message, i18n)
 
 
-@router.message(CommandStart(deep_link=True))
 async def cmd_start_link(message: Message, command: CommandObject, i18n: I18nContext, user: Customer,
                          state: FSMContext, raw_state: str | None) -> None:
     """Open whatever a t.me/<bot>?start=<payload> link points at; unknown payloads get the menu."""
@@ -74,8 +69,6 @@ async def cmd_start_link(message: Message, command: CommandObject, i18n: I18nCon
     await handler(message, i18n, user, state)
 
 
-@router.message(CommandStart())
-@router.message(Command("menu"))
 async def cmd_start(message: Message, i18n: I18nContext, user: Customer, state: FSMContext,
                     raw_state: str | None) -> None:
     """Open the main menu, leaving any dialog."""
@@ -83,7 +76,6 @@ async def cmd_start(message: Message, i18n: I18nContext, user: Customer, state: 
     await send_menu(message, i18n, user)
 
 
-@router.message(Command("cancel"))
 async def cmd_cancel(message: Message, i18n: I18nContext, user: Customer, state: FSMContext,
                      raw_state: str | None) -> None:
     """Leave any dialog and return to the menu."""
@@ -91,7 +83,6 @@ async def cmd_cancel(message: Message, i18n: I18nContext, user: Customer, state:
     await send_menu(message, i18n, user, lead=i18n.get("cancel-done" if had_dialog else "cancel-nothing"))
 
 
-@router.callback_query(F.data == "cancel")
 async def cancel_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext,
                          raw_state: str | None) -> None:
     """The Cancel button of any text-input step."""
@@ -103,20 +94,31 @@ async def show_help(event: Message | CallbackQuery, i18n: I18nContext) -> None:
     await show(event, i18n.get("help-text"), keyboard(nav_row(i18n, HOME)))
 
 
-@router.message(Command("help"))
 async def cmd_help(message: Message, i18n: I18nContext) -> None:
     """Show what the bot can do and its commands."""
     await show_help(message, i18n)
 
 
-@router.callback_query(MenuCb.filter(F.section == "help"))
 async def help_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
     await show_help(callback, i18n)
 
 
-@router.callback_query(MenuCb.filter(F.section == "home"))
 async def home_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext,
                        raw_state: str | None) -> None:
     """Main menu button: also leaves a dialog the customer walked away from."""
     await leave_dialog(state, raw_state)
     await show(callback, menu_text(i18n, user), main_menu_keyboard(i18n))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.message.register(cmd_start_link, CommandStart(deep_link=True))
+    routes.message.register(cmd_start, Command("menu"))
+    routes.message.register(cmd_start, CommandStart())
+    routes.message.register(cmd_cancel, Command("cancel"))
+    routes.callback_query.register(cancel_pressed, F.data == "cancel")
+    routes.message.register(cmd_help, Command("help"))
+    routes.callback_query.register(help_pressed, MenuCb.filter(F.section == "help"))
+    routes.callback_query.register(home_pressed, MenuCb.filter(F.section == "home"))
+    return routes

@@ -26,8 +26,6 @@ from handlers.ui import Callback, button, keyboard, nav_row, show
 
 log = logging.getLogger(__name__)
 
-router = Router(name=__name__)
-router.callback_query.filter(F.message.chat.type == "private")
 
 PER_PAGE = 5
 TITLE_LENGTH = 48
@@ -185,13 +183,11 @@ async def show_inbox(callback: CallbackQuery, i18n: I18nContext, domain: Domain,
     await show(callback, text, keyboard(*rows, nav_row(i18n, SUPPORT)))
 
 
-@router.callback_query(InboxCb.filter(F.a == "l"))
 async def inbox_pressed(callback: CallbackQuery, callback_data: InboxCb, i18n: I18nContext, domain: Domain,
                         user: Customer) -> None:
     await show_inbox(callback, i18n, domain, user, callback_data.p, _category(callback_data.c))
 
 
-@router.callback_query(InboxCb.filter(F.a == "f"))
 async def filter_pressed(callback: CallbackQuery, callback_data: InboxCb, i18n: I18nContext) -> None:
     """Choose which category the inbox shows."""
     current = _category(callback_data.c)
@@ -204,7 +200,6 @@ async def filter_pressed(callback: CallbackQuery, callback_data: InboxCb, i18n: 
     await show(callback, i18n.get("notifications-filter-text"), keyboard(*rows, nav_row(i18n, back)))
 
 
-@router.callback_query(InboxCb.filter(F.a == "r"))
 async def read_all_pressed(callback: CallbackQuery, callback_data: InboxCb, i18n: I18nContext, domain: Domain,
                            user: Customer) -> None:
     """Mark every notification in the current filter as read."""
@@ -213,7 +208,6 @@ async def read_all_pressed(callback: CallbackQuery, callback_data: InboxCb, i18n
     await show_inbox(callback, i18n, domain, user, callback_data.p, category)
 
 
-@router.callback_query(InboxCb.filter(F.a == "o"))
 async def notification_pressed(callback: CallbackQuery, callback_data: InboxCb, i18n: I18nContext,
                                domain: Domain, user: Customer) -> None:
     """Open one notification; opening marks it read."""
@@ -256,12 +250,10 @@ async def show_preferences(callback: CallbackQuery, i18n: I18nContext, muted: se
     await show(callback, i18n.get("notifications-preferences-text"), keyboard(*rows, nav_row(i18n, InboxCb(a="l"))))
 
 
-@router.callback_query(InboxCb.filter(F.a == "m"))
 async def preferences_pressed(callback: CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer) -> None:
     await show_preferences(callback, i18n, await domain.notifications.muted(user.id))
 
 
-@router.callback_query(InboxCb.filter(F.a == "x"))
 async def mute_toggled(callback: CallbackQuery, callback_data: InboxCb, i18n: I18nContext, domain: Domain,
                        user: Customer) -> None:
     """Mute a category (kept in the inbox, not pushed) or have it pushed again."""
@@ -272,3 +264,15 @@ async def mute_toggled(callback: CallbackQuery, callback_data: InboxCb, i18n: I1
         await refuse(callback, i18n, exc, user.time_zone)
         return
     await show_preferences(callback, i18n, muted)
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(inbox_pressed, InboxCb.filter(F.a == "l"))
+    routes.callback_query.register(filter_pressed, InboxCb.filter(F.a == "f"))
+    routes.callback_query.register(read_all_pressed, InboxCb.filter(F.a == "r"))
+    routes.callback_query.register(notification_pressed, InboxCb.filter(F.a == "o"))
+    routes.callback_query.register(preferences_pressed, InboxCb.filter(F.a == "m"))
+    routes.callback_query.register(mute_toggled, InboxCb.filter(F.a == "x"))
+    return routes

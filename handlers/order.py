@@ -20,10 +20,6 @@ from handlers.errors import refuse
 from handlers.format import money
 from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 register_section(MenuSection(key="order", text_key="menu-button-order", order=100))
 
 
@@ -179,7 +175,6 @@ def first_param_step(kind: str) -> str:
     return {"licence": "name", "module": "licence", "ssl": "domain"}[kind]
 
 
-@router.callback_query(MenuCb.filter(F.section == "order"))
 async def order_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                         state: FSMContext) -> None:
     """Start a new order."""
@@ -187,7 +182,6 @@ async def order_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nConte
     await go("products", callback, domain, i18n, user, state)
 
 
-@router.callback_query(OrderCb.filter(F.step == "product"))
 async def product_chosen(callback: CallbackQuery, callback_data: OrderCb, domain: Domain, i18n: I18nContext,
                          user: Customer, state: FSMContext) -> None:
     await domain.catalogue.product(callback_data.value)
@@ -195,7 +189,6 @@ async def product_chosen(callback: CallbackQuery, callback_data: OrderCb, domain
     await go("tariffs", callback, domain, i18n, user, state)
 
 
-@router.callback_query(OrderCb.filter(F.step == "tariff"), OrderWizard.tariff)
 async def tariff_chosen(callback: CallbackQuery, callback_data: OrderCb, domain: Domain, i18n: I18nContext,
                         user: Customer, state: FSMContext) -> None:
     data = await state.get_data()
@@ -207,7 +200,6 @@ async def tariff_chosen(callback: CallbackQuery, callback_data: OrderCb, domain:
     await go("periods", callback, domain, i18n, user, state)
 
 
-@router.callback_query(OrderCb.filter(F.step == "period"), OrderWizard.period)
 async def period_chosen(callback: CallbackQuery, callback_data: OrderCb, domain: Domain, i18n: I18nContext,
                         user: Customer, state: FSMContext) -> None:
     data = await state.get_data()
@@ -218,14 +210,12 @@ async def period_chosen(callback: CallbackQuery, callback_data: OrderCb, domain:
     await go(first_param_step(product.kind), callback, domain, i18n, user, state)
 
 
-@router.callback_query(OrderCb.filter(F.step == "skip"), OrderWizard.name)
 async def name_skipped(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                        state: FSMContext) -> None:
     await state.update_data(name=None)
     await go("ip", callback, domain, i18n, user, state)
 
 
-@router.callback_query(OrderCb.filter(F.step == "licence"), OrderWizard.licence)
 async def licence_chosen(callback: CallbackQuery, callback_data: OrderCb, domain: Domain, i18n: I18nContext,
                          user: Customer, state: FSMContext) -> None:
     licences = {lic.id for lic in await domain.orders.licences_for_modules(user.id)}
@@ -236,7 +226,6 @@ async def licence_chosen(callback: CallbackQuery, callback_data: OrderCb, domain
     await go("summary", callback, domain, i18n, user, state)
 
 
-@router.callback_query(OrderCb.filter(F.step == "back"))
 async def back_pressed(callback: CallbackQuery, callback_data: OrderCb, domain: Domain, i18n: I18nContext,
                        user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Back to an earlier step; what was entered is kept."""
@@ -259,19 +248,16 @@ async def _typed(message: Message, domain: Domain, i18n: I18nContext, user: Cust
     await go(next_step, message, domain, i18n, user, state)
 
 
-@router.message(OrderWizard.name, F.text)
 async def name_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                        state: FSMContext) -> None:
     await _typed(message, domain, i18n, user, state, "name", service_name, "ip", "name")
 
 
-@router.message(OrderWizard.ip, F.text)
 async def ip_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                      state: FSMContext) -> None:
     await _typed(message, domain, i18n, user, state, "ip", public_ipv4, "summary", "ip")
 
 
-@router.message(OrderWizard.domain, F.text)
 async def domain_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                          state: FSMContext) -> None:
     tariff = await domain.catalogue.tariff(int((await state.get_data())["tariff"]))
@@ -279,7 +265,6 @@ async def domain_entered(message: Message, domain: Domain, i18n: I18nContext, us
                  lambda text: domain_name(text, wildcard=tariff.wildcard), "summary", "domain")
 
 
-@router.callback_query(OrderCb.filter(F.step == "cart"), OrderWizard.summary)
 async def to_cart(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                   state: FSMContext) -> None:
     """Put the configured product into the cart."""
@@ -298,3 +283,20 @@ async def to_cart(callback: CallbackQuery, domain: Domain, i18n: I18nContext, us
          button(i18n.get("order-more"), MenuCb(section="order"))],
         nav_row(i18n),
     ))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(order_pressed, MenuCb.filter(F.section == "order"))
+    routes.callback_query.register(product_chosen, OrderCb.filter(F.step == "product"))
+    routes.callback_query.register(tariff_chosen, OrderCb.filter(F.step == "tariff"), OrderWizard.tariff)
+    routes.callback_query.register(period_chosen, OrderCb.filter(F.step == "period"), OrderWizard.period)
+    routes.callback_query.register(name_skipped, OrderCb.filter(F.step == "skip"), OrderWizard.name)
+    routes.callback_query.register(licence_chosen, OrderCb.filter(F.step == "licence"), OrderWizard.licence)
+    routes.callback_query.register(back_pressed, OrderCb.filter(F.step == "back"))
+    routes.message.register(name_entered, OrderWizard.name, F.text)
+    routes.message.register(ip_entered, OrderWizard.ip, F.text)
+    routes.message.register(domain_entered, OrderWizard.domain, F.text)
+    routes.callback_query.register(to_cart, OrderCb.filter(F.step == "cart"), OrderWizard.summary)
+    return routes

@@ -24,10 +24,6 @@ from handlers.errors import error_text, refuse
 from handlers.guard import GUARDED
 from handlers.ui import Callback, button, keyboard, nav_row, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 
 class PayerCb(Callback, prefix="py"):
     """action: list, add, new, skip, back, save, view, fields, edit, default, off, on, del, del-yes."""
@@ -94,7 +90,6 @@ async def show_list(event: Message | CallbackQuery, domain: Domain, i18n: I18nCo
     await show(event, "\n".join(lines), keyboard(*rows, nav_row(i18n, CLIENT)))
 
 
-@router.callback_query(PayerCb.filter(F.action == "list"))
 async def list_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                        state: FSMContext, raw_state: str | None) -> None:
     """The customer's payers, the default first."""
@@ -121,7 +116,6 @@ async def show_payer(event: Message | CallbackQuery, domain: Domain, i18n: I18nC
     await show(event, text, keyboard(*rows, nav_row(i18n, PAYERS)))
 
 
-@router.callback_query(PayerCb.filter(F.action == "view"))
 async def view_pressed(callback: CallbackQuery, callback_data: PayerCb, domain: Domain, i18n: I18nContext,
                        user: Customer, state: FSMContext, raw_state: str | None) -> None:
     if raw_state is not None:
@@ -129,14 +123,12 @@ async def view_pressed(callback: CallbackQuery, callback_data: PayerCb, domain: 
     await show_payer(callback, domain, i18n, user, callback_data.id)
 
 
-@router.callback_query(PayerCb.filter(F.action == "default"))
 async def default_pressed(callback: CallbackQuery, callback_data: PayerCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     await domain.payers.set_default(user.id, callback_data.id)
     await show_payer(callback, domain, i18n, user, callback_data.id, i18n.get("payers-default-set"))
 
 
-@router.callback_query(PayerCb.filter(F.action.in_({"off", "on"})))
 async def active_pressed(callback: CallbackQuery, callback_data: PayerCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     """Disable (kept on the records, not offered for new payments) or enable again."""
@@ -146,7 +138,6 @@ async def active_pressed(callback: CallbackQuery, callback_data: PayerCb, domain
                      i18n.get("payers-enabled" if active else "payers-disabled-done"))
 
 
-@router.callback_query(PayerCb.filter(F.action == "del"))
 async def delete_pressed(callback: CallbackQuery, callback_data: PayerCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     """Deleting asks first."""
@@ -156,7 +147,6 @@ async def delete_pressed(callback: CallbackQuery, callback_data: PayerCb, domain
          button(i18n.get("payers-delete-no"), PayerCb(action="view", id=payer.id))]))
 
 
-@router.callback_query(PayerCb.filter(F.action == "del-yes"), flags=GUARDED)
 async def delete_confirmed(callback: CallbackQuery, callback_data: PayerCb, domain: Domain, i18n: I18nContext,
                            user: Customer) -> None:
     try:
@@ -170,7 +160,6 @@ async def delete_confirmed(callback: CallbackQuery, callback_data: PayerCb, doma
 
 # --- adding: type, then one step per field, then a summary ------------------------------------------------
 
-@router.callback_query(PayerCb.filter(F.action == "add"))
 async def add_pressed(callback: CallbackQuery, i18n: I18nContext, state: FSMContext,
                       raw_state: str | None) -> None:
     """Which type of payer."""
@@ -216,7 +205,6 @@ async def _advance(event: Message | CallbackQuery, i18n: I18nContext, state: FSM
     await show(event, *_step_screen(i18n, data))
 
 
-@router.callback_query(PayerCb.filter(F.action == "new"))
 async def kind_chosen(callback: CallbackQuery, callback_data: PayerCb, i18n: I18nContext,
                       state: FSMContext) -> None:
     if callback_data.kind not in KINDS:
@@ -228,7 +216,6 @@ async def kind_chosen(callback: CallbackQuery, callback_data: PayerCb, i18n: I18
     await show(callback, *_step_screen(i18n, data))
 
 
-@router.message(PayerForm.step, F.text)
 async def field_entered(message: Message, i18n: I18nContext, state: FSMContext) -> None:
     """One answer, checked at once: a bad one is explained and the same question stays."""
     data = await state.get_data()
@@ -244,7 +231,6 @@ async def field_entered(message: Message, i18n: I18nContext, state: FSMContext) 
     await _advance(message, i18n, state, data)
 
 
-@router.callback_query(PayerForm.step, PayerCb.filter(F.action == "skip"))
 async def field_skipped(callback: CallbackQuery, i18n: I18nContext, state: FSMContext) -> None:
     data = await state.get_data()
     field = FIELDS[data["kind"]][data["step"]]
@@ -255,8 +241,6 @@ async def field_skipped(callback: CallbackQuery, i18n: I18nContext, state: FSMCo
     await _advance(callback, i18n, state, data)
 
 
-@router.callback_query(PayerForm.step, PayerCb.filter(F.action == "back"))
-@router.callback_query(PayerForm.summary, PayerCb.filter(F.action == "back"))
 async def step_back(callback: CallbackQuery, i18n: I18nContext, state: FSMContext) -> None:
     """The previous question (its answer kept and shown); before the first one, the choice of type."""
     data = await state.get_data()
@@ -271,7 +255,6 @@ async def step_back(callback: CallbackQuery, i18n: I18nContext, state: FSMContex
     await show(callback, *_step_screen(i18n, data))
 
 
-@router.callback_query(PayerForm.summary, PayerCb.filter(F.action == "save"))
 async def save_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                        state: FSMContext) -> None:
     data = await state.get_data()
@@ -285,7 +268,6 @@ async def save_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContex
     await show_payer(callback, domain, i18n, user, payer.id, i18n.get("payers-saved"))
 
 
-@router.callback_query(PayerCb.filter(F.action.in_({"skip", "back", "save"})))
 async def stale_step(callback: CallbackQuery, i18n: I18nContext) -> None:
     """A button of a dialog that is over (or was never started here)."""
     await callback.answer(i18n.get("payers-dialog-over"), show_alert=True)
@@ -293,7 +275,6 @@ async def stale_step(callback: CallbackQuery, i18n: I18nContext) -> None:
 
 # --- editing one field ------------------------------------------------------------------------------------
 
-@router.callback_query(PayerCb.filter(F.action == "fields"))
 async def fields_pressed(callback: CallbackQuery, callback_data: PayerCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     payer = await domain.payers.get(user.id, callback_data.id)
@@ -303,7 +284,6 @@ async def fields_pressed(callback: CallbackQuery, callback_data: PayerCb, domain
                keyboard(*rows, nav_row(i18n, PayerCb(action="view", id=payer.id))))
 
 
-@router.callback_query(PayerCb.filter(F.action == "edit"))
 async def edit_pressed(callback: CallbackQuery, callback_data: PayerCb, domain: Domain, i18n: I18nContext,
                        user: Customer, state: FSMContext) -> None:
     payer = await domain.payers.get(user.id, callback_data.id)
@@ -323,7 +303,6 @@ async def edit_pressed(callback: CallbackQuery, callback_data: PayerCb, domain: 
     await show(callback, text, keyboard(*rows))
 
 
-@router.message(PayerForm.edit, F.text)
 async def edit_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                        state: FSMContext) -> None:
     data = await state.get_data()
@@ -337,7 +316,6 @@ async def edit_entered(message: Message, domain: Domain, i18n: I18nContext, user
     await show_payer(message, domain, i18n, user, data["payer"], i18n.get("payers-updated"))
 
 
-@router.callback_query(PayerCb.filter(F.action == "clear"))
 async def edit_cleared(callback: CallbackQuery, callback_data: PayerCb, domain: Domain, i18n: I18nContext,
                        user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Remove an optional field (an individual's address)."""
@@ -359,3 +337,27 @@ async def pick_payer(event: Message | CallbackQuery, domain: Domain, i18n: I18nC
     rows = [[button(payer_label(i18n, payer), make(payer.id))] for payer in payers]
     await show(event, i18n.get("payers-pick"), keyboard(*rows, nav_row(i18n, back)))
     return True
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(list_pressed, PayerCb.filter(F.action == "list"))
+    routes.callback_query.register(view_pressed, PayerCb.filter(F.action == "view"))
+    routes.callback_query.register(default_pressed, PayerCb.filter(F.action == "default"))
+    routes.callback_query.register(active_pressed, PayerCb.filter(F.action.in_({"off", "on"})))
+    routes.callback_query.register(delete_pressed, PayerCb.filter(F.action == "del"))
+    routes.callback_query.register(delete_confirmed, PayerCb.filter(F.action == "del-yes"), flags=GUARDED)
+    routes.callback_query.register(add_pressed, PayerCb.filter(F.action == "add"))
+    routes.callback_query.register(kind_chosen, PayerCb.filter(F.action == "new"))
+    routes.message.register(field_entered, PayerForm.step, F.text)
+    routes.callback_query.register(field_skipped, PayerForm.step, PayerCb.filter(F.action == "skip"))
+    routes.callback_query.register(step_back, PayerForm.summary, PayerCb.filter(F.action == "back"))
+    routes.callback_query.register(step_back, PayerForm.step, PayerCb.filter(F.action == "back"))
+    routes.callback_query.register(save_pressed, PayerForm.summary, PayerCb.filter(F.action == "save"))
+    routes.callback_query.register(stale_step, PayerCb.filter(F.action.in_({"skip", "back", "save"})))
+    routes.callback_query.register(fields_pressed, PayerCb.filter(F.action == "fields"))
+    routes.callback_query.register(edit_pressed, PayerCb.filter(F.action == "edit"))
+    routes.message.register(edit_entered, PayerForm.edit, F.text)
+    routes.callback_query.register(edit_cleared, PayerCb.filter(F.action == "clear"))
+    return routes

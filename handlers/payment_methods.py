@@ -27,10 +27,6 @@ from handlers.invoices import INVOICES
 from handlers.payers import PAYERS
 from handlers.ui import Callback, button, keyboard, nav_row, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 # Payment methods live in the Client section, as in the web client area.
 PARENT = CLIENT
 
@@ -86,12 +82,10 @@ async def _client_button(i18n: I18nContext, domain: Domain, user: Customer) -> I
 register_entry(ClientEntry(key="methods", order=200, button=_client_button))
 
 
-@router.callback_query(PmCb.filter(F.a == "list"))
 async def methods_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     await show_payment_methods(callback, domain, i18n, user)
 
 
-@router.callback_query(PmCb.filter(F.a == "add"))
 async def add_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext) -> None:
     """What the vendor offers: a card only when Stripe is configured."""
     rows = []
@@ -108,7 +102,6 @@ async def return_url(bot: Bot) -> str:
     return f"https://t.me/{me.username}"
 
 
-@router.callback_query(PmCb.filter(F.a == "card"))
 async def card_pressed(callback: CallbackQuery, bot: Bot, domain: Domain, i18n: I18nContext,
                        user: Customer) -> None:
     """A Stripe setup page for this customer; the card arrives later through Stripe's webhook."""
@@ -123,7 +116,6 @@ async def card_pressed(callback: CallbackQuery, bot: Bot, domain: Domain, i18n: 
         nav_row(i18n, METHODS)))
 
 
-@router.callback_query(PmCb.filter(F.a == "tg"))
 async def telegram_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
     try:
         await domain.payment_methods.add_telegram(user.id)
@@ -133,7 +125,6 @@ async def telegram_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCo
     await show_payment_methods(callback, domain, i18n, user, i18n.get("methods-telegram-added"))
 
 
-@router.callback_query(PmCb.filter(F.a == "bank"))
 async def bank_pressed(callback: CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer) -> None:
     """Bank transfer is paying an invoice as a company or sole trader; nothing is saved here."""
     if await domain.payers.can_pay_by_transfer(user.id):
@@ -163,13 +154,11 @@ async def render_method(event: Message | CallbackQuery, domain: Domain, i18n: I1
     await show(event, f"{notice}\n\n{text}" if notice else text, details_markup(i18n, method))
 
 
-@router.callback_query(PmCb.filter(F.a == "show"))
 async def method_pressed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     await render_method(callback, domain, i18n, user, callback_data.id)
 
 
-@router.callback_query(PmCb.filter(F.a == "ren"), flags=GUARDED)
 async def rename_pressed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
                          user: Customer, state: FSMContext) -> None:
     method = await domain.payment_methods.get(user.id, callback_data.id)
@@ -180,7 +169,6 @@ async def rename_pressed(callback: CallbackQuery, callback_data: PmCb, domain: D
                          button(i18n.get("button-cancel"), "cancel")]))
 
 
-@router.message(RenameMethod.name, F.text)
 async def name_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                        state: FSMContext) -> None:
     method_id = int((await state.get_data())["method"])
@@ -193,7 +181,6 @@ async def name_entered(message: Message, domain: Domain, i18n: I18nContext, user
     await render_method(message, domain, i18n, user, method.id, i18n.get("methods-renamed"))
 
 
-@router.callback_query(PmCb.filter(F.a == "def"), flags=GUARDED)
 async def default_pressed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
     method = await domain.payment_methods.set_default(user.id, callback_data.id)
@@ -201,7 +188,6 @@ async def default_pressed(callback: CallbackQuery, callback_data: PmCb, domain: 
                         i18n.get("methods-default-set", label=label(i18n, method)))
 
 
-@router.callback_query(PmCb.filter(F.a == "rm"))
 async def remove_pressed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
                          user: Customer) -> None:
     """Removing asks first."""
@@ -211,9 +197,25 @@ async def remove_pressed(callback: CallbackQuery, callback_data: PmCb, domain: D
          button(i18n.get("methods-remove-no"), PmCb(a="show", id=method.id))]))
 
 
-@router.callback_query(PmCb.filter(F.a == "rm!"), flags=GUARDED)
 async def remove_confirmed(callback: CallbackQuery, callback_data: PmCb, domain: Domain, i18n: I18nContext,
                            user: Customer) -> None:
     removed = await domain.payment_methods.remove(user.id, callback_data.id)
     key = "methods-removed-autopay-off" if removed.autopay_stopped else "methods-removed"
     await show_payment_methods(callback, domain, i18n, user, i18n.get(key, label=label(i18n, removed.method)))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(methods_pressed, PmCb.filter(F.a == "list"))
+    routes.callback_query.register(add_pressed, PmCb.filter(F.a == "add"))
+    routes.callback_query.register(card_pressed, PmCb.filter(F.a == "card"))
+    routes.callback_query.register(telegram_pressed, PmCb.filter(F.a == "tg"))
+    routes.callback_query.register(bank_pressed, PmCb.filter(F.a == "bank"))
+    routes.callback_query.register(method_pressed, PmCb.filter(F.a == "show"))
+    routes.callback_query.register(rename_pressed, PmCb.filter(F.a == "ren"), flags=GUARDED)
+    routes.message.register(name_entered, RenameMethod.name, F.text)
+    routes.callback_query.register(default_pressed, PmCb.filter(F.a == "def"), flags=GUARDED)
+    routes.callback_query.register(remove_pressed, PmCb.filter(F.a == "rm"))
+    routes.callback_query.register(remove_confirmed, PmCb.filter(F.a == "rm!"), flags=GUARDED)
+    return routes

@@ -25,7 +25,6 @@ from handlers.support_group import group_translate, staff_may
 from handlers.ui import MenuCb, keyboard, nav_row
 
 log = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 
 async def send_invoice(bot: Bot, chat_id: int, payment: Payment, i18n: I18nContext, provider_token: str) -> None:
@@ -57,7 +56,6 @@ async def start_topup(event: CallbackQuery | Message, domain: Domain, i18n: I18n
     await offer_invoice(event, domain, i18n, user, payment, payment_provider_token)
 
 
-@router.callback_query(TopupCb.filter(), F.message.chat.type == "private")
 async def topup_pressed(callback: CallbackQuery, callback_data: TopupCb, domain: Domain, i18n: I18nContext,
                         user: Customer, payment_provider_token: str) -> None:
     """A preset amount, or what the cart shown lacks (the domain computes it): send the invoice."""
@@ -82,7 +80,6 @@ async def topup_pressed(callback: CallbackQuery, callback_data: TopupCb, domain:
     await offer_invoice(callback, domain, i18n, user, payment, payment_provider_token)
 
 
-@router.pre_checkout_query()
 async def pre_checkout(query: PreCheckoutQuery, domain: Domain, i18n: I18nContext) -> None:
     """Telegram waits at most 10 seconds for this answer: validate and answer, nothing else."""
     try:
@@ -94,7 +91,6 @@ async def pre_checkout(query: PreCheckoutQuery, domain: Domain, i18n: I18nContex
     await query.answer(ok=True)
 
 
-@router.message(F.successful_payment)
 async def payment_received(message: Message, bot: Bot, domain: Domain, i18n: I18nContext, user: Customer,
                            staff_chat_id: int | None) -> None:
     """Record and credit the charge once; a cart top-up goes on to buy the cart. The domain keeps the money
@@ -164,7 +160,6 @@ async def tell_staff_of(bot: Bot, i18n: I18nContext, staff_chat_id: int | None, 
         log.warning("staff not told of charge %s: %s", charge.telegram_charge_id, exc)
 
 
-@router.message(Command("refund"), F.chat.type.in_({"group", "supergroup"}))
 async def staff_refund(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                        staff_chat_id: int | None) -> None:
     """`/refund <telegram_payment_charge_id>` in the staff group: give a Stars payment back."""
@@ -194,3 +189,13 @@ async def staff_refund(message: Message, command: CommandObject, bot: Bot, domai
                                       dedupe_key=f"refund:{charge_id}")
     amount = money(charge.credited, domain.ledger.currency, i18n.locale)
     await message.reply(i18n.get("refund-done", amount=amount, user=str(charge.user_id)))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(topup_pressed, TopupCb.filter(), F.message.chat.type == "private")
+    routes.pre_checkout_query.register(pre_checkout)
+    routes.message.register(payment_received, F.successful_payment)
+    routes.message.register(staff_refund, Command("refund"), F.chat.type.in_({"group", "supergroup"}))
+    return routes

@@ -22,9 +22,6 @@ from handlers.notifications import register_action
 from handlers.payments import send_invoice
 from handlers.ui import Callback, button, keyboard, nav_row, show
 
-router = Router(name=__name__)
-router.callback_query.filter(F.message.chat.type == "private")
-
 
 class RenewCb(Callback, prefix="rn"):
     """a: q(uote and confirm), r(enew), t(op up the shortfall); p: the expiry date (YYYYMMDD) the offer was for."""
@@ -59,7 +56,6 @@ async def _alert(callback: CallbackQuery, i18n: I18nContext, exc: DomainError, u
     await refuse(callback, i18n, exc, user.time_zone)
 
 
-@router.callback_query(RenewCb.filter(F.a == "q"))
 async def renew_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext, domain: Domain,
                         user: Customer) -> None:
     """What renewing costs and the new expiry date; confirm, or top up the shortfall first."""
@@ -94,7 +90,6 @@ async def renew_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I
     await show(callback, text, keyboard(*rows, nav_row(i18n)))
 
 
-@router.callback_query(RenewCb.filter(F.a == "r"))
 async def renew_confirmed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext, domain: Domain,
                           user: Customer) -> None:
     """Charge the balance and extend the service by its period (once per period, however often pressed)."""
@@ -135,7 +130,6 @@ async def _renew_by_card(domain: Domain, user: Customer, callback_data: RenewCb,
         return None
 
 
-@router.callback_query(RenewCb.filter(F.a == "t"))
 async def renewal_topup_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext,
                                 domain: Domain, user: Customer, payment_provider_token: str) -> None:
     """An invoice for exactly what the renewal lacks now (the balance may have changed since the notice)."""
@@ -152,3 +146,12 @@ async def renewal_topup_pressed(callback: CallbackQuery, callback_data: RenewCb,
     assert callback.bot is not None
     await send_invoice(callback.bot, user.id, payment, i18n, payment_provider_token)
     await callback.answer()
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(renew_pressed, RenewCb.filter(F.a == "q"))
+    routes.callback_query.register(renew_confirmed, RenewCb.filter(F.a == "r"))
+    routes.callback_query.register(renewal_topup_pressed, RenewCb.filter(F.a == "t"))
+    return routes

@@ -27,10 +27,6 @@ from handlers.screen import drop_pressed, screen
 from handlers.settings import SETTINGS, SettingsCb
 from handlers.ui import button, keyboard, nav_row
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 
 class TwoFactorForm(StatesGroup):
     confirm = State()
@@ -56,7 +52,6 @@ async def twofa_screen(i18n: I18nContext, user: Customer, domain: Domain,
     return text, keyboard(*rows, nav_row(i18n, SETTINGS))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "2fa"))
 async def twofa_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain) -> None:
     await screen(callback, *await twofa_screen(i18n, user, domain))
 
@@ -71,7 +66,6 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "2fa_on"))
 async def enable_pressed(callback: CallbackQuery, bot: Bot, i18n: I18nContext, user: Customer, domain: Domain,
                          state: FSMContext) -> None:
     """A new secret as a QR code and as text; it takes effect only once a code from the app is entered."""
@@ -97,7 +91,6 @@ def codes_text(i18n: I18nContext, codes: list[str]) -> str:
     return i18n.get("twofa-recovery-codes", codes=listing, count=len(codes))
 
 
-@router.message(TwoFactorForm.confirm, F.text)
 async def setup_code_entered(message: Message, bot: Bot, i18n: I18nContext, user: Customer, domain: Domain,
                              state: FSMContext) -> None:
     """The first code from the app: now 2FA is on; the recovery codes are shown this once."""
@@ -123,7 +116,6 @@ async def setup_code_entered(message: Message, bot: Bot, i18n: I18nContext, user
     await message.answer(text, reply_markup=keyboard([button(i18n.get("twofa-button-saved"), SETTINGS)]))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "2fa_off"))
 async def disable_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
     """Ask first; the confirming button is the guarded one."""
     markup = keyboard([button(i18n.get("twofa-button-disable-confirm"), SettingsCb(action="2fa_off_yes"))],
@@ -131,7 +123,6 @@ async def disable_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
     await screen(callback, i18n.get("twofa-disable-ask"), markup)
 
 
-@router.callback_query(SettingsCb.filter(F.action == "2fa_off_yes"), flags=GUARDED)
 async def disable_confirmed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain) -> None:
     try:
         await domain.security.disable(user.id)
@@ -141,7 +132,6 @@ async def disable_confirmed(callback: CallbackQuery, i18n: I18nContext, user: Cu
     await screen(callback, *await twofa_screen(i18n, user, domain, i18n.get("twofa-disabled")))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "2fa_codes"), flags=GUARDED)
 async def new_codes_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain) -> None:
     """Ten new recovery codes, shown once; the old ones stop working."""
     try:
@@ -150,3 +140,15 @@ async def new_codes_pressed(callback: CallbackQuery, i18n: I18nContext, user: Cu
         await refuse(callback, i18n, error, user.time_zone)
         return
     await screen(callback, codes_text(i18n, codes), keyboard([button(i18n.get("twofa-button-saved"), TWOFA)]))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(twofa_pressed, SettingsCb.filter(F.action == "2fa"))
+    routes.callback_query.register(enable_pressed, SettingsCb.filter(F.action == "2fa_on"))
+    routes.message.register(setup_code_entered, TwoFactorForm.confirm, F.text)
+    routes.callback_query.register(disable_pressed, SettingsCb.filter(F.action == "2fa_off"))
+    routes.callback_query.register(disable_confirmed, SettingsCb.filter(F.action == "2fa_off_yes"), flags=GUARDED)
+    routes.callback_query.register(new_codes_pressed, SettingsCb.filter(F.action == "2fa_codes"), flags=GUARDED)
+    return routes

@@ -54,9 +54,6 @@ from handlers.ui import (
 
 log = logging.getLogger(__name__)
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
 
 register_section(MenuSection(key="settings", text_key="menu-button-settings", order=900))
 
@@ -171,7 +168,6 @@ async def send_avatar(bot: Bot, chat_id: int, user: Customer, domain: Domain, ca
         await domain.settings.set_avatar_file_id(user.id, sent.photo[-1].file_id)
 
 
-@router.message(Command("settings"))
 async def cmd_settings(message: Message, i18n: I18nContext, user: Customer, domain: Domain, state: FSMContext,
                        raw_state: str | None) -> None:
     """Open the settings, leaving any dialog."""
@@ -179,8 +175,6 @@ async def cmd_settings(message: Message, i18n: I18nContext, user: Customer, doma
     await show_settings(message, i18n, user, domain)
 
 
-@router.callback_query(MenuCb.filter(F.section == "settings"))
-@router.callback_query(SettingsCb.filter(F.action == "home"))
 async def settings_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
                            state: FSMContext, raw_state: str | None) -> None:
     await leave_dialog(state, raw_state)
@@ -219,7 +213,6 @@ def _reply_cancel_labels(message: Message, i18n: I18nContext) -> bool:
     return message.text in labels
 
 
-@router.message(F.text, _reply_cancel_labels)
 async def reply_cancel_pressed(message: Message, i18n: I18nContext, user: Customer, domain: Domain,
                                state: FSMContext) -> None:
     """The Cancel button of a reply keyboard (phone, location): take the keyboard away, back to the settings."""
@@ -234,7 +227,6 @@ async def refused(message: Message, i18n: I18nContext, error: DomainError, marku
 
 # --- phone -----------------------------------------------------------------------------------------------
 
-@router.callback_query(SettingsCb.filter(F.action == "phone"))
 async def phone_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext) -> None:
     """Ask for the number: the share-contact button, or typed in international format."""
     await state.set_state(SettingsForm.phone)
@@ -247,7 +239,6 @@ async def phone_pressed(callback: CallbackQuery, i18n: I18nContext, user: Custom
     await offer_reply_keyboard(callback, state, i18n.get("settings-phone-keyboard"), share, i18n)
 
 
-@router.message(F.contact)
 async def contact_shared(message: Message, i18n: I18nContext, user: Customer, domain: Domain,
                          state: FSMContext) -> None:
     """A shared contact, in the phone step or from a keyboard left over: only the customer's own is taken."""
@@ -261,7 +252,6 @@ async def contact_shared(message: Message, i18n: I18nContext, user: Customer, do
     await finish(message, i18n, user, domain, state, i18n.get("settings-phone-saved", phone=user.phone_masked))
 
 
-@router.message(SettingsForm.phone, F.text)
 async def phone_typed(message: Message, i18n: I18nContext, user: Customer, domain: Domain,
                       state: FSMContext) -> None:
     try:
@@ -272,7 +262,6 @@ async def phone_typed(message: Message, i18n: I18nContext, user: Customer, domai
     await finish(message, i18n, user, domain, state, i18n.get("settings-phone-saved", phone=user.phone_masked))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "phone_rm"))
 async def phone_remove_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
                                state: FSMContext) -> None:
     user = await domain.settings.remove_phone(user.id)
@@ -281,7 +270,6 @@ async def phone_remove_pressed(callback: CallbackQuery, i18n: I18nContext, user:
 
 # --- e-mail (guarded) ------------------------------------------------------------------------------------
 
-@router.callback_query(SettingsCb.filter(F.action == "email"), flags=GUARDED)
 async def email_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext) -> None:
     """Ask for the address invoices and receipts go to. Guarded: a hijacked account must not redirect them."""
     await state.set_state(SettingsForm.email)
@@ -292,7 +280,6 @@ async def email_pressed(callback: CallbackQuery, i18n: I18nContext, user: Custom
     await screen(callback, i18n.get("settings-email-ask", current=current), keyboard(*rows))
 
 
-@router.message(SettingsForm.email, F.text)
 async def email_typed(message: Message, i18n: I18nContext, user: Customer, domain: Domain,
                       state: FSMContext) -> None:
     try:
@@ -303,7 +290,6 @@ async def email_typed(message: Message, i18n: I18nContext, user: Customer, domai
     await finish(message, i18n, user, domain, state, i18n.get("settings-email-saved", email=escape(user.email or "")))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "email_rm"), flags=GUARDED)
 async def email_remove_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
                                state: FSMContext) -> None:
     user = await domain.settings.remove_email(user.id)
@@ -312,7 +298,6 @@ async def email_remove_pressed(callback: CallbackQuery, i18n: I18nContext, user:
 
 # --- avatar ----------------------------------------------------------------------------------------------
 
-@router.callback_query(SettingsCb.filter(F.action == "avatar"))
 async def avatar_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext) -> None:
     await state.set_state(SettingsForm.avatar)
     rows = [cancel_row(i18n)]
@@ -346,7 +331,6 @@ async def _take_avatar(message: Message, bot: Bot, i18n: I18nContext, user: Cust
     await finish(message, i18n, user, domain, state, i18n.get("settings-avatar-saved"))
 
 
-@router.message(SettingsForm.avatar, F.photo)
 async def avatar_photo_sent(message: Message, bot: Bot, i18n: I18nContext, user: Customer, domain: Domain,
                             state: FSMContext) -> None:
     """A photo: Telegram keeps several sizes; the largest is the one to keep."""
@@ -354,7 +338,6 @@ async def avatar_photo_sent(message: Message, bot: Bot, i18n: I18nContext, user:
     await _take_avatar(message, bot, i18n, user, domain, state, largest.file_id, largest.file_size)
 
 
-@router.message(SettingsForm.avatar, F.document)
 async def avatar_document_sent(message: Message, bot: Bot, i18n: I18nContext, user: Customer, domain: Domain,
                                state: FSMContext) -> None:
     """An image sent as a file (uncompressed). Its bytes decide whether it is an image, not its name."""
@@ -363,13 +346,11 @@ async def avatar_document_sent(message: Message, bot: Bot, i18n: I18nContext, us
     await _take_avatar(message, bot, i18n, user, domain, state, document.file_id, document.file_size)
 
 
-@router.message(SettingsForm.avatar)
 async def avatar_other_sent(message: Message, i18n: I18nContext) -> None:
     limit = MAX_AVATAR_BYTES // (1024 * 1024)
     await refused(message, i18n, InvalidInput("settings-avatar-ask", limit_mb=limit), keyboard(cancel_row(i18n)))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "avatar_rm"))
 async def avatar_remove_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
                                 state: FSMContext) -> None:
     user = await domain.settings.remove_avatar(user.id)
@@ -388,12 +369,10 @@ def language_screen(i18n: I18nContext, note: str | None = None) -> tuple[str, In
     return (f"{note}\n\n{text}" if note else text), keyboard(*rows, nav_row(i18n, SETTINGS))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "lang"))
 async def language_pressed(callback: CallbackQuery, i18n: I18nContext) -> None:
     await screen(callback, *language_screen(i18n))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "lang_set"))
 async def language_chosen(callback: CallbackQuery, callback_data: SettingsCb, bot: Bot, i18n: I18nContext,
                           user: Customer, bot_commands: tuple[str, ...]) -> None:
     """Switch the interface language; this screen and the command list follow at once."""
@@ -424,7 +403,6 @@ def time_zone_screen(i18n: I18nContext, user: Customer, domain: Domain) -> tuple
     )
 
 
-@router.callback_query(SettingsCb.filter(F.action == "tz"))
 async def time_zone_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
                             state: FSMContext) -> None:
     """Regions to browse; typing a city or a zone name works on this screen too."""
@@ -439,7 +417,6 @@ def zone_button(zone: str, i18n: I18nContext, domain: Domain) -> InlineKeyboardB
     return button(f"{name} · {utc_offset(zone, now)}", SettingsCb(action="tzs", value=zone))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "tzr"))
 async def region_pressed(callback: CallbackQuery, callback_data: SettingsCb, i18n: I18nContext,
                          domain: Domain) -> None:
     zones = REGIONS.get(callback_data.value)
@@ -473,7 +450,6 @@ async def _set_zone(event: Message | CallbackQuery, i18n: I18nContext, user: Cus
     await finish(event, i18n, user, domain, state, note)
 
 
-@router.callback_query(SettingsCb.filter(F.action == "tzs"))
 async def zone_chosen(callback: CallbackQuery, callback_data: SettingsCb, i18n: I18nContext, user: Customer,
                       domain: Domain, state: FSMContext) -> None:
     try:
@@ -482,7 +458,6 @@ async def zone_chosen(callback: CallbackQuery, callback_data: SettingsCb, i18n: 
         await callback.answer(i18n.get("error-generic"))
 
 
-@router.message(SettingsForm.time_zone, F.text)
 async def zone_typed(message: Message, i18n: I18nContext, user: Customer, domain: Domain,
                      state: FSMContext) -> None:
     """A city or zone name: one match is taken, several are offered, none is said so."""
@@ -500,7 +475,6 @@ async def zone_typed(message: Message, i18n: I18nContext, user: Customer, domain
                          reply_markup=keyboard(*rows, cancel_row(i18n)))
 
 
-@router.callback_query(SettingsCb.filter(F.action == "tzloc"))
 async def location_pressed(callback: CallbackQuery, i18n: I18nContext, state: FSMContext) -> None:
     await callback.answer()
     if await state.get_state() != SettingsForm.time_zone.state:
@@ -509,7 +483,6 @@ async def location_pressed(callback: CallbackQuery, i18n: I18nContext, state: FS
     await offer_reply_keyboard(callback, state, i18n.get("settings-tz-location-keyboard"), share, i18n)
 
 
-@router.message(F.location)
 async def location_shared(message: Message, i18n: I18nContext, user: Customer, domain: Domain,
                           state: FSMContext) -> None:
     """A shared location: its zone is looked up offline (timezonefinder's bundled map)."""
@@ -520,3 +493,33 @@ async def location_shared(message: Message, i18n: I18nContext, user: Customer, d
         await message.answer(i18n.get("settings-tz-location-unknown"), reply_markup=keyboard(cancel_row(i18n)))
         return
     await _set_zone(message, i18n, user, domain, state, zone)
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.message.register(cmd_settings, Command("settings"))
+    routes.callback_query.register(settings_pressed, SettingsCb.filter(F.action == "home"))
+    routes.callback_query.register(settings_pressed, MenuCb.filter(F.section == "settings"))
+    routes.message.register(reply_cancel_pressed, F.text, _reply_cancel_labels)
+    routes.callback_query.register(phone_pressed, SettingsCb.filter(F.action == "phone"))
+    routes.message.register(contact_shared, F.contact)
+    routes.message.register(phone_typed, SettingsForm.phone, F.text)
+    routes.callback_query.register(phone_remove_pressed, SettingsCb.filter(F.action == "phone_rm"))
+    routes.callback_query.register(email_pressed, SettingsCb.filter(F.action == "email"), flags=GUARDED)
+    routes.message.register(email_typed, SettingsForm.email, F.text)
+    routes.callback_query.register(email_remove_pressed, SettingsCb.filter(F.action == "email_rm"), flags=GUARDED)
+    routes.callback_query.register(avatar_pressed, SettingsCb.filter(F.action == "avatar"))
+    routes.message.register(avatar_photo_sent, SettingsForm.avatar, F.photo)
+    routes.message.register(avatar_document_sent, SettingsForm.avatar, F.document)
+    routes.message.register(avatar_other_sent, SettingsForm.avatar)
+    routes.callback_query.register(avatar_remove_pressed, SettingsCb.filter(F.action == "avatar_rm"))
+    routes.callback_query.register(language_pressed, SettingsCb.filter(F.action == "lang"))
+    routes.callback_query.register(language_chosen, SettingsCb.filter(F.action == "lang_set"))
+    routes.callback_query.register(time_zone_pressed, SettingsCb.filter(F.action == "tz"))
+    routes.callback_query.register(region_pressed, SettingsCb.filter(F.action == "tzr"))
+    routes.callback_query.register(zone_chosen, SettingsCb.filter(F.action == "tzs"))
+    routes.message.register(zone_typed, SettingsForm.time_zone, F.text)
+    routes.callback_query.register(location_pressed, SettingsCb.filter(F.action == "tzloc"))
+    routes.message.register(location_shared, F.location)
+    return routes

@@ -17,9 +17,6 @@ from handlers.errors import error_text
 from handlers.format import day, money
 from handlers.support_group import staff_may
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type.in_({"group", "supergroup"}))
-
 LIST_LIMIT = 100  # discounts of one customer read for /discounts; what fits in a message is shown
 
 
@@ -32,7 +29,6 @@ def status_text(i18n: I18nContext, domain: Domain, discount: Discount) -> str:
     return i18n.get(f"discounts-status-{domain.discounts.status(discount)}")
 
 
-@router.message(Command("discount"))
 async def staff_grant(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                       staff_chat_id: int | None) -> None:
     """`/discount <user_id> <10% | 5.00> [scope] [until:YYYY-MM-DD] <reason...>`: give a customer a discount."""
@@ -52,7 +48,6 @@ async def staff_grant(message: Message, command: CommandObject, bot: Bot, domain
                                  discount=discount_text(i18n, discount, domain.ledger.currency, names)))
 
 
-@router.message(Command("discounts"))
 async def staff_list(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                      staff_chat_id: int | None) -> None:
     """`/discounts <user_id>`: every discount of a customer with its status."""
@@ -73,7 +68,6 @@ async def staff_list(message: Message, command: CommandObject, bot: Bot, domain:
     await message.reply(fit(i18n, [i18n.get("discounts-staff-list", user=user_id)], items, []))
 
 
-@router.message(Command("revoke"))
 async def staff_revoke(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                        staff_chat_id: int | None) -> None:
     """`/revoke <discount_id>`: take a discount back (what was already paid stays as it was)."""
@@ -110,7 +104,6 @@ def promo_text(i18n: I18nContext, promo: PromoCode, currency: str, names: dict[s
     return i18n.get("promo-staff-item", code=promo.code, what=what, limits=", ".join(limits), source=source)
 
 
-@router.message(Command("promo"))
 async def staff_promo(message: Message, command: CommandObject, bot: Bot, domain: Domain, i18n: I18nContext,
                       staff_chat_id: int | None) -> None:
     """`/promo new <CODE> <10% | 5.00 | credit:5.00> [uses:N] [once] [first] [until:YYYY-MM-DD] [scope]`,
@@ -142,3 +135,14 @@ async def staff_promo(message: Message, command: CommandObject, bot: Bot, domain
     except DomainError as exc:
         await domain.rollback()
         await message.reply(refusal(i18n, exc, "promo-staff-usage" if action == "new" else ""))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    routes.message.register(staff_grant, Command("discount"))
+    routes.message.register(staff_list, Command("discounts"))
+    routes.message.register(staff_revoke, Command("revoke"))
+    routes.message.register(staff_promo, Command("promo"))
+    return routes

@@ -28,7 +28,6 @@ from handlers.ui import Callback, button, keyboard
 
 log = logging.getLogger(__name__)
 
-router = Router(name=__name__)
 
 OWN_COMMANDS = ("close", "reopen", "note", "assign", "news")
 
@@ -40,10 +39,6 @@ def in_staff_chat(event: Message | CallbackQuery, staff_chat_id: int | None = No
 
 def not_command(message: Message) -> bool:
     return not (message.text or "").startswith("/")
-
-
-router.message.filter(in_staff_chat)
-router.callback_query.filter(in_staff_chat)
 
 
 class NewsCb(Callback, prefix="tnw"):
@@ -106,7 +101,6 @@ async def deliver(bot: Bot, domain: Domain, i18n: I18nContext, ticket: Ticket, m
     return True
 
 
-@router.message(not_command, F.text | F.photo | F.document)
 async def staff_wrote(message: Message, bot: Bot, domain: Domain, i18n: I18nContext) -> None:
     """Whatever staff write in a ticket's topic goes to the customer."""
     if message.from_user is None or not await is_staff(bot, message.chat.id, message.from_user):
@@ -139,7 +133,6 @@ UNSUPPORTED = (F.sticker | F.voice | F.video | F.video_note | F.audio | F.animat
                | F.contact | F.poll | F.dice)
 
 
-@router.message(UNSUPPORTED)
 async def staff_wrote_unsupported(message: Message, bot: Bot, domain: Domain, i18n: I18nContext) -> None:
     """Staff sent what a ticket does not carry (a sticker, a voice message, a location…): say so, not drop it."""
     if message.from_user is None or not await is_staff(bot, message.chat.id, message.from_user):
@@ -152,7 +145,6 @@ async def staff_wrote_unsupported(message: Message, bot: Bot, domain: Domain, i1
 
 # --- commands in a topic ---------------------------------------------------------------------------------------
 
-@router.message(Command("close"))
 async def staff_close(message: Message, bot: Bot, domain: Domain, i18n: I18nContext, delivery: Any = None) -> None:
     """Close the ticket; the customer is told and asked to rate the answer."""
     ticket = await _staff_ticket(message, bot, domain, i18n)
@@ -170,7 +162,6 @@ async def staff_close(message: Message, bot: Bot, domain: Domain, i18n: I18nCont
     await rename_topic(bot, ticket)
 
 
-@router.message(Command("reopen"))
 async def staff_reopen(message: Message, bot: Bot, domain: Domain, i18n: I18nContext) -> None:
     ticket = await _staff_ticket(message, bot, domain, i18n)
     if ticket is None:
@@ -183,7 +174,6 @@ async def staff_reopen(message: Message, bot: Bot, domain: Domain, i18n: I18nCon
     await rename_topic(bot, ticket)
 
 
-@router.message(Command("note"))
 async def staff_note(message: Message, command: CommandObject, bot: Bot, domain: Domain,
                      i18n: I18nContext) -> None:
     """An internal note: kept with the ticket, never sent to the customer."""
@@ -199,7 +189,6 @@ async def staff_note(message: Message, command: CommandObject, bot: Bot, domain:
     await message.reply(t("tickets-staff-noted"))
 
 
-@router.message(Command("assign"))
 async def staff_assign(message: Message, command: CommandObject, bot: Bot, domain: Domain,
                        i18n: I18nContext) -> None:
     ticket = await _staff_ticket(message, bot, domain, i18n)
@@ -216,7 +205,6 @@ async def staff_assign(message: Message, command: CommandObject, bot: Bot, domai
 
 # --- news -----------------------------------------------------------------------------------------------------
 
-@router.message(Command("news"))
 async def staff_news(message: Message, command: CommandObject, bot: Bot, i18n: I18nContext,
                      state: FSMContext) -> None:
     """`/news <text>` in the General topic: a preview with Send / Cancel."""
@@ -236,7 +224,6 @@ async def staff_news(message: Message, command: CommandObject, bot: Bot, i18n: I
          button(t("tickets-news-button-drop"), NewsCb(a="x", id=message.message_id))]))
 
 
-@router.callback_query(NewsCb.filter())
 async def news_decided(callback: CallbackQuery, callback_data: NewsCb, bot: Bot, domain: Domain,
                        i18n: I18nContext, state: FSMContext, delivery: Any = None) -> None:
     """Send the previewed news to every customer through the outbox, or drop it."""
@@ -259,3 +246,19 @@ async def news_decided(callback: CallbackQuery, callback_data: NewsCb, bot: Bot,
     await callback.message.edit_text(  # type: ignore[union-attr]
         t("tickets-news-sent", count=count, text=escape(draft["text"])))
     await callback.answer()
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.message.filter(in_staff_chat)
+    routes.callback_query.filter(in_staff_chat)
+    routes.message.register(staff_wrote, not_command, F.text | F.photo | F.document)
+    routes.message.register(staff_wrote_unsupported, UNSUPPORTED)
+    routes.message.register(staff_close, Command("close"))
+    routes.message.register(staff_reopen, Command("reopen"))
+    routes.message.register(staff_note, Command("note"))
+    routes.message.register(staff_assign, Command("assign"))
+    routes.message.register(staff_news, Command("news"))
+    routes.callback_query.register(news_decided, NewsCb.filter())
+    return routes

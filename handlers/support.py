@@ -11,10 +11,6 @@ from domain.accounts import Customer
 from domain.unit import Domain
 from handlers.ui import Entry, EntryScreen, MenuCb, MenuSection, register_section
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 register_section(MenuSection(key="support", text_key="menu-button-support", order=900))
 
 SUPPORT = MenuCb(section="support")
@@ -29,12 +25,18 @@ async def show_support(event: Message | CallbackQuery, i18n: I18nContext, domain
     await SCREEN.show(event, i18n, domain, user)
 
 
-@router.callback_query(MenuCb.filter(F.section == "support"))
 async def support_pressed(callback: CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer) -> None:
     await show_support(callback, i18n, domain, user)
 
 
-@router.message(Command("support"))
 async def cmd_support(message: Message, i18n: I18nContext, domain: Domain, user: Customer) -> None:
     """Open the Support section."""
     await show_support(message, i18n, domain, user)
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(support_pressed, MenuCb.filter(F.section == "support"))
+    routes.message.register(cmd_support, Command("support"))
+    return routes

@@ -29,10 +29,6 @@ from handlers.support import SUPPORT, SupportEntry, register_entry
 from handlers.support_group import announce, full_name, relay_customer
 from handlers.ui import Callback, button, keyboard, nav_row, show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
-
 PREVIEW = 300  # characters of each message shown on the ticket screen
 SUBJECT_IN_LIST = 40
 
@@ -129,7 +125,6 @@ async def show_list(event: Message | CallbackQuery, i18n: I18nContext, domain: D
     await show(event, text, keyboard(*rows, nav_row(i18n, SUPPORT)))
 
 
-@router.callback_query(TkCb.filter(F.a.in_({"l", "la"})))
 async def list_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                        user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Active and recently closed tickets, or the archived ones."""
@@ -200,7 +195,6 @@ async def show_ticket(event: Message | CallbackQuery, i18n: I18nContext, domain:
     await show(event, "\n".join(lines), keyboard(*rows, nav_row(i18n, back)))
 
 
-@router.callback_query(TkCb.filter(F.a == "o"))
 async def ticket_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                          user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """The ticket and its conversation."""
@@ -218,7 +212,6 @@ def reply_markup(i18n: I18nContext, ticket_id: int) -> InlineKeyboardMarkup:
     return keyboard([button(i18n.get("tickets-button-done"), TkCb(a="o", id=ticket_id))])
 
 
-@router.callback_query(TkCb.filter(F.a == "r"))
 async def reply_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                         user: Customer, state: FSMContext) -> None:
     """Write in the ticket: every text, photo or document until Done goes to support."""
@@ -244,7 +237,6 @@ def attachment_of(message: Message) -> Attachment | None:
     return None
 
 
-@router.message(TicketReply.message, F.text | F.photo | F.document)
 async def reply_sent(message: Message, bot: Bot, i18n: I18nContext, domain: Domain, user: Customer,
                      state: FSMContext, staff_chat_id: int | None) -> None:
     ticket_id = int((await state.get_data()).get("ticket", 0))
@@ -269,7 +261,6 @@ async def reply_sent(message: Message, bot: Bot, i18n: I18nContext, domain: Doma
 
 # --- close, reopen, rate --------------------------------------------------------------------------------------
 
-@router.callback_query(TkCb.filter(F.a == "c"))
 async def close_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                         user: Customer) -> None:
     """Closing asks first."""
@@ -289,7 +280,6 @@ _CHANGES = {"c!": ("tickets-group-closed-by-customer", "tickets-closed"),
             "rt": ("tickets-group-rated", "tickets-rated")}
 
 
-@router.callback_query(TkCb.filter(F.a.in_(_CHANGES)))
 async def ticket_changed(callback: CallbackQuery, callback_data: TkCb, bot: Bot, i18n: I18nContext,
                          domain: Domain, user: Customer) -> None:
     """Close (confirmed), reopen, or rate 1..5 stars: the domain decides, staff see it in the topic."""
@@ -318,7 +308,6 @@ async def ask_department(event: Message | CallbackQuery, i18n: I18nContext, doma
     await show(event, i18n.get("tickets-new-department"), keyboard(*rows, cancel_row(i18n)))
 
 
-@router.callback_query(TkCb.filter(F.a == "n"))
 async def new_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                       user: Customer, state: FSMContext) -> None:
     """Start a new ticket, about a service when `id` names one of the customer's services."""
@@ -343,7 +332,6 @@ async def _draft(state: FSMContext, callback: CallbackQuery, i18n: I18nContext) 
     return await state.get_data()
 
 
-@router.callback_query(TkCb.filter(F.a == "nd"))
 async def department_chosen(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                             user: Customer, state: FSMContext) -> None:
     data = await _draft(state, callback, i18n)
@@ -371,7 +359,6 @@ async def ask_subject(event: Message | CallbackQuery, i18n: I18nContext, state: 
     await show(event, i18n.get("tickets-new-subject"), keyboard(cancel_row(i18n)))
 
 
-@router.callback_query(TkCb.filter(F.a == "ns"))
 async def service_chosen(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                          user: Customer, state: FSMContext) -> None:
     if await _draft(state, callback, i18n) is None:
@@ -387,7 +374,6 @@ async def service_chosen(callback: CallbackQuery, callback_data: TkCb, i18n: I18
     await ask_subject(callback, i18n, state)
 
 
-@router.message(NewTicket.subject, F.text)
 async def subject_entered(message: Message, i18n: I18nContext, domain: Domain, state: FSMContext) -> None:
     try:
         subject = domain.tickets.subject(message.text)
@@ -403,7 +389,6 @@ def files_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
     return keyboard([button(i18n.get("tickets-button-send"), TkCb(a="nx"))], cancel_row(i18n))
 
 
-@router.message(NewTicket.body, F.text)
 async def body_entered(message: Message, i18n: I18nContext, domain: Domain, state: FSMContext) -> None:
     try:
         body = domain.tickets.body(message.text)
@@ -416,7 +401,6 @@ async def body_entered(message: Message, i18n: I18nContext, domain: Domain, stat
                          reply_markup=files_markup(i18n))
 
 
-@router.message(NewTicket.files, F.photo | F.document)
 async def file_attached(message: Message, i18n: I18nContext, domain: Domain, state: FSMContext) -> None:
     """A photo or document for the new ticket, kept as Telegram's file id."""
     attachment = attachment_of(message)
@@ -431,14 +415,12 @@ async def file_attached(message: Message, i18n: I18nContext, domain: Domain, sta
                          reply_markup=files_markup(i18n))
 
 
-@router.message(NewTicket.files, F.text)
 async def files_text(message: Message, i18n: I18nContext, domain: Domain) -> None:
     """Text while attachments are asked: say what this step takes."""
     await message.answer(i18n.get("tickets-new-files", limit=domain.tickets.settings.max_attachments),
                          reply_markup=files_markup(i18n))
 
 
-@router.callback_query(TkCb.filter(F.a == "nx"))
 async def new_sent(callback: CallbackQuery, bot: Bot, i18n: I18nContext, domain: Domain, user: Customer,
                    state: FSMContext, staff_chat_id: int | None) -> None:
     """File the ticket and hand it to the staff group."""
@@ -459,3 +441,23 @@ async def new_sent(callback: CallbackQuery, bot: Bot, i18n: I18nContext, domain:
     await state.clear()
     await relay_customer(bot, domain, i18n.core, staff_chat_id, ticket.id, full_name(user.first_name, user.last_name))
     await show_ticket(callback, i18n, domain, user, ticket.id, i18n.get("tickets-created", ticket=ticket.id))
+
+
+def router() -> Router:
+    """This section's handlers, in the order they are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(list_pressed, TkCb.filter(F.a.in_({"l", "la"})))
+    routes.callback_query.register(ticket_pressed, TkCb.filter(F.a == "o"))
+    routes.callback_query.register(reply_pressed, TkCb.filter(F.a == "r"))
+    routes.message.register(reply_sent, TicketReply.message, F.text | F.photo | F.document)
+    routes.callback_query.register(close_pressed, TkCb.filter(F.a == "c"))
+    routes.callback_query.register(ticket_changed, TkCb.filter(F.a.in_(_CHANGES)))
+    routes.callback_query.register(new_pressed, TkCb.filter(F.a == "n"))
+    routes.callback_query.register(department_chosen, TkCb.filter(F.a == "nd"))
+    routes.callback_query.register(service_chosen, TkCb.filter(F.a == "ns"))
+    routes.message.register(subject_entered, NewTicket.subject, F.text)
+    routes.message.register(body_entered, NewTicket.body, F.text)
+    routes.message.register(file_attached, NewTicket.files, F.photo | F.document)
+    routes.message.register(files_text, NewTicket.files, F.text)
+    routes.callback_query.register(new_sent, TkCb.filter(F.a == "nx"))
+    return routes

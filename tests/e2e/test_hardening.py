@@ -16,7 +16,6 @@ from domain.security import MAX_FAILURES
 from domain.tickets import BODY_MAX
 from handlers.cart import CartCb, TopupCb
 from handlers.invoices import InvoiceCb
-from handlers.licences import SvcCb
 from handlers.settings import SettingsCb
 from sandbox import FloodLimits, Sandbox
 from sandbox.models import Payment as SandboxPayment

@@ -207,17 +207,12 @@ async def test_stopping_lets_updates_in_flight_finish(ann, sandbox, running) -> 
 async def test_no_filter_runs_in_a_worker_thread(running) -> None:
     """aiogram would run plain filters (F-filters) through asyncio.to_thread; the app evaluates them on the loop."""
     dp = running.app.dispatcher
-    plain = [
-        (router.name, name)
+    filters = [
+        (router.name, name, filter_object)
         for router in dp.chain_tail
         for name, observer in router.observers.items()
-        for handler in (*observer.handlers, observer._handler)
+        for handler in observer.handlers
         for filter_object in handler.filters or []
-        if not filter_object.awaitable
     ]
-    assert plain == []
-    assert any(  # and there are such filters to convert: the menu's private-chat guard is one
-        filter_object.magic is not None
-        for router in dp.chain_tail if router.name == "handlers.menu"
-        for filter_object in router.message._handler.filters or []
-    )
+    assert [(r, n) for r, n, f in filters if not f.awaitable] == []
+    assert any(f.magic is not None for _, _, f in filters)  # and there are such filters to convert
