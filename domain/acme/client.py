@@ -166,10 +166,11 @@ class AcmeClient:
         name = ("*." if body.wildcard else "") + body.identifier.value
         return Authorization(name, url, _status(body.status), found, _aware(body.expires))
 
-    def _order(self, client: ClientV2, url: str, response: requests.Response) -> Order:
+    def _order(self, client: ClientV2, url: str, response: requests.Response, authorizations: bool = True) -> Order:
+        """The order in `response`; with `authorizations`, each fetched (one request per name)."""
         body = messages.Order.from_json(response.json())
-        authorizations = [self._authorization(client, a) for a in body.authorizations or ()]
-        return Order(url, _status(body.status), authorizations, body.finalize, body.certificate,
+        found = [self._authorization(client, a) for a in body.authorizations or ()] if authorizations else []
+        return Order(url, _status(body.status), found, body.finalize, body.certificate,
                      _problem(body.error) if body.error is not None else None, _aware(body.expires),
                      _retry_after(response))
 
@@ -200,10 +201,10 @@ class AcmeClient:
 
         return await self._run(call)
 
-    async def order(self, account: Account, url: str) -> Order:
+    async def order(self, account: Account, url: str, *, authorizations: bool = True) -> Order:
         def call() -> Order:
             with self._client(account) as client:
-                return self._order(client, url, self._post(client, url))
+                return self._order(client, url, self._post(client, url), authorizations)
 
         return await self._run(call)
 
@@ -221,7 +222,7 @@ class AcmeClient:
             with self._client(account) as client:
                 csr = x509.load_pem_x509_csr(csr_pem.encode())
                 response = self._post(client, order.finalize_url, messages.CertificateRequest(csr=csr))
-                return self._order(client, order.url, response)
+                return self._order(client, order.url, response, authorizations=False)
 
         return await self._run(call)
 

@@ -278,7 +278,7 @@ class AcmeOrders:
                     self._postpone(row, order.retry_after)
                     return None
             elif row.state == "finalizing":
-                order = await self._ca.order(account, row.url)
+                order = await self._ca.order(account, row.url, authorizations=False)
                 self._seen(row, order)
                 if order.status == "invalid":
                     self._fail(row, order.error or Problem("other"))

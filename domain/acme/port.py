@@ -93,8 +93,8 @@ class AcmeAuthority(Protocol):
 
     async def new_order(self, account: Account, names: list[str]) -> Order: ...
 
-    async def order(self, account: Account, url: str) -> Order:
-        """The order as the CA sees it now, with its authorisations."""
+    async def order(self, account: Account, url: str, *, authorizations: bool = True) -> Order:
+        """The order as the CA sees it now, with its authorisations unless told not to fetch them."""
         ...
 
     async def answer(self, account: Account, challenge_url: str) -> None:
