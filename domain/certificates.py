@@ -668,6 +668,9 @@ class Certificates:
         view = await self.get(user_id, service_id)
         if view.certificate.status == "reissuing":
             view.certificate.status = "issued"
+            acme = self._acme()
+            if acme is not None:  # an order for the new CSR must not replace the certificate after all
+                await acme.abandon(view.certificate.id)
             await self._session.flush()
         return view
 
@@ -820,6 +823,8 @@ class Certificates:
         row = await self._order_for(view, acme)
         if view.service.status != "active":
             raise ServiceInactive()
+        if row is None and cert.status == "reissuing":  # the new key and CSR come first
+            raise WrongStep()
         nothing = dcv.CheckResult(True, method, "", "")
         if row is None or acme.unreached(row):  # no order yet: the CA could not be reached when the CSR came in
             try:
