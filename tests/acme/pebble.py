@@ -92,7 +92,9 @@ class Pebble:
             self.process.wait()
 
 
-def start_pebble(folder: Path, dns_port: int, http_port: int) -> Pebble:
+def start_pebble(folder: Path, dns_port: int, http_port: int, eab_keys: dict[str, str] | None = None) -> Pebble:
+    """Pebble on free ports; with `eab_keys` (key id -> base64url HMAC key) it registers accounts only with
+    external account binding."""
     binary = shutil.which("pebble")
     assert binary is not None
     bundle, cert, key = _tls_files(folder)
@@ -101,7 +103,8 @@ def start_pebble(folder: Path, dns_port: int, http_port: int) -> Pebble:
     config.write_text(json.dumps({"pebble": {
         "listenAddress": f"127.0.0.1:{listen}", "managementListenAddress": f"127.0.0.1:{management}",
         "certificate": str(cert), "privateKey": str(key), "httpPort": http_port, "tlsPort": free_port(),
-        "ocspResponderURL": "", "externalAccountBindingRequired": False, "domainBlocklist": [BLOCKED],
+        "ocspResponderURL": "", "externalAccountBindingRequired": bool(eab_keys),
+        "externalAccountMACKeys": eab_keys or {}, "domainBlocklist": [BLOCKED],
         "certificateValidityPeriod": VALIDITY}}))
     # No sleep before validating; always reuse a name validated earlier by the same account (Pebble does half the
     # time by default), so a renewal is signed without the customer. Pebble's random refusal of good nonces stays.

@@ -2,7 +2,7 @@
 HTTP-01, a wrong record caught before the CA is asked, a refusal by the CA in words and its retry, the rejected
 name, renewal of a short-lived certificate, reissue and delete revoking at the CA, one account across racing
 processes. Each issued chain is verified up to Pebble's root; the figures (time from the check passing to the
-certificate stored, ACME requests per issuance) are printed."""
+certificate stored, ACME requests per issuance) are printed (`-s` shows them)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,23 @@ from typing import Any
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.verification import PolicyBuilder, Store
 from sqlalchemy import select, update
 
 from bot.certificates import ValidationJobs
 from domain.acme.client import AcmeClient
+from domain.acme.errors import AccountProblem
 from domain.acme.orders import AcmeOrders
+from domain.acme.port import Account
 from domain.certificates import Checked, Validation
 from domain.clock import FrozenClock
 from domain.errors import InvalidInput
 from domain.models import Notification, Service, ServiceEvent
-from domain.models.ssl import AcmeAccount, AcmeOrder
+from domain.models.ssl import AcmeAccount
 from domain.unit import unit_of_work
 from tests.acme.conftest import AcmeDns, ChallengeSite, buy_ssl
-from tests.acme.pebble import BLOCKED, Pebble
+from tests.acme.pebble import BLOCKED, Pebble, start_pebble
 
 Unit = Callable[[], Any]
 FIGURES: list[str] = []
@@ -115,6 +118,9 @@ async def events(unit: Unit, sid: int) -> list[ServiceEvent]:
 
 async def test_dns01_single_name(unit, shop, jobs, clock, ca, pebble, acme_dns, site) -> None:
     sid = await buy_ssl(unit, "one.example.com")
+    async with unit() as domain:
+        await domain.certificates.acme_account()  # as the job does first: directory, nonce, new account
+    account_requests = ca.requests
     key, validation = await key_and_validation(unit, sid, sans="")
     assert validation.methods == ("dns", "http") and len(validation.items) == 1
     item = validation.items[0]
@@ -122,6 +128,10 @@ async def test_dns01_single_name(unit, shop, jobs, clock, ca, pebble, acme_dns, 
     assert len(item.value) == 43 and "=" not in item.value  # base64url SHA-256, no padding
     publish(acme_dns, site, validation)
     await issue(unit, jobs, clock, ca, sid, "DNS-01, one name")
+    FIGURES.append(f"DNS-01, one name: {account_requests} requests to register the account, "
+                   f"{ca.requests - account_requests} for the whole issuance (order to download), "
+                   f"{ca.bad_nonces} badNonce refusals retried in this test")
+    print("ACME figures:", FIGURES[-1])
     async with unit() as domain:
         view = await domain.certificates.get(1, sid)
         files = await domain.certificates.files(1, sid)
@@ -351,8 +361,24 @@ async def test_one_account_when_two_processes_race(sessions, clock, cipher, pebb
     assert b"PRIVATE KEY" not in rows[0].key
 
 
-async def test_figures(unit) -> None:
-    """Prints what the other tests measured (run with -s to see it)."""
-    for line in FIGURES:
-        print("ACME figures:", line)
-    assert AcmeOrder.__tablename__ == "acme_orders"
+async def test_external_account_binding(pebble_binary, tmp_path, acme_dns, site) -> None:
+    import base64
+    import secrets
+
+
+    hmac = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+    server = start_pebble(tmp_path, acme_dns.port, site.port, eab_keys={"kid-1": hmac})
+    try:
+        key = ec.generate_private_key(ec.SECP256R1())
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+        plain = AcmeClient(server.directory_url, ca_bundle=server.ca_bundle, timeout=10)
+        with pytest.raises(AccountProblem) as refused:
+            await plain.register(Account(pem), None)
+        assert refused.value.code == "externalAccountRequired"
+        bound = AcmeClient(server.directory_url, ca_bundle=server.ca_bundle, eab_kid="kid-1", eab_hmac_key=hmac,
+                           timeout=10)
+        url = await bound.register(Account(pem), "ops@vendor.example.com")
+        assert url.startswith("https://127.0.0.1:") and await bound.register(Account(pem), None) == url
+    finally:
+        server.stop()
