@@ -22,6 +22,17 @@ LOCALES_DIR = PROJECT_ROOT / "locales"
 TELEGRAM_API = "https://api.telegram.org"
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
 WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Well-known ACME directories, so ACME_DIRECTORY_URL may name one instead of spelling its URL.
+ACME_DIRECTORIES = {
+    "letsencrypt": "https://acme-v02.api.letsencrypt.org/directory",
+    "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+    "zerossl": "https://acme.zerossl.com/v2/DV90",
+    "google": "https://dv.acme-v02.api.pki.goog/directory",
+    "google-staging": "https://dv.acme-v02.test-api.pki.goog/directory",
+}
+# These CAs register no account without external account binding.
+ACME_EAB_REQUIRED = ("acme.zerossl.com", "api.pki.goog", "test-api.pki.goog")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 
 
@@ -108,7 +119,17 @@ class Settings(BaseSettings):
     # SSL certificates (domain/certificates.py): the certificate authority ("test" is the local test CA, trusted by
     # nobody; a real CA adapter adds its own value), the DNS servers validation asks (empty: the system's), how often
     # pending validations are re-checked (seconds) and the HTTP validation request's timeout (seconds).
-    ca_backend: Literal["test"] = "test"
+    ca_backend: Literal["test", "acme"] = "test"
+    # CA_BACKEND=acme: the CA's directory (a URL, or letsencrypt, letsencrypt-staging, zerossl, google,
+    # google-staging), external account binding for CAs that require it, the account's contact address, a file of
+    # CA certificates to trust for the directory's TLS (a test CA such as Pebble), and how often the acme-orders
+    # job looks for orders due for a poll (seconds; each order backs off on its own).
+    acme_directory_url: str | None = None
+    acme_eab_kid: str | None = None
+    acme_eab_hmac_key: SecretStr | None = None
+    acme_email: str | None = None
+    acme_ca_bundle: Path | None = None
+    acme_poll_interval: float = Field(default=5.0, ge=1, le=3600)
     dns_resolvers: str = ""
     dcv_check_interval: float = Field(default=300.0, ge=10)
     dcv_http_timeout: float = Field(default=10.0, gt=0, le=120)
@@ -140,6 +161,53 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_stripe_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("acme_directory_url", "acme_eab_kid", "acme_eab_hmac_key", "acme_email", "acme_ca_bundle",
+                     mode="before")
+    @classmethod
+    def _blank_acme_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("acme_directory_url")
+    @classmethod
+    def _acme_directory(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = ACME_DIRECTORIES.get(value.strip().lower(), value.strip())
+        if not value.startswith("https://") or " " in value or not value.split("://", 1)[1].split("/", 1)[0]:
+            names = ", ".join(ACME_DIRECTORIES)
+            raise ValueError(f"must be an https:// ACME directory URL or one of {names}, got {value!r}")
+        return value
+
+    @field_validator("acme_eab_hmac_key")
+    @classmethod
+    def _acme_hmac(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            text = value.get_secret_value().strip()
+            if not re.fullmatch(r"[A-Za-z0-9_-]{16,}={0,2}", text):
+                raise ValueError("must be the base64url HMAC key the CA gave with the key id")
+            return SecretStr(text)
+        return value
+
+    @field_validator("acme_email")
+    @classmethod
+    def _acme_email(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL_RE.match(value.strip()):
+            raise ValueError(f"must be an e-mail address, got {value!r}")
+        return value.strip() if value is not None else None
+
+    @field_validator("acme_ca_bundle")
+    @classmethod
+    def _acme_ca_bundle(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        try:
+            text = value.read_text(encoding="ascii", errors="replace")
+        except OSError:
+            raise ValueError(f"cannot read {str(value)!r}") from None
+        if "-----BEGIN CERTIFICATE-----" not in text:
+            raise ValueError(f"{str(value)!r} holds no PEM certificate")
+        return value
 
     @field_validator("stripe_api_base")
     @classmethod
@@ -286,7 +354,21 @@ class Settings(BaseSettings):
             raise ValueError("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (cards arrive by webhook)")
         if self.topup_min > self.topup_max:
             raise ValueError("TOPUP_MIN is larger than TOPUP_MAX")
+        self._acme_rules()
         return self
+
+    def _acme_rules(self) -> None:
+        if (self.acme_eab_kid is None) != (self.acme_eab_hmac_key is None):
+            missing = "ACME_EAB_HMAC_KEY" if self.acme_eab_hmac_key is None else "ACME_EAB_KID"
+            raise ValueError(f"{missing} is required with the other ACME_EAB_ setting (they come as a pair)")
+        if self.ca_backend != "acme":
+            return
+        if self.acme_directory_url is None:
+            raise ValueError("ACME_DIRECTORY_URL is required when CA_BACKEND=acme (e.g. letsencrypt)")
+        host = self.acme_directory_url.split("://", 1)[1].split("/", 1)[0]
+        if self.acme_eab_kid is None and host.endswith(ACME_EAB_REQUIRED):
+            raise ValueError(f"ACME_EAB_KID is required: {host} registers accounts only with external account "
+                             "binding (ACME_EAB_KID and ACME_EAB_HMAC_KEY from the CA's dashboard)")
 
     def minor(self, amount: Decimal) -> int:
         """An amount in the shop currency's major units as integer minor units."""

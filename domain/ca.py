@@ -1,8 +1,8 @@
 """The certificate-authority port, and the local test CA shipped for the sandbox and the tests.
 
 A CA adapter gets a checked CSR and the names already validated, and returns the leaf certificate with the
-intermediates that chain it to the CA's root. A real CA (a reseller API, or ACME) replaces `LocalTestCA` in the
-composition root (CA_BACKEND); the domain only sees the port.
+intermediates that chain it to the CA's root. A real CA replaces `LocalTestCA` in the composition root (CA_BACKEND):
+a reseller API through this port, an ACME CA through domain/acme/port.py; the domain only sees the ports.
 
 The local test CA signs with its own root whose subject says "Client Area Bot TEST CA - NOT TRUSTED": no browser
 trusts it, which is the point. Its root and intermediate keys are made once and kept in the data folder,
@@ -43,8 +43,12 @@ class Issued:
 
 
 class CertificateAuthority(Protocol):
+    """A CA that signs names the bot validated itself (domain/dcv.py). An ACME CA validates names on its own and
+    has a port of its own (domain/acme/port.py)."""
+
     name: str
     trusted: bool
+    methods: tuple[str, ...]  # the validation methods a customer may choose
 
     async def issue(self, csr_pem: str, names: list[str], now: datetime, not_after: datetime) -> Issued:
         """Sign the CSR's key for `names` (already validated), valid from `now` until at most `not_after`."""
@@ -94,6 +98,7 @@ class LocalTestCA:
 
     name = "test"
     trusted = False
+    methods: tuple[str, ...] = ("dns", "http", "email")
 
     def __init__(self, root: x509.Certificate, intermediate: x509.Certificate,
                  intermediate_key: ec.EllipticCurvePrivateKey) -> None:

@@ -9,6 +9,12 @@ and its owner: a foreign or missing id is NotFound. The steps:
     reissuing   an issued certificate awaiting a new key and CSR; the names are validated already, so the new
                 certificate is issued as soon as the CSR is in (the old files stay available until then)
 
+With an ACME CA (domain/acme/) the CA validates the names itself: once the CSR is in, an order is opened for the
+CSR's names, `validation()` tells what to publish per name (`_acme-challenge` TXT or an
+/.well-known/acme-challenge/ file), "check now" compares what is published with what the CA will look for and
+only then asks the CA to validate; the `acme-orders` job polls the order (backoff), finalises it with the CSR and
+stores the chain. Renewal and reissue open new orders; a replaced or deleted certificate is revoked at the CA.
+
 Every step writes a ServiceEvent on the service. Private keys are encrypted with the secrets key, or not kept at
 all when the customer says so (then they get the file once).
 """
@@ -16,6 +22,7 @@ all when the customer says so (then they get the file once).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import re
 import secrets
@@ -29,16 +36,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import dcv
+from domain.acme.errors import AcmeError, CaServerError, CaUnreachable
+from domain.acme.orders import ACTIVE, POLLED, REVOKE_CESSATION, REVOKE_SUPERSEDED, AcmeOrders, Publish
+from domain.acme.port import AcmeAuthority
 from domain.ca import CertificateAuthority, LocalTestCA
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import upsert
 from domain.models import Certificate, Product, Service, ServiceEvent, Tariff
+from domain.models.ssl import AcmeOrder, AcmeRevocation
 from domain.notifications import Notifications, button
 from domain.security import CodeRequired, Security
 from domain.validation import display_domain, domain_name
@@ -53,6 +64,8 @@ PER_PAGE = 5
 HISTORY_PER_PAGE = 8
 MAX_CSR_BYTES = 16_384
 EDITABLE = ("csr", "validation")
+RENEW_RETRY = timedelta(days=1)  # a renewal the CA refused is tried again after this
+ACME_RENEW_SHARE = 3  # an ACME certificate is renewed when a third of its life is left (at most EXPIRING)
 
 
 @cache
@@ -63,15 +76,24 @@ def _memory_ca() -> LocalTestCA:
 
 @dataclass(frozen=True)
 class SslSettings:
-    """The CA, and how validation looks at the world (DNS_RESOLVERS, HTTP timeout)."""
+    """The CA (one that signs what the bot validated, or an ACME CA), and how validation looks at the world
+    (DNS_RESOLVERS, HTTP timeout); `acme_email` is the ACME account's contact (ACME_EMAIL)."""
 
-    ca: CertificateAuthority | None = None
+    ca: CertificateAuthority | AcmeAuthority | None = None
     resolver: dcv.TxtResolver = field(default_factory=dcv.DnsPythonResolver)
     fetcher: dcv.HttpFetcher = field(default_factory=dcv.AiohttpFetcher)
+    acme_email: str | None = None
+
+    @property
+    def acme(self) -> AcmeAuthority | None:
+        return self.ca if isinstance(self.ca, AcmeAuthority) else None
 
     @property
     def authority(self) -> CertificateAuthority:
-        return self.ca if self.ca is not None else _memory_ca()
+        """The signing CA; with an ACME CA configured only its name, trust and methods are read through this."""
+        if self.ca is None:
+            return _memory_ca()
+        return self.ca  # type: ignore[return-value]
 
 
 class NotEditable(DomainError):
@@ -123,7 +145,8 @@ class CertView:
         if cert.status == "issued" and cert.not_after is not None:
             if now >= cert.not_after:
                 return "expired"
-            if cert.not_after - now <= EXPIRING:
+            renew_after = cert.renew_after or cert.not_after - EXPIRING
+            if now >= renew_after:
                 return "expiring"
         return cert.status
 
@@ -154,9 +177,48 @@ class KeyMade:
 
 @dataclass(frozen=True, slots=True)
 class Checked:
+    """A check's outcome. `result` is the first name that did not pass (or the only check, for the test CA);
+    `results` has one per name still to validate. With an ACME CA: `submitted` when this check passed and the CA
+    was asked to validate (the job finishes), `in_progress` when the CA is at it already, `problem` why the CA
+    refused (or could not be asked), as a typed error to render; the certificate is never issued by the check
+    itself."""
+
     view: CertView
     result: dcv.CheckResult
     issued: bool
+    results: list[dcv.CheckResult] = field(default_factory=list)
+    submitted: bool = False
+    in_progress: bool = False
+    problem: DomainError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """What the validation screen shows: the methods this certificate may use (`methods`; a wildcard has DNS
+    only, an ACME CA has no approver e-mail), the chosen one, and per name what to publish (`items`).
+
+    `state` is None for the test CA; with ACME the order's: none (no order yet: "check now" opens it), awaiting
+    (publish, then check now), validating / ready / finalizing (the CA is at it: nothing to do), done, failed
+    (`problem` says why; `retry_validation` opens a fresh order). `order_url` is for staff."""
+
+    view: CertView
+    backend: str  # test or acme
+    methods: tuple[str, ...]
+    method: str
+    items: list[Publish]
+    state: str | None = None
+    problem: DomainError | None = None
+    order_url: str | None = None
+    next_poll_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationFile:
+    """The HTTP validation file to put at `url`, offered for download as `file_name`."""
+
+    url: str
+    file_name: str
+    content: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +343,7 @@ class Certificates:
         self._settings = settings
         self._notifications = notifications
         self._security = security
+        self._acme_orders: AcmeOrders | None = None
 
     async def _guarded(self, user_id: int) -> None:
         """The private key leaves the server only after a recent 2FA code (when 2FA is on), even if a handler
@@ -360,12 +423,19 @@ class Certificates:
         return view
 
     # parameters -------------------------------------------------------------------------------------------
+    def methods(self, view: CertView) -> tuple[str, ...]:
+        """The validation methods this certificate may use with the configured CA."""
+        offered = self._settings.authority.methods
+        return tuple(m for m in offered if m != "http" or not view.domain.startswith("*."))
+
     async def set_method(self, user_id: int, service_id: int, method: str) -> CertView:
         if method not in dcv.METHODS:
             raise NotFound()
         view = await self._editable(user_id, service_id)
         if method == "http" and view.domain.startswith("*."):
             raise InvalidInput("certificate-http-wildcard")
+        if method not in self._settings.authority.methods:
+            raise InvalidInput("acme-method-unavailable", method=method)
         cert = view.certificate
         if method != cert.dcv_method:
             self._event(view, user_id, "ssl-method", {"method": cert.dcv_method}, {"method": method})
@@ -396,6 +466,9 @@ class Certificates:
             cert.sans = sans
             if cert.csr_pem is not None:
                 cert.csr_pem, cert.private_key, cert.key_type, cert.status = None, None, None, "csr"
+            acme = self._acme()
+            if acme is not None:  # an order for the old names is of no use
+                await acme.abandon(cert.id)
             await self._session.flush()
         return view
 
@@ -434,7 +507,15 @@ class Certificates:
 
     async def _after_csr(self, view: CertView, user_id: int | None) -> None:
         cert = view.certificate
-        if cert.status == "reissuing":
+        acme = self._acme()
+        if acme is not None:
+            if cert.status != "reissuing":
+                cert.status = "validation"
+            await self._session.flush()
+            # The order now, so the screen can show what to publish; "check now" opens it if the CA is away.
+            with contextlib.suppress(AcmeError):
+                await self._start_order(view, acme, "reissue" if cert.status == "reissuing" else "issue", user_id)
+        elif cert.status == "reissuing":
             await self._issue(view, user_id)
         else:
             cert.status = "validation"
@@ -452,9 +533,13 @@ class Certificates:
                                [cert.approver_email or ""] if approved else [])
 
     async def check(self, user_id: int, service_id: int, *, scheduled: bool = False) -> Checked:
-        """Run the validation check now; when it passes, the certificate is issued at once. A `scheduled`
-        re-check acts as the system and writes only a success to the history."""
+        """Run the validation check now; when it passes, the certificate is issued at once (with an ACME CA: the
+        CA is asked to validate, see `Checked`). A `scheduled` re-check acts as the system and writes only a
+        success to the history."""
         view = await self.get(user_id, service_id)
+        acme = self._acme()
+        if acme is not None:
+            return await self._check_acme(view, acme, None if scheduled else user_id, scheduled)
         if view.certificate.status != "validation":
             raise WrongStep()
         if view.service.status != "active":
@@ -472,10 +557,12 @@ class Certificates:
         return Checked(view, result, result.ok)
 
     async def pending(self, limit: int = 500) -> list[tuple[int, int]]:
-        """(owner, service) of the certificates waiting for validation, least recently checked first."""
+        """(owner, service) of the certificates waiting for validation, least recently checked first (with an
+        ACME CA also renewals and reissues whose new order waits for the customer's records)."""
+        awaiting = exists().where(AcmeOrder.certificate_id == Certificate.id, AcmeOrder.state == "awaiting")
         rows = await self._session.execute(
             select(Service.user_id, Service.id).join(Certificate, Certificate.service_id == Service.id)
-            .where(Certificate.status == "validation", Service.status == "active")
+            .where(or_(Certificate.status == "validation", awaiting), Service.status == "active")
             .order_by(Certificate.checked_at.is_not(None), Certificate.checked_at, Certificate.id).limit(limit))
         return [(int(u), int(s)) for u, s in rows]
 
@@ -517,13 +604,19 @@ class Certificates:
         after they were issued, or they are about to run out before it (a CA caps a certificate's life, 397 days
         for the test CA, so a 24-month order needs a second one). They get a new certificate for the rest of the
         term (same key and names; the domain's validation is reused)."""
+        now = self._clock.now()
         renewed_since = exists().where(ServiceEvent.service_id == Service.id, ServiceEvent.action == "renewal",
                                        ServiceEvent.created_at > Certificate.issued_at)
-        ending = Certificate.not_after <= self._clock.now() + EXPIRING
+        ending = Certificate.not_after <= now + EXPIRING
+        # A short-lived certificate (ACME) has its own renewal time; one with a renewal order under way, or
+        # refused lately, waits.
+        due = or_(and_(Certificate.renew_after.is_(None), renewed_since | ending), Certificate.renew_after <= now)
+        busy = exists().where(AcmeOrder.certificate_id == Certificate.id, or_(
+            AcmeOrder.state.in_(ACTIVE), and_(AcmeOrder.state == "failed", AcmeOrder.updated_at > now - RENEW_RETRY)))
         rows = await self._session.execute(
             select(Service.user_id, Service.id).join(Certificate, Certificate.service_id == Service.id)
             .where(Certificate.status == "issued", Service.status == "active", Certificate.csr_pem.is_not(None),
-                   Certificate.not_after < Service.expires_at, renewed_since | ending)
+                   Certificate.not_after < Service.expires_at, due, ~busy)
             .order_by(Certificate.not_after, Certificate.id).limit(limit))
         return [(int(u), int(s)) for u, s in rows]
 
@@ -536,6 +629,9 @@ class Certificates:
             return False
         if cert.not_after is not None and cert.not_after >= view.service.expires_at:
             return False
+        acme = self._acme()
+        if acme is not None:
+            return await self._renew_acme(view, acme)
         try:
             await self._issue(view, None, "ssl-renewed")
         except WrongStep:
@@ -572,6 +668,9 @@ class Certificates:
         view = await self.get(user_id, service_id)
         if view.certificate.status == "reissuing":
             view.certificate.status = "issued"
+            acme = self._acme()
+            if acme is not None:  # an order for the new CSR must not replace the certificate after all
+                await acme.abandon(view.certificate.id)
             await self._session.flush()
         return view
 
@@ -617,3 +716,295 @@ class Certificates:
         self._event(view, user_id, "ssl-p12", None, {"serial": cert.serial})
         await self._session.flush()
         return view, data
+
+    # ACME -------------------------------------------------------------------------------------------------
+    def _acme(self) -> AcmeOrders | None:
+        ca = self._settings.acme
+        if ca is None:
+            return None
+        if self._acme_orders is None:
+            self._acme_orders = AcmeOrders(self._session, self._clock, self._cipher, ca, self._settings.resolver,
+                                           self._settings.fetcher, self._settings.acme_email)
+        return self._acme_orders
+
+    async def acme_account(self) -> str | None:
+        """Make and register the ACME account if there is none yet (the job does it first, in a unit of its own,
+        so a customer's update never has to); its URL, None without an ACME CA."""
+        acme = self._acme()
+        return None if acme is None else (await acme.account()).url
+
+    @staticmethod
+    def _order_names(view: CertView) -> list[str]:
+        """The CSR's names in the certificate's order: an ACME order must name exactly what the CSR asks for."""
+        assert view.certificate.csr_pem is not None
+        asked = csr_names(x509.load_pem_x509_csr(view.certificate.csr_pem.encode()))
+        return [n for n in view.names if n in asked] + [n for n in asked if n not in view.names]
+
+    @staticmethod
+    def _purpose(cert: Certificate) -> str:
+        return {"validation": "issue", "reissuing": "reissue"}.get(cert.status, "renew")
+
+    async def _start_order(self, view: CertView, acme: AcmeOrders, purpose: str, actor: int | None) -> AcmeOrder:
+        """A new ACME order for the certificate; a refusal is in the history (with the CA's words, for staff)
+        and raised."""
+        try:
+            row = await acme.start(view.certificate.id, self._order_names(view), purpose)
+        except AcmeError as exc:
+            self._event(view, actor, "ssl-acme-error", None,
+                        {"purpose": purpose, "error": exc.message_id, "detail": f"{exc.code}: {exc.detail}"[:500]})
+            await self._session.flush()
+            raise
+        self._event(view, actor, "ssl-acme-order", None,
+                    {"purpose": purpose, "order": row.url, "names": row.names, "state": row.state})
+        return row
+
+    async def _order_for(self, view: CertView, acme: AcmeOrders) -> AcmeOrder | None:
+        """The order validation is about: the current one while the certificate awaits validation, or a renewal
+        or reissue order not yet done."""
+        row = await acme.current(view.certificate.id)
+        status = view.certificate.status
+        if status in ("validation", "reissuing"):
+            if row is not None and row.state == "done" and row.purpose != self._purpose(view.certificate):
+                return None
+            return row
+        if status == "issued" and row is not None and row.purpose == "renew" and row.state != "done":
+            return row
+        raise WrongStep()
+
+    async def validation(self, user_id: int, service_id: int) -> Validation:
+        """What the customer must publish for this certificate, per name, with the configured CA."""
+        view = await self.get(user_id, service_id)
+        cert = view.certificate
+        methods = self.methods(view)
+        acme = self._acme()
+        if acme is None:
+            base, token = view.base, cert.dcv_token
+            item = {
+                "dns": Publish(base, "dns", "pending", dcv.dns_name(base), token),
+                "http": Publish(base, "http", "pending", dcv.http_url(base, token), token, f"{token}.txt"),
+                "email": Publish(base, "email", "pending", cert.approver_email or "", ""),
+            }[cert.dcv_method]
+            return Validation(view, "test", methods, cert.dcv_method, [item])
+        if cert.status not in ("validation", "reissuing", "issued"):
+            raise WrongStep()
+        row = await self._order_for(view, acme)
+        if row is None:
+            return Validation(view, "acme", methods, cert.dcv_method, [], "none")
+        items = await acme.publish(row, cert.dcv_method) if row.url else []
+        return Validation(view, "acme", methods, cert.dcv_method, items, row.state, acme.failure(row), row.url or None,
+                          row.next_poll_at)
+
+    async def validation_file(self, user_id: int, service_id: int, name: str | None = None) -> ValidationFile:
+        """The HTTP validation file for `name` (the certificate's domain when None), to offer for download."""
+        validation = await self.validation(user_id, service_id)
+        for item in validation.items:
+            if item.method == "http" and item.file_name and (name is None or item.name == name):
+                return ValidationFile(item.where, item.file_name, (item.value + "\n").encode())
+        raise NotFound()
+
+    async def retry_validation(self, user_id: int, service_id: int) -> Validation:
+        """After the CA refused: a fresh order (new challenges, so new values to publish)."""
+        view = await self.get(user_id, service_id)
+        acme = self._acme()
+        if acme is None:
+            raise WrongStep()
+        if view.service.status != "active":
+            raise ServiceInactive()
+        row = await self._order_for(view, acme)
+        if row is not None and row.state not in ("failed", "done"):
+            raise WrongStep()
+        with contextlib.suppress(AcmeError):  # the validation shows the refusal
+            await self._start_order(view, acme, self._purpose(view.certificate), user_id)
+        return await self.validation(user_id, service_id)
+
+    async def _check_acme(self, view: CertView, acme: AcmeOrders, actor: int | None, scheduled: bool) -> Checked:
+        cert = view.certificate
+        method = cert.dcv_method
+        row = await self._order_for(view, acme)
+        if view.service.status != "active":
+            raise ServiceInactive()
+        if row is None and cert.status == "reissuing":  # the new key and CSR come first
+            raise WrongStep()
+        nothing = dcv.CheckResult(True, method, "", "")
+        if row is None or acme.unreached(row):  # no order yet: the CA could not be reached when the CSR came in
+            try:
+                row = await self._start_order(view, acme, self._purpose(cert), actor)
+            except AcmeError as exc:
+                return Checked(view, dcv.CheckResult(False, method, "", "", error=exc.code), False, problem=exc)
+        if row.state == "failed":
+            problem = acme.failure(row)
+            return Checked(view, dcv.CheckResult(False, method, "", "", error=problem.code if problem else None),
+                           False, problem=problem)
+        if row.state != "awaiting":
+            return Checked(view, nothing, False, in_progress=True)
+        results = await acme.check(row, method)
+        cert.checked_at = self._clock.now()
+        ok = all(r.ok for r in results)
+        shown = next((r for r in results if not r.ok), results[0] if results else nothing)
+        if not scheduled or ok:
+            self._event(view, actor, "ssl-check", None,
+                        {"method": method, "ok": ok, "found": shown.found[:3], "error": shown.error,
+                         "names": [r.where for r in results if not r.ok]})
+        if not ok:
+            await self._session.flush()
+            return Checked(view, shown, False, results)
+        try:
+            await acme.answer(row, method)
+        except (CaUnreachable, CaServerError) as exc:  # nothing refused: the next check asks again
+            await self._session.flush()
+            return Checked(view, shown, False, results, problem=exc)
+        except AcmeError as exc:
+            await self._fail_order(view, acme, row, exc, actor)
+            return Checked(view, shown, False, results, problem=exc)
+        self._event(view, actor, "ssl-acme-answered", None, {"order": row.url, "method": method})
+        await self._session.flush()
+        return Checked(view, shown, False, results, submitted=True)
+
+    async def _fail_order(self, view: CertView, acme: AcmeOrders, row: AcmeOrder, exc: AcmeError | None,
+                          actor: int | None) -> None:
+        if exc is not None:
+            acme._fail(row, exc.problem)
+        problem = acme.failure(row)
+        self._event(view, actor, "ssl-acme-failed", None,
+                    {"order": row.url, "error": row.error, "detail": (row.detail or "")[:500],
+                     "name": problem.args_.get("name") if problem else None})
+        await self._notifications.notify(
+            view.service.user_id, category="services", key="acme-notification-failed",
+            args={"domain": display_domain(view.domain)},
+            buttons=[button("certificate-button-open", action="certificate", service_id=view.service.id)],
+            dedupe_key=f"acme-failed:{row.id}")
+        await self._session.flush()
+
+    async def due_orders(self, limit: int = 200) -> list[tuple[int, int]]:
+        """(owner, service) of the certificates whose ACME order is due for its next poll."""
+        rows = await self._session.execute(
+            select(Service.user_id, Service.id).join(Certificate, Certificate.service_id == Service.id)
+            .join(AcmeOrder, AcmeOrder.certificate_id == Certificate.id)
+            .where(AcmeOrder.state.in_(POLLED), AcmeOrder.next_poll_at <= self._clock.now())
+            .order_by(AcmeOrder.next_poll_at, AcmeOrder.id).limit(limit))
+        return list(dict.fromkeys((int(u), int(s)) for u, s in rows))
+
+    async def advance(self, owner_id: int, service_id: int) -> bool:
+        """The job's step for one certificate's ACME order (poll, finalise, download); True when the certificate
+        got stored, its customer told."""
+        view = await self.get(owner_id, service_id)
+        acme = self._acme()
+        if acme is None:
+            return False
+        row = await acme.current(view.certificate.id)
+        if row is None or row.state not in POLLED or (row.next_poll_at and row.next_poll_at > self._clock.now()):
+            return False
+        if view.service.status != "active" or view.certificate.csr_pem is None:
+            await acme.abandon(view.certificate.id)
+            return False
+        version = row.attempts
+        chain = await acme.advance(row, view.certificate.csr_pem)
+        # Claim the step: another instance that polled the same order meanwhile leaves this one to roll back.
+        with self._session.no_autoflush:
+            claimed = await self._session.execute(
+                update(AcmeOrder).where(AcmeOrder.id == row.id, AcmeOrder.attempts == version)
+                .values(attempts=row.attempts).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise WrongStep()
+        if row.state == "failed":
+            await self._fail_order(view, acme, row, None, None)
+            return False
+        if chain is None:
+            await self._session.flush()
+            return False
+        await self._store_acme(view, acme, row, chain)
+        return True
+
+    async def _store_acme(self, view: CertView, acme: AcmeOrders, row: AcmeOrder, chain: str) -> None:
+        cert = view.certificate
+        found = x509.load_pem_x509_certificates(chain.encode())
+        leaf, intermediates = found[0], found[1:]
+        assert cert.csr_pem is not None
+        if leaf.public_key() != x509.load_pem_x509_csr(cert.csr_pem.encode()).public_key():
+            await self._fail_order(view, acme, row, AcmeError(), None)  # not the key asked for: never stored
+            return
+        now = self._clock.now()
+        old_pem, old_serial = cert.cert_pem, cert.serial
+        serial = format(leaf.serial_number, "x")
+        cert.cert_pem = leaf.public_bytes(serialization.Encoding.PEM).decode()
+        cert.chain_pem = "".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in intermediates)
+        cert.root_pem = ""  # an ACME CA hands out the chain up to its root, not the root itself
+        cert.serial, cert.not_before, cert.not_after = serial, leaf.not_valid_before_utc, leaf.not_valid_after_utc
+        life = cert.not_after - cert.not_before
+        cert.renew_after = cert.not_after - min(EXPIRING, life / ACME_RENEW_SHARE)
+        cert.issued_at, cert.status, cert.validated = now, "issued", True
+        acme.done(row, serial)
+        action = "ssl-renewed" if row.purpose == "renew" else "ssl-issued"
+        self._event(view, None, action, {"serial": old_serial} if old_serial else None,
+                    {"serial": serial, "not_after": cert.not_after.isoformat(), "ca": self.ca_name, "order": row.url})
+        if row.purpose == "reissue" and old_pem and old_serial and old_serial != serial:
+            await acme.queue_revocation(cert.id, old_serial, old_pem, REVOKE_SUPERSEDED)
+        key, dedupe = (("certificate-notification-renewed", "ssl-renewed") if row.purpose == "renew"
+                       else ("certificate-notification-issued", "ssl-issued"))
+        args: dict[str, Any] = {"domain": display_domain(view.domain)}
+        if row.purpose == "renew":
+            args["until"] = cert.not_after
+        await self._notifications.notify(
+            view.service.user_id, category="services", key=key, args=args,
+            buttons=[button("certificate-button-open", action="certificate", service_id=view.service.id)],
+            dedupe_key=f"{dedupe}:{view.service.id}:{serial}")
+        await self._session.flush()
+
+    async def _renew_acme(self, view: CertView, acme: AcmeOrders) -> bool:
+        """A new order for the next certificate. Names the CA validated lately are reused and it is signed
+        without the customer; otherwise they are asked to publish the new values."""
+        try:
+            row = await self._start_order(view, acme, "renew", None)
+        except AcmeError:
+            return False
+        if row.state == "ready":
+            return await self.advance(view.service.user_id, view.service.id)
+        if row.state == "awaiting":
+            await self._notifications.notify(
+                view.service.user_id, category="services", key="acme-notification-renewal-validation",
+                args={"domain": display_domain(view.domain)},
+                buttons=[button("certificate-button-open", action="certificate", service_id=view.service.id)],
+                dedupe_key=f"acme-renew:{row.id}")
+        elif row.state == "failed":
+            await self._fail_order(view, acme, row, None, None)
+        await self._session.flush()
+        return False
+
+    async def queue_revocations(self) -> int:
+        """Certificates of deleted services that the ACME CA issued are queued for revocation, their orders
+        abandoned; returns how many were queued."""
+        acme = self._acme()
+        if acme is None:
+            return 0
+        issued_here = exists().where(AcmeOrder.certificate_id == Certificate.id, AcmeOrder.serial == Certificate.serial)
+        queued = exists().where(AcmeRevocation.serial == Certificate.serial)
+        rows = list(await self._session.execute(
+            select(Certificate.id, Certificate.serial, Certificate.cert_pem)
+            .join(Service, Service.id == Certificate.service_id)
+            .where(Service.status == "deleted", Certificate.cert_pem.is_not(None), issued_here, ~queued)))
+        for cert_id, serial, pem in rows:
+            assert serial is not None and pem is not None
+            await acme.abandon(cert_id)
+            await acme.queue_revocation(cert_id, serial, pem, REVOKE_CESSATION)
+        await self._session.flush()
+        return len(rows)
+
+    async def revocations_due(self) -> list[int]:
+        acme = self._acme()
+        return [] if acme is None else [r.id for r in await acme.revocations_due()]
+
+    async def revoke_due(self, revocation_id: int) -> bool:
+        """Revoke one queued certificate at the CA; the certificate's history says so."""
+        acme = self._acme()
+        row = await self._session.get(AcmeRevocation, revocation_id)
+        if acme is None or row is None or row.revoked_at is not None:
+            return False
+        done = await acme.revoke(row)
+        if done:
+            service_id = await self._session.scalar(
+                select(Certificate.service_id).where(Certificate.id == row.certificate_id))
+            self._session.add(ServiceEvent(
+                service_id=service_id, actor="system", actor_id=None, action="ssl-revoked", before=None,
+                after={"serial": row.serial, "reason": row.reason, "ca": self.ca_name}, created_at=self._clock.now()))
+        await self._session.flush()
+        return done

@@ -1,5 +1,8 @@
 """Domain control validation: what the customer publishes for each method, and the checks behind two ports.
 
+This module describes the test CA's own validation; an ACME CA names its own records and files
+(domain/acme/), looked at with the same `check_txt` / `check_file` before the CA is asked.
+
 DNS: a TXT record `_dnsauth.<domain>` holding the certificate's token. HTTP: a file
 `http://<domain>/.well-known/pki-validation/<token>.txt` holding the same token. E-mail: the CA mails an approver
 address of the domain (admin@, administrator@, hostmaster@, postmaster@, webmaster@) and the approver confirms.
@@ -147,20 +150,29 @@ def approvers(base: str) -> list[str]:
     return [f"{local}@{base}" for local in APPROVER_LOCALPARTS]
 
 
-async def check_dns(resolver: TxtResolver, base: str, token: str) -> CheckResult:
-    name = dns_name(base)
+async def check_txt(resolver: TxtResolver, name: str, expected: str) -> CheckResult:
+    """Whether one of the TXT strings at `name` is `expected` (other records may stand beside it)."""
     try:
         found = await resolver.txt(name)
     except LookupFailed as exc:
-        return CheckResult(False, "dns", name, token, error=exc.reason)
-    return CheckResult(token in [v.strip() for v in found], "dns", name, token, found)
+        return CheckResult(False, "dns", name, expected, error=exc.reason)
+    return CheckResult(expected in [v.strip() for v in found], "dns", name, expected, found)
 
 
-async def check_http(fetcher: HttpFetcher, base: str, token: str) -> CheckResult:
-    url = http_url(base, token)
+async def check_file(fetcher: HttpFetcher, url: str, expected: str) -> CheckResult:
+    """Whether `url` answers 200 with `expected` as its first line (surrounding white space aside)."""
     try:
         status, body = await asyncio.wait_for(fetcher.get(url), timeout=60)
     except (LookupFailed, TimeoutError) as exc:
-        return CheckResult(False, "http", url, token, error=getattr(exc, "reason", "timeout"))
-    first = body.strip().splitlines()[0].strip()[:MAX_SHOWN] if body.strip() else ""
-    return CheckResult(status == 200 and first == token, "http", url, token, [first] if first else [], status=status)
+        return CheckResult(False, "http", url, expected, error=getattr(exc, "reason", "timeout"))
+    first = body.strip().splitlines()[0].strip() if body.strip() else ""
+    shown = [first[:MAX_SHOWN] if first != expected else first] if first else []
+    return CheckResult(status == 200 and first == expected, "http", url, expected, shown, status=status)
+
+
+async def check_dns(resolver: TxtResolver, base: str, token: str) -> CheckResult:
+    return await check_txt(resolver, dns_name(base), token)
+
+
+async def check_http(fetcher: HttpFetcher, base: str, token: str) -> CheckResult:
+    return await check_file(fetcher, http_url(base, token), token)
