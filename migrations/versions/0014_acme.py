@@ -1,7 +1,7 @@
 """acme: the CA account, orders with their authorisations, revocations due; when a certificate is renewed
 
-Revision ID: 0020
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from domain.models.base import UTCDateTime
 
-revision = "0020"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
