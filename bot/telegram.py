@@ -20,7 +20,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import InlineKeyboardMarkup, InputFile, ReplyKeyboardMarkup
 from aiohttp import BytesPayload, FormData
 
-from handlers.fit import CAPTION_LIMIT, MESSAGE_LIMIT, fit_html, fit_plain
+from handlers.common.fit import CAPTION_LIMIT, MESSAGE_LIMIT, fit_html, fit_plain
 
 log = logging.getLogger(__name__)
 

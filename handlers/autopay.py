@@ -14,11 +14,11 @@ from domain.errors import InvalidInput
 from domain.unit import Domain
 from handlers.billing import parse_amount
 from handlers.cart import TopupCb
-from handlers.errors import refuse
-from handlers.format import money
+from handlers.common.errors import refuse
+from handlers.common.format import money
+from handlers.common.ui import Callback, MenuCb, button, keyboard, nav_row, show
 from handlers.notifications import register_action
 from handlers.payment_methods import PmCb, label
-from handlers.ui import Callback, MenuCb, button, keyboard, nav_row, show
 
 BILLING = MenuCb(section="billing")
 

@@ -23,13 +23,13 @@ from domain.unit import Domain
 from domain.validation import display_domain
 from domain.values import parse_amount as typed_amount
 from handlers.cart import TopupCb
-from handlers.errors import refuse
-from handlers.format import money, when, zone
+from handlers.common.errors import refuse
+from handlers.common.format import money, when, zone
+from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 from handlers.invoices import INVOICES
 from handlers.order import text_of
 from handlers.payers import pick_payer
 from handlers.payments import start_topup
-from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 register_section(MenuSection(key="billing", text_key="menu-button-billing", order=300))
 BILLING = MenuCb(section="billing")

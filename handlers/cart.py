@@ -15,13 +15,13 @@ from domain.errors import DomainError
 from domain.orders import AlreadyPaid, CartChanged, CartView, CheckoutResult, EmptyCart
 from domain.unit import Domain
 from domain.validation import display_domain
+from handlers.common.errors import error_text, refuse
+from handlers.common.format import day, money
+from handlers.common.format import method_label as card_label
+from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 from handlers.discounts import cart_discount_line
-from handlers.errors import error_text, refuse
-from handlers.format import day, money
-from handlers.format import method_label as card_label
 from handlers.order import text_of
 from handlers.payers import pick_payer
-from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 register_section(MenuSection(key="cart", text_key="menu-button-cart", order=110))
 

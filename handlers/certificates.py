@@ -22,15 +22,15 @@ from domain.errors import DomainError, InvalidInput
 from domain.models import ServiceEvent
 from domain.unit import Domain
 from domain.validation import display_domain
-from handlers.errors import error_text, refuse
-from handlers.format import day, when
+from handlers.common.errors import error_text, refuse
+from handlers.common.format import day, when
+from handlers.common.screen import drop_pressed
+from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 from handlers.guard import GUARDED, forget_code_message
 from handlers.licences import pager
 from handlers.notifications import register_action
 from handlers.order import text_of
-from handlers.screen import drop_pressed
 from handlers.tickets import question
-from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 register_section(MenuSection(key="certificates", text_key="menu-button-certificates", order=210))
 
@@ -184,7 +184,7 @@ async def render_details(event: Message | CallbackQuery, domain: Domain, i18n: I
 async def details_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
                           user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Everything about one certificate, and the next step."""
-    if raw_state is not None and raw_state.startswith("CertForm"):
+    if raw_state in CertForm:
         await state.clear()
     await render_details(callback, domain, i18n, user, callback_data.id)
 

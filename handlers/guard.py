@@ -33,9 +33,9 @@ from aiogram_i18n import I18nContext
 from domain.accounts import Customer
 from domain.security import UNLOCK_WINDOW, Verdict
 from domain.unit import Domain
-from handlers.format import when
-from handlers.screen import screen
-from handlers.ui import HOME, button, keyboard, nav_row
+from handlers.common.format import when
+from handlers.common.screen import screen
+from handlers.common.ui import HOME, button, keyboard, nav_row
 
 GUARD_FLAG = "guard"
 GUARDED: dict[str, Any] = {GUARD_FLAG: "2fa"}

@@ -26,11 +26,11 @@ from domain.notifications import money_arg
 from domain.payers import FIELDS, country_name
 from domain.unit import Domain
 from domain.validation import display_domain
-from handlers.errors import refuse
-from handlers.format import day, money
+from handlers.common.errors import refuse
+from handlers.common.format import day, money
+from handlers.common.ui import Callback, MenuCb, button, keyboard, nav_row, show
 from handlers.payers import field_key, pick_payer
 from handlers.support_group import staff_may
-from handlers.ui import Callback, MenuCb, button, keyboard, nav_row, show
 
 log = logging.getLogger(__name__)
 

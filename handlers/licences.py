@@ -22,12 +22,12 @@ from domain.models import Service, ServiceEvent
 from domain.services import FILTERS, Details, IpChangeLimited, KeyLimited, QuoteChanged, Row
 from domain.unit import Domain
 from handlers.cart import TopupCb
-from handlers.errors import refuse
-from handlers.format import day, money, when
+from handlers.common.errors import refuse
+from handlers.common.format import day, money, when
+from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 from handlers.guard import GUARDED
 from handlers.order import text_of
 from handlers.tickets import question
-from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 register_section(MenuSection(key="licences", text_key="menu-button-licences", order=200))
 
@@ -203,7 +203,7 @@ async def render_details(event: Message | CallbackQuery, domain: Domain, i18n: I
 async def details_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
                           user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Every parameter of one service and what can be done with it."""
-    if raw_state is not None and raw_state.startswith("ServiceForm"):
+    if raw_state in ServiceForm:
         await state.clear()
     await render_details(callback, domain, i18n, user, callback_data.id)
 

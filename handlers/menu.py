@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
-from handlers.ui import (
+from handlers.common.ui import (
     HOME,
     MenuCb,
     MenuSection,

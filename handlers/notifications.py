@@ -19,10 +19,10 @@ from domain.accounts import Customer
 from domain.errors import DomainError
 from domain.notifications import CATEGORIES, MANDATORY, NotificationView
 from domain.unit import Domain
-from handlers import format as fmt
-from handlers.errors import refuse
+from handlers.common import format as fmt
+from handlers.common.errors import refuse
+from handlers.common.ui import Callback, button, keyboard, nav_row, show
 from handlers.support import SUPPORT, SupportEntry, register_entry
-from handlers.ui import Callback, button, keyboard, nav_row, show
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from domain.errors import DomainError, InvalidInput
 from domain.models import Product, Tariff
 from domain.unit import Domain
 from domain.validation import display_domain, domain_name, public_ipv4, service_name
-from handlers.errors import refuse
-from handlers.format import money
-from handlers.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.common.errors import refuse
+from handlers.common.format import money
+from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 register_section(MenuSection(key="order", text_key="menu-button-order", order=100))
 
@@ -229,7 +229,7 @@ async def licence_chosen(callback: CallbackQuery, callback_data: OrderCb, domain
 async def back_pressed(callback: CallbackQuery, callback_data: OrderCb, domain: Domain, i18n: I18nContext,
                        user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Back to an earlier step; what was entered is kept."""
-    if raw_state is None or not raw_state.startswith("OrderWizard"):
+    if raw_state not in OrderWizard:
         await callback.answer(i18n.get("error-generic"))
         return
     await go(callback_data.value, callback, domain, i18n, user, state)

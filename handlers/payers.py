@@ -20,9 +20,9 @@ from domain.models import Payer
 from domain.payers import FIELDS, KINDS, MAX_PAYERS, OPTIONAL, PayerInUse, clean_field, country_name
 from domain.unit import Domain
 from handlers.client import CLIENT, ClientEntry, register_entry
-from handlers.errors import error_text, refuse
+from handlers.common.errors import error_text, refuse
+from handlers.common.ui import Callback, button, keyboard, nav_row, show
 from handlers.guard import GUARDED
-from handlers.ui import Callback, button, keyboard, nav_row, show
 
 
 class PayerCb(Callback, prefix="py"):

@@ -18,11 +18,11 @@ from domain.notifications import money_arg
 from domain.payments import EXTRA, STARS, UNMATCHED, PaymentRejected, Receipt
 from domain.unit import Domain
 from handlers.cart import TopupCb, paid_markup, paid_text, shortfall_markup
-from handlers.errors import echo, error_text, refuse
-from handlers.format import money
+from handlers.common.errors import echo, error_text, refuse
+from handlers.common.format import money
+from handlers.common.ui import MenuCb, keyboard, nav_row
 from handlers.payers import pick_payer
 from handlers.support_group import group_translate, staff_may
-from handlers.ui import MenuCb, keyboard, nav_row
 
 log = logging.getLogger(__name__)
 

@@ -20,12 +20,12 @@ from aiogram_i18n import I18nContext
 from domain.accounts import Customer
 from domain.errors import DomainError
 from domain.unit import Domain
-from handlers.errors import refuse
-from handlers.format import when
+from handlers.common.errors import refuse
+from handlers.common.format import when
+from handlers.common.screen import drop_pressed, screen
+from handlers.common.ui import button, keyboard, nav_row
 from handlers.guard import GUARDED, forget_code_message, verdict_text
-from handlers.screen import drop_pressed, screen
 from handlers.settings import SETTINGS, SettingsCb
-from handlers.ui import button, keyboard, nav_row
 
 
 class TwoFactorForm(StatesGroup):

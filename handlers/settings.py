@@ -34,12 +34,10 @@ from domain.errors import DomainError, InvalidInput
 from domain.images import MAX_AVATAR_BYTES
 from domain.timezones import REGIONS, city, search, utc_offset, zone_at
 from domain.unit import Domain
-from handlers.errors import refuse
-from handlers.format import when
-from handlers.guard import GUARDED
-from handlers.notifications import InboxCb
-from handlers.screen import drop_pressed, is_photo, screen
-from handlers.ui import (
+from handlers.common.errors import refuse
+from handlers.common.format import when
+from handlers.common.screen import drop_pressed, is_photo, screen
+from handlers.common.ui import (
     HOME,
     Callback,
     MenuCb,
@@ -51,6 +49,8 @@ from handlers.ui import (
     register_section,
     show,
 )
+from handlers.guard import GUARDED
+from handlers.notifications import InboxCb
 
 log = logging.getLogger(__name__)
 

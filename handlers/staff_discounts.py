@@ -12,9 +12,9 @@ from domain.errors import DomainError
 from domain.models import Discount, PromoCode
 from domain.promos import parse_promo, usable
 from domain.unit import Domain
+from handlers.common.errors import error_text
+from handlers.common.format import day, money
 from handlers.discounts import discount_text, fit, scope_text, value_text
-from handlers.errors import error_text
-from handlers.format import day, money
 from handlers.support_group import staff_may
 
 LIST_LIMIT = 100  # discounts of one customer read for /discounts; what fits in a message is shown

@@ -22,9 +22,9 @@ from domain.errors import DomainError
 from domain.models import Ticket
 from domain.tickets import TicketClosed
 from domain.unit import Domain
+from handlers.common.ui import Callback, button, keyboard
 from handlers.support_group import group_translate, is_staff, reader_locale, rename_topic
 from handlers.tickets import TkCb
-from handlers.ui import Callback, button, keyboard
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
 from domain.unit import Domain
-from handlers.ui import Entry, EntryScreen, MenuCb, MenuSection, register_section
+from handlers.common.ui import Entry, EntryScreen, MenuCb, MenuSection, register_section
 
 register_section(MenuSection(key="support", text_key="menu-button-support", order=900))
 

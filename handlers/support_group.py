@@ -30,7 +30,7 @@ from domain.models import Ticket
 from domain.text import shorten
 from domain.tickets import HeaderCard
 from domain.unit import Domain
-from handlers import format as fmt
+from handlers.common import format as fmt
 
 log = logging.getLogger(__name__)
 

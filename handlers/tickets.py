@@ -21,13 +21,13 @@ from domain.errors import DomainError, InvalidInput
 from domain.models import TicketMessage
 from domain.tickets import ACTIVE, Attachment
 from domain.unit import Domain
-from handlers import format as fmt
-from handlers.errors import alert_text, error_text
-from handlers.fit import MESSAGE_LIMIT, plain_units
+from handlers.common import format as fmt
+from handlers.common.errors import alert_text, error_text
+from handlers.common.fit import MESSAGE_LIMIT, plain_units
+from handlers.common.ui import Callback, button, keyboard, nav_row, show
 from handlers.notifications import register_action
 from handlers.support import SUPPORT, SupportEntry, register_entry
 from handlers.support_group import announce, full_name, relay_customer
-from handlers.ui import Callback, button, keyboard, nav_row, show
 
 PREVIEW = 300  # characters of each message shown on the ticket screen
 SUBJECT_IN_LIST = 40
@@ -128,7 +128,7 @@ async def show_list(event: Message | CallbackQuery, i18n: I18nContext, domain: D
 async def list_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                        user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """Active and recently closed tickets, or the archived ones."""
-    if raw_state is not None and raw_state.startswith(("NewTicket", "TicketReply")):
+    if (raw_state in NewTicket or raw_state in TicketReply):
         await state.clear()
     await show_list(callback, i18n, domain, user, callback_data.a == "la", callback_data.p)
 
@@ -198,7 +198,7 @@ async def show_ticket(event: Message | CallbackQuery, i18n: I18nContext, domain:
 async def ticket_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18nContext, domain: Domain,
                          user: Customer, state: FSMContext, raw_state: str | None) -> None:
     """The ticket and its conversation."""
-    if raw_state is not None and raw_state.startswith(("NewTicket", "TicketReply")):
+    if (raw_state in NewTicket or raw_state in TicketReply):
         await state.clear()
     try:
         await show_ticket(callback, i18n, domain, user, callback_data.id)

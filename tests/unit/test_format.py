@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from handlers.format import day, money, when
+from handlers.common.format import day, money, when
 
 
 def test_money_per_locale() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from bot.i18n import create_core
 from domain.errors import InvalidInput
 from domain.values import Money
-from handlers.errors import ECHO_LIMIT, core_error_text
-from handlers.fit import CAPTION_LIMIT, MESSAGE_LIMIT, fit_html, fit_plain, plain_units
+from handlers.common.errors import ECHO_LIMIT, core_error_text
+from handlers.common.fit import CAPTION_LIMIT, MESSAGE_LIMIT, fit_html, fit_plain, plain_units
 
 ROOT = Path(__file__).resolve().parents[2]
 core = create_core("en")

@@ -16,7 +16,7 @@ from aiogram_i18n.cores import BaseCore
 from domain.errors import DomainError
 from domain.text import shorten
 from domain.values import Day, Money
-from handlers import format as fmt
+from handlers.common import format as fmt
 
 ECHO_LIMIT = 120  # characters of an echoed value (an address, a name, a code) in a refusal
 ALERT_LIMIT = 200  # Telegram's limit for the text of a callback answer

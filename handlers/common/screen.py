@@ -8,7 +8,7 @@ import contextlib
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from handlers.ui import show
+from handlers.common.ui import show
 
 
 def is_photo(event: Message | CallbackQuery) -> bool:
