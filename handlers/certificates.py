@@ -25,9 +25,8 @@ from domain.validation import display_domain
 from handlers.common.errors import error_text, refuse
 from handlers.common.format import day, when
 from handlers.common.screen import drop_pressed
-from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, pager, register_section, show
 from handlers.guard import GUARDED, forget_code_message
-from handlers.licences import pager
 from handlers.notifications import register_action
 from handlers.order import text_of
 from handlers.tickets import question

@@ -125,6 +125,19 @@ class EntryScreen:
         await show(event, i18n.get(self.text_key), keyboard(*rows, nav_row(i18n, HOME)))
 
 
+def pager(prev: CallbackData | None, next_: CallbackData | None, page: int, pages: int) -> list[InlineKeyboardButton]:
+    """« page/pages » under a paginated list; nothing when it fits on one page."""
+    if pages <= 1:
+        return []
+    row = []
+    if prev is not None:
+        row.append(button("«", prev))
+    row.append(button(f"{page + 1}/{pages}", "noop"))
+    if next_ is not None:
+        row.append(button("»", next_))
+    return row
+
+
 async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Render a screen: edit the pressed message in place, or send a new one for a typed command."""
     if isinstance(event, CallbackQuery):

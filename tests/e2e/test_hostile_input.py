@@ -17,7 +17,7 @@ from domain.models import Base
 from handlers.billing import BillCb
 from handlers.certificates import CertCb
 from handlers.discounts import DiscountCb
-from handlers.licences import SvcCb
+from handlers.licences.keyboards import SvcCb
 from handlers.payment_methods import PmCb
 from handlers.settings import SettingsCb
 from handlers.tickets import TkCb
@@ -104,8 +104,8 @@ STEPS: list[tuple[str, str, Enter]] = [
     ("order: licence name", "OrderWizard:name", lambda c, w: order_step(c, "ispmanager licence")),
     ("order: licence IP", "OrderWizard:ip", lambda c, w: order_step(c, "ispmanager licence", skip_name=True)),
     ("order: certificate domain", "OrderWizard:domain", lambda c, w: order_step(c, "SSL certificate")),
-    ("licence: rename", "ServiceForm:name", lambda c, w: press(c, SvcCb(a="rn", id=w.licence))),
-    ("licence: IP", "ServiceForm:ip", lambda c, w: press(c, SvcCb(a="ip", id=w.licence))),
+    ("licence: rename", "ServiceForm:name", lambda c, w: press(c, SvcCb(action="rn", id=w.licence))),
+    ("licence: IP", "ServiceForm:ip", lambda c, w: press(c, SvcCb(action="ip", id=w.licence))),
     ("settings: phone", "SettingsForm:phone", lambda c, w: press(c, SettingsCb(action="phone"))),
     ("settings: e-mail", "SettingsForm:email", lambda c, w: press(c, SettingsCb(action="email"))),
     ("settings: avatar", "SettingsForm:avatar", lambda c, w: press(c, SettingsCb(action="avatar"))),

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from domain.models import Balance, LedgerEntry, Service, ServiceEvent
-from handlers.licences import ListCb, SvcCb
+from handlers.licences.keyboards import ListCb, SvcCb
 from sandbox import FloodLimits, Sandbox
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_two_factor import code, enable
@@ -307,7 +307,7 @@ async def test_forged_callbacks_for_another_customers_licence_change_nothing(ann
     for action, value, amount in [("d", 0, 0), ("rn", 0, 0), ("ip", 0, 0), ("key", 0, 0), ("key!", 0, 0),
                                   ("tf", 0, 0), ("tc", host, 0), ("tx", host, 14252), ("ar", 1, 0), ("del", 0, 0),
                                   ("del!", 0, 0), ("h", 0, 0)]:
-        forged = SvcCb(a=action, id=licence, v=value, x=amount).pack()
+        forged = SvcCb(action=action, id=licence, v=value, x=amount).pack()
         await ann.press(callback_data=forged, message=ann.screen)
         assert ann.bot_messages[-1].text.startswith("Not found"), action
         assert "bobs" not in ann.bot_messages[-1].text
@@ -395,4 +395,4 @@ async def test_the_list_costs_the_same_statements_for_many_licences(ann, running
             await domain.orders.checkout(1001)
     assert counts[0] == counts[1] and counts[1] <= 3, counts
     print("statements for the list screen:", counts)
-    assert ListCb(k="licence", f="all", p=3).pack()  # packs well below 64 bytes
+    assert ListCb(kind="licence", status="all", page=3).pack()  # packs well below 64 bytes
