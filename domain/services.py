@@ -67,6 +67,25 @@ class NotChangeable(DomainError):
     message_id = "licence-not-active"
 
 
+# What can be done with a licence or module in each status: screens offer these, and the use cases refuse the
+# rest (a forced button gets the reason). A suspended service keeps its name, renewal and deletion; its IP,
+# key and tariff wait until it is active again.
+ACTIONS_BY_STATUS: dict[str, frozenset[str]] = {
+    "active": frozenset({"rename", "ip", "key", "tariff", "auto_renew", "delete", "history", "question"}),
+    "suspended": frozenset({"rename", "auto_renew", "delete", "history", "question"}),
+    "deleted": frozenset({"history"}),
+}
+
+
+def allowed_actions(service: Service) -> frozenset[str]:
+    return ACTIONS_BY_STATUS.get(service.status, frozenset({"history"}))
+
+
+def require(service: Service, action: str) -> None:
+    if action not in allowed_actions(service):
+        raise NotChangeable()
+
+
 # proration --------------------------------------------------------------------------------------------------
 def days_left(now: datetime, expires_at: datetime) -> int:
     """Whole days of the paid period still ahead (a started day is used)."""
@@ -135,6 +154,10 @@ class Details:
     row: Row
     modules: list[Row]
     refund: int  # what deleting it now would credit (0 unless REFUND_ON_DELETE=prorated)
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return allowed_actions(self.row.service)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +304,7 @@ class Services:
     async def ip_change_available(self, user_id: int, service_id: int) -> datetime | None:
         """None when the IP address can be changed now, otherwise the moment from which it can."""
         service = await self._own(user_id, service_id, "licence")
+        require(service, "ip")
         last = await self._last_event(service.id, "ip")
         if last is None:
             return None
@@ -290,8 +314,6 @@ class Services:
     async def change_ip(self, user_id: int, service_id: int, text: str) -> Service:
         """A new public IPv4 address, at most once per calendar month (UTC) per licence."""
         service = await self._own(user_id, service_id, "licence")
-        if service.status != "active":
-            raise NotChangeable()
         available = await self.ip_change_available(user_id, service_id)
         if available is not None:
             raise IpChangeLimited(available)
@@ -305,6 +327,7 @@ class Services:
 
     async def key_available(self, user_id: int, service_id: int) -> datetime | None:
         service = await self._own(user_id, service_id, "licence")
+        require(service, "key")
         last = await self._last_event(service.id, "key")
         if last is None:
             return None
@@ -314,8 +337,6 @@ class Services:
     async def new_key(self, user_id: int, service_id: int) -> str:
         """A fresh activation key replacing the old one (stored encrypted, returned once to be shown)."""
         service = await self._own(user_id, service_id, "licence")
-        if service.status != "active":
-            raise NotChangeable()
         available = await self.key_available(user_id, service_id)
         if available is not None:
             raise KeyLimited(available)
@@ -331,8 +352,7 @@ class Services:
     async def tariff_quotes(self, user_id: int, service_id: int) -> tuple[Row, list[TariffQuote]]:
         """The other tariffs of the service's product on sale, each with what switching costs now."""
         row = await self._row(user_id, service_id)
-        if row.service.status != "active":
-            raise NotChangeable()
+        require(row.service, "tariff")
         current = self._period_price(row.tariff, row.product, row.service.period_months)
         quotes = []
         for tariff in await self._catalogue.tariffs(row.product.code):

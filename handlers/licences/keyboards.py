@@ -54,27 +54,36 @@ class SvcCb(Callback, prefix="sv"):
 
 
 def details_markup(i18n: I18nContext, details: Details) -> InlineKeyboardMarkup:
+    """The card's buttons: only what the service's status allows (the domain's `Details.actions`)."""
     service = details.row.service
-    sid = service.id
-    back = ListCb(kind=service.kind, status="deleted" if service.status == "deleted" else "all")
-    if service.status == "deleted":
-        return keyboard([button(i18n.get("licence-button-history"), SvcCb(action=ServiceAction.HISTORY, id=sid))],
-                        nav_row(i18n, back))
-    rows = [[button(i18n.get("licence-button-rename"), SvcCb(action=ServiceAction.RENAME, id=sid))]]
-    if service.kind == "licence":
-        rows[0].append(button(i18n.get("licence-button-ip"), SvcCb(action=ServiceAction.IP, id=sid)))
-        rows.append([button(i18n.get("licence-button-key"), SvcCb(action=ServiceAction.KEY, id=sid))])
-    if service.status == "active":
-        rows.append([button(i18n.get("licence-button-tariff"), SvcCb(action=ServiceAction.TARIFFS, id=sid))])
-    rows.append([button(i18n.get("licence-button-auto-renew", on="yes" if service.auto_renew else "no"),
-                        SvcCb(action=ServiceAction.AUTO_RENEW, id=sid, v=0 if service.auto_renew else 1))])
-    rows.append([button(i18n.get("licence-button-history"), SvcCb(action=ServiceAction.HISTORY, id=sid)),
-                 button(i18n.get("licence-button-delete"), SvcCb(action=ServiceAction.DELETE, id=sid))])
-    rows.append([button(i18n.get("tickets-button-question"), question(sid))])
+    sid, can = service.id, details.actions
+    back: Callback = ListCb(kind=service.kind, status="deleted" if service.status == "deleted" else "all")
+
+    def act(action: ServiceAction, text_key: str, **args: str) -> InlineKeyboardButton:
+        return button(i18n.get(text_key, **args), SvcCb(action=action, id=sid))
+
+    rows: list[list[InlineKeyboardButton]] = []
+    first = []
+    if "rename" in can:
+        first.append(act(ServiceAction.RENAME, "licence-button-rename"))
+    if service.kind == "licence" and "ip" in can:
+        first.append(act(ServiceAction.IP, "licence-button-ip"))
+    rows.append(first)
+    if service.kind == "licence" and "key" in can:
+        rows.append([act(ServiceAction.KEY, "licence-button-key")])
+    if "tariff" in can:
+        rows.append([act(ServiceAction.TARIFFS, "licence-button-tariff")])
+    if "auto_renew" in can:
+        rows.append([button(i18n.get("licence-button-auto-renew", on="yes" if service.auto_renew else "no"),
+                            SvcCb(action=ServiceAction.AUTO_RENEW, id=sid, v=0 if service.auto_renew else 1))])
+    rows.append([act(ServiceAction.HISTORY, "licence-button-history")]
+                + ([act(ServiceAction.DELETE, "licence-button-delete")] if "delete" in can else []))
+    if "question" in can:
+        rows.append([button(i18n.get("tickets-button-question"), question(sid))])
     rows += [[button(f"🧩 {plain_title(m.service)} · {text_of(m.tariff.names, i18n.locale)}",
                      SvcCb(action=ServiceAction.DETAILS, id=m.service.id))] for m in details.modules]
     if details.row.parent is not None:
-        back = SvcCb(action=ServiceAction.DETAILS, id=details.row.parent.id)  # type: ignore[assignment]
+        back = SvcCb(action=ServiceAction.DETAILS, id=details.row.parent.id)
     return keyboard(*rows, nav_row(i18n, back))
 
 

@@ -256,13 +256,11 @@ async def tariff_confirmed(callback: CallbackQuery, callback_data: SvcCb, domain
     try:
         changed = await domain.services.change_tariff(user.id, callback_data.id, callback_data.v, callback_data.x)
     except InsufficientFunds as exc:
-        await domain.rollback()
         text = i18n.get("licence-tariff-short", shortfall=money(exc.shortfall, currency, i18n.locale))
         await show(callback, text, keyboard([shortfall_button(i18n, domain, exc.shortfall)],
                                             nav_row(i18n, SvcCb(action=ServiceAction.TARIFFS, id=callback_data.id))))
         return
     except QuoteChanged as exc:
-        await domain.rollback()
         await render_tariff_confirm(callback, domain, i18n, user, callback_data.id, callback_data.v,
                                     i18n.get(exc.message_id))
         return

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from domain.models import Balance, LedgerEntry, Service, ServiceEvent
-from handlers.licences.keyboards import ListCb, SvcCb
+from handlers.licences.keyboards import ListCb, ServiceAction, SvcCb
 from sandbox import FloodLimits, Sandbox
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_two_factor import code, enable
@@ -396,3 +396,39 @@ async def test_the_list_costs_the_same_statements_for_many_licences(ann, running
     assert counts[0] == counts[1] and counts[1] <= 3, counts
     print("statements for the list screen:", counts)
     assert ListCb(kind="licence", status="all", page=3).pack()  # packs well below 64 bytes
+
+
+async def set_status(running, service_id: int, status: str) -> None:
+    async with running.sessions() as session:
+        service = await session.get(Service, service_id)
+        service.status = status
+        await session.commit()
+
+
+@pytest.mark.parametrize("status", ["suspended", "deleted"])
+async def test_a_service_offers_only_what_its_status_allows(ann, running, status) -> None:
+    await ann.send("/start")
+    licence = await buy(running, 1001, name="web-1")
+    module = await buy(running, 1001, "softaculous", 1, product="module", licence_id=licence)
+    await set_status(running, licence, status)
+    await set_status(running, module, status)
+    for service_id, section in ((licence, "🔑 Licences"), (module, "🧩 Modules")):
+        await ann.press(callback_data=SvcCb(action=ServiceAction.DETAILS, id=service_id).pack(),
+                        message=ann.bot_messages[-1])
+        buttons = ann.screen.button_texts
+        for hidden in ("🌐 Change IP", "🔑 New activation key", "📦 Change tariff"):
+            assert hidden not in buttons, (section, hidden)
+        assert "📜 History" in buttons
+        if status == "deleted":
+            assert "✏ Rename" not in buttons and "🗑 Delete" not in buttons
+        else:
+            assert "✏ Rename" in buttons and "🗑 Delete" in buttons
+    # Forcing a hidden action: the reason, and no dialog to be stuck in.
+    for action in (ServiceAction.IP, ServiceAction.KEY, ServiceAction.TARIFFS):
+        await ann.press(callback_data=SvcCb(action=action, id=licence).pack(), message=ann.bot_messages[-1])
+        text = ann.bot_messages[-1].text
+        assert (text == "Only an active service can be changed." if status == "suspended"
+                else text.startswith("Not found")), (action, text)
+    await ann.send("8.8.8.8")  # would have been an IP address typed into the prompt
+    assert "I did not understand that" in ann.bot_messages[-1].text
+    assert (await one(running, Service, Service.id == licence)).ip_address == IP
