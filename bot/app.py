@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
 from bot import migrate
+from bot.application import App
 from bot.certificates import ssl_settings
 from bot.config import ConfigError, Settings, available_locales, resolve_secret_key
 from bot.i18n import create_i18n
@@ -50,39 +49,13 @@ from domain.payments import PaymentSettings
 from domain.promos import sync_file_promos
 from domain.renewals import RenewalSettings
 from domain.tickets import TicketSettings
-from domain.unit import Domain, DomainContext, unit_of_work
+from domain.unit import DomainContext
 
 log = logging.getLogger(__name__)
+__all__ = ["App", "build_app", "create_bot", "create_dispatcher", "set_commands"]
 COMMANDS = ("start", "menu", "settings", "help", "cancel")
 # Commands that leave a dialog before they run (/cancel leaves it itself, saying so).
 LEAVING_COMMANDS = tuple(c for c in (*COMMANDS, "support") if c != "cancel")
-
-
-@dataclass
-class App:
-    settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    bot: Bot
-    dispatcher: Dispatcher
-    i18n: I18nMiddleware
-    inflight: InFlightMiddleware
-    storage: BaseStorage
-    context: DomainContext
-    closers: list[Any] = field(default_factory=list)
-
-    @asynccontextmanager
-    async def domain(self) -> AsyncIterator[Domain]:
-        """A unit of work outside any update (jobs, tools, tests): commits on success, like an update does."""
-        async with unit_of_work(self.sessions, self.context) as domain:
-            yield domain
-
-    async def close(self) -> None:
-        await self.dispatcher.storage.close()
-        for closer in self.closers:
-            await closer()
-        await self.bot.session.close()
-        await self.engine.dispose()
 
 
 def freeze_startup_heap() -> None:

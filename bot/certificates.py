@@ -21,7 +21,7 @@ from domain.errors import DomainError
 from domain.unit import Domain
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
     from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)

@@ -65,7 +65,7 @@ from handlers.notifications import render_push
 if TYPE_CHECKING:
     from aiogram_i18n.cores import FluentRuntimeCore
 
-    from bot.app import App
+    from bot.application import App
     from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from domain.renewals import SweepStats, period_key
 from domain.unit import Domain
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
     from bot.delivery import DeliveryWorker
     from bot.scheduler import Scheduler
 

@@ -14,7 +14,7 @@ from domain.payment_methods import MethodSettings
 from domain.stripe_gateway import BadSignature, StripeGateway, StripeUnavailable
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 

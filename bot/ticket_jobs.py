@@ -22,7 +22,7 @@ from domain.unit import Domain
 from handlers.support_group import full_name, relay_customer, topic_title
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
     from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
