@@ -25,6 +25,7 @@ from bot.application import App
 from bot.certificates import ssl_settings
 from bot.config import ConfigError, Settings, available_locales, resolve_secret_key
 from bot.i18n import create_i18n
+from bot.locks import ChatLocks
 from bot.middlewares import (
     AnswerPresses,
     CommandsLeaveDialogs,
@@ -36,6 +37,7 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
     UserMiddleware,
 )
+from bot.middlewares.throttling import RedisBuckets
 from bot.storage import SqlStorage
 from bot.stripe_webhook import card_gateway, method_settings
 from bot.telegram import CallbackAnswers, FitTexts, FloodWaitRetry, JsonBodySession, KeepResponseTypes
@@ -81,13 +83,20 @@ def create_bot(settings: Settings, token: str | None = None, answers: CallbackAn
 
 def create_fsm(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                clock: Clock) -> tuple[BaseStorage, BaseEventIsolation, list[Any]]:
-    """SQL storage on the app's database by default; Redis storage and Redis locks when REDIS_URL is set."""
+    """SQL storage on the app's database by default; Redis storage and Redis locks when REDIS_URL is set.
+
+    The Redis pool is bounded and a caller waits for a free connection (REDIS_POOL_TIMEOUT) instead of failing
+    when a burst uses every one of them."""
     if settings.redis_url:
         from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
+        from redis.asyncio import BlockingConnectionPool, Redis
 
-        storage = RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
-        return storage, storage.create_isolation(), []
+        pool = BlockingConnectionPool.from_url(settings.redis_url, max_connections=settings.redis_pool_size,
+                                               timeout=settings.redis_pool_timeout)
+        keys = DefaultKeyBuilder(with_destiny=True)
+        storage = RedisStorage(Redis(connection_pool=pool), key_builder=keys)
+        return storage, ChatLocks(storage.redis, keys), []
     isolation = SimpleEventIsolation()
     single_process = is_sqlite(settings.database_url)
     return SqlStorage(sessions, clock=clock, cache=single_process), isolation, [isolation.close]
@@ -119,9 +128,11 @@ def create_dispatcher(
     dp.update.outer_middleware.unregister(dp.fsm)
     dp.update.outer_middleware(inflight)
     dp.update.outer_middleware(NormaliseInput())
+    buckets = (RedisBuckets(storage.redis, settings.throttle_rate, settings.throttle_burst)  # type: ignore[attr-defined]
+               if settings.redis_url else None)
     dp.update.outer_middleware(
         ThrottlingMiddleware(i18n.core, settings.default_locale, settings.throttle_rate,  # type: ignore[arg-type]
-                             settings.throttle_burst)
+                             settings.throttle_burst, buckets=buckets)
     )
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, context))

@@ -76,6 +76,16 @@ class Settings(BaseSettings):
     secret_key_file: Path = Path("./keys/secret.key")
     data_dir: Path = Path("./data")
     scheduler_enabled: bool = True
+    # Updates a webhook worker handles at once; beyond, it answers 503 and Telegram retries (back-pressure).
+    webhook_max_in_flight: int = Field(default=100, ge=1, le=10_000)
+    # Redis connections per process (dialogs, chat locks, shared throttling); a burst waits for a free one.
+    redis_pool_size: int = Field(default=50, ge=2, le=10_000)
+    redis_pool_timeout: float = Field(default=10.0, ge=0.1, le=300)
+    # Leader election among instances: how often a follower tries to take over (and the leader checks it still
+    # leads), and how long a silent leader keeps the lock. A dead leader is replaced within `takeover` seconds,
+    # a silent one within `lease` + `takeover`.
+    scheduler_takeover: float = Field(default=10.0, ge=1, le=600)
+    scheduler_lease: float = Field(default=15.0, ge=3, le=600)
     # Push delivery (bot/delivery.py): messages a second overall, attempts before a message is given up,
     # and the first retry delay (doubling on each further attempt).
     delivery_rate: float = Field(default=25.0, gt=0, le=1000)

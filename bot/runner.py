@@ -36,7 +36,8 @@ def lifecycle(app: App) -> Scheduler | None:
     dp = app.dispatcher
     scheduler = None
     if app.settings.scheduler_enabled:
-        scheduler = Scheduler(app.engine)
+        scheduler = Scheduler(app.engine, takeover=app.settings.scheduler_takeover,
+                              lease=app.settings.scheduler_lease)
         standard_jobs(scheduler, app.storage)
     dp["scheduler"] = scheduler
     # Push delivery runs in the scheduler's leader; without a scheduler it is there for tools and tests.
@@ -44,6 +45,7 @@ def lifecycle(app: App) -> Scheduler | None:
     jobs = dp["expiry_jobs"] = ExpiryJobs.from_app(app, delivery)
     if scheduler is not None:
         delivery.schedule(scheduler)
+        scheduler.on_lead(delivery.start, delivery.stop)
         jobs.schedule(scheduler, reminder_interval=app.settings.reminder_interval,
                       renewal_interval=app.settings.renewal_interval)
     validation = dp["validation_jobs"] = ValidationJobs.from_app(app, delivery.wake)
@@ -56,9 +58,7 @@ def lifecycle(app: App) -> Scheduler | None:
     async def on_startup(**_: Any) -> None:
         await set_commands(app.bot, app.i18n, app.settings.default_locale)
         if scheduler is not None:
-            await scheduler.start()
-            if scheduler.is_leader:
-                delivery.start()
+            await scheduler.start()  # the leader starts delivery at once (on_lead)
 
     async def on_shutdown(**_: Any) -> None:
         await delivery.stop()
@@ -146,7 +146,8 @@ def create_webhook_app(app: App) -> web.Application:
     web_app.router.add_get("/metrics", metrics)
     if app.context.card_gateway is not None:
         add_stripe_route(web_app, app)
-    UpdateReceiver(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=path)
+    UpdateReceiver(app.dispatcher, app.bot, secret_token=secret,
+                   max_in_flight=settings.webhook_max_in_flight).register(web_app, path=path)
 
     async def register_webhook(**_: Any) -> None:
         await app.bot.set_webhook(
