@@ -35,6 +35,9 @@ bench: $(VENV)/.dev  ## Benchmarks (JSON on stdout, a summary line each on stder
 	$(BIN)/python -m bench.checkout
 	$(BIN)/python -m bench.delivery
 	$(BIN)/python -m bench.notify
+	@if [ -n "$$BENCH_DATABASE_URL" ] && [ -n "$$BENCH_REDIS_URL" ]; then \
+	  $(BIN)/python -m bench.scaleout --database-url "$$BENCH_DATABASE_URL" --redis-url "$$BENCH_REDIS_URL"; \
+	else echo "bench.scaleout skipped: set BENCH_DATABASE_URL (PostgreSQL, wiped) and BENCH_REDIS_URL" >&2; fi
 
 lint: $(VENV)/.dev  ## ruff + import-linter
 	$(BIN)/ruff check .
