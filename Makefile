@@ -1,4 +1,5 @@
 # Every target bootstraps .venv (plain venv + pip) when it is missing or pyproject.toml changed.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,11 +12,13 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@echo "Installing the dependencies into $(VENV) (the first time takes a few minutes)..."
+	set -o pipefail; $(BIN)/pip install -e . | awk '/^(Collecting|Successfully)/ {print; fflush()}'
 	touch $@
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "Installing the dependencies and test tools into $(VENV) (the first time takes a few minutes)..."
+	set -o pipefail; $(BIN)/pip install -e '.[dev]' | awk '/^(Collecting|Successfully)/ {print; fflush()}'
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime  ## Run the bot (no BOT_TOKEN: against the local sandbox, printing the playground URL)

@@ -16,6 +16,7 @@ from bot.app import App, build_app, freeze_startup_heap, set_commands
 from bot.certificates import ValidationJobs
 from bot.config import ConfigError, Settings
 from bot.delivery import DeliveryWorker
+from bot.demo import Demo
 from bot.jobs import ExpiryJobs
 from bot.scheduler import Scheduler, standard_jobs
 from bot.stripe_webhook import add_stripe_route, start_stripe_site
@@ -24,12 +25,6 @@ from bot.webhook import UpdateReceiver
 from domain.db import ping
 
 log = logging.getLogger(__name__)
-
-DEMO_CUSTOMER = {"id": 1001, "first_name": "Demo", "last_name": "Customer", "username": "demo_customer",
-                 "language_code": "en"}
-DEMO_STAFF = {"id": 2001, "first_name": "Sam", "username": "support_sam", "language_code": "en"}
-DEMO_STAFF_CHAT = -1001000000001
-
 
 def lifecycle(app: App) -> Scheduler | None:
     """Startup/shutdown hooks shared by both run modes; shutdown first lets in-flight updates finish."""
@@ -70,40 +65,25 @@ def lifecycle(app: App) -> Scheduler | None:
     return scheduler
 
 
-async def start_sandbox(settings: Settings) -> tuple[Any, Settings]:
-    """Start the local Telegram in this process with a demo customer and a staff forum group."""
-    from sandbox import Sandbox
-
-    sandbox = Sandbox(host=settings.sandbox_host, port=settings.sandbox_port, bot_username="client_area_bot",
-                      bot_first_name="Client Area")
-    await sandbox.start()
-    await sandbox.user(**DEMO_CUSTOMER)
-    staff = await sandbox.user(**DEMO_STAFF)
-    staff_chat = settings.staff_chat_id or DEMO_STAFF_CHAT
-    await sandbox.group(id=staff_chat, title="Support staff", forum=True, members=[staff], admins=[staff],
-                        bot_rights={"can_manage_topics": True, "can_delete_messages": True,
-                                    "can_pin_messages": True})
-    settings = settings.model_copy(update={"telegram_api_base": sandbox.url, "staff_chat_id": staff_chat})
-    return sandbox, settings
-
-
 async def run_polling(settings: Settings) -> None:
-    sandbox = None
+    demo = None
     token = None
+    clock = None
     if settings.sandbox_mode:
-        sandbox, settings = await start_sandbox(settings)
-        token = sandbox.token
-    app = await build_app(settings, token=token)
-    lifecycle(app)
+        demo = await Demo.start(settings)
+        settings, token, clock = demo.settings, demo.sandbox.token, demo.clock
+    app = await build_app(settings, token=token, clock=clock)
+    scheduler = lifecycle(app)
     freeze_startup_heap()
-    if sandbox is not None:
-        # Printed, not logged: this is the line a newcomer running `make run` is looking for.
-        print(f"\nNo BOT_TOKEN set: running against the local Telegram sandbox.\n"
-              f"  Playground: {sandbox.url}/\n"
-              f"  Bot API:    {sandbox.url}/bot<token>/<method>\n", flush=True)
+    if demo is not None:
+        demo.follow(app, scheduler)
+        # Printed, not logged: this is what a newcomer running `make run` is looking for.
+        print(demo.banner(), flush=True)
     stripe_site = None
     if app.context.card_gateway is not None:
-        stripe_site, _ = await start_stripe_site(app, settings.webhook_host, settings.stripe_webhook_port)
+        stripe_site, port = await start_stripe_site(app, settings.webhook_host, settings.stripe_webhook_port)
+        if demo is not None:
+            demo.cards_post_to(port)
     try:
         await app.bot.delete_webhook(drop_pending_updates=False)
         await app.dispatcher.start_polling(
@@ -113,8 +93,8 @@ async def run_polling(settings: Settings) -> None:
         if stripe_site is not None:
             await stripe_site.cleanup()
         await app.close()
-        if sandbox is not None:
-            await sandbox.stop()
+        if demo is not None:
+            await demo.stop()
 
 
 def webhook_secret(settings: Settings) -> str:

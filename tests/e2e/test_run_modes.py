@@ -94,6 +94,23 @@ async def _read_until(stream: asyncio.StreamReader, marker: str, seconds: float)
     return seen
 
 
+async def demo_step(http, base: str, step: str) -> dict:
+    """Type a command or press a button in the demo customer's chat; the bot's newest message after it."""
+    if step.startswith("/"):
+        async with http.post(f"{base}/users/1001/messages", json={"text": step}) as resp:
+            sent = await resp.json()
+    else:
+        async with http.get(f"{base}/chats/1001/messages?limit=1") as resp:
+            last = (await resp.json())["messages"][-1]
+        async with http.post(f"{base}/users/1001/press", json={"text": step, "message_id": last["message_id"]}) as resp:
+            sent = await resp.json()
+            assert resp.status == 200, sent
+    async with http.post(f"{base}/wait", json={"update_id": sent["update_id"], "timeout": 20}) as resp:
+        assert resp.status == 200
+    async with http.get(f"{base}/chats/1001/messages?limit=1") as resp:
+        return (await resp.json())["messages"][-1]
+
+
 async def test_tokenless_run_starts_the_sandbox(tmp_path) -> None:
     """What `make run` does on a fresh machine: the bot answers in the local sandbox and stops on SIGTERM."""
     port = free_port()
@@ -102,7 +119,7 @@ async def test_tokenless_run_starts_the_sandbox(tmp_path) -> None:
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     try:
-        output = await _read_until(proc.stdout, "Playground:", 90)
+        output = await _read_until(proc.stdout, "the scheduled jobs run after each move", 90)
         assert f"Playground: http://127.0.0.1:{port}/" in output
         base = f"http://127.0.0.1:{port}/sandbox"
         async with aiohttp.ClientSession() as http:
@@ -116,11 +133,33 @@ async def test_tokenless_run_starts_the_sandbox(tmp_path) -> None:
             async with http.get(f"{base}/groups") as resp:
                 groups = await resp.json()
             assert any(g["id"] == -1001000000001 and g["forum"] for g in groups["groups"])
+
+            # The demo's card provider: a card added through its hosted test page is saved by the bot.
+            assert "4242 4242 4242 4242 succeeds" in output and "Promo code: WELCOME10" in output
+            for step in ("/menu", "👤 Client", "💳 Payment methods", "➕ Add", "💳 Bank card (Stripe)"):
+                last = await demo_step(http, base, step)
+            page_url = next(b["url"] for row in last["reply_markup"]["inline_keyboard"] for b in row if b.get("url"))
+            async with http.get(page_url) as resp:
+                assert resp.status == 200 and "4000000000000002" in await resp.text()
+            async with http.post(page_url, data={"card": "4242424242424242"}, allow_redirects=False) as resp:
+                assert resp.status == 302
+            for _ in range(100):
+                async with http.get(f"{base}/chats/1001/messages?limit=3") as resp:
+                    texts = [m.get("text") or "" for m in (await resp.json())["messages"]]
+                if any("4242" in t for t in texts):
+                    break
+                await asyncio.sleep(0.1)
+            assert any("4242" in t for t in texts), texts
+
+            # The playground's clock: moved a day, the jobs run at once (their log says so).
+            async with http.post(f"{base}/clock", json={"days": 1}) as resp:
+                assert resp.status == 200
         proc.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):
             rest = (await proc.stdout.read()).decode()
         assert await proc.wait() == 0, rest
         assert "Traceback" not in output + rest
+        assert "demo clock moved 86400 s: running the scheduled jobs" in rest
     finally:
         if proc.returncode is None:
             proc.kill()
