@@ -24,7 +24,7 @@ from typing import Any
 from bot.app import build_app
 from bot.config import load_settings
 from bot.delivery import DeliveryWorker
-from domain.models import User
+from domain.accounts import Profile
 from sandbox import FloodLimits, Sandbox
 
 FIRST_USER = 500_000
@@ -48,13 +48,10 @@ async def bench(notifications: int, customers: int, rate: float, data_dir: Path,
             user_ids = [FIRST_USER + n for n in range(customers)]
             for user_id in user_ids:
                 await sb.user(id=user_id, first_name=f"C{user_id}", language_code="en" if user_id % 2 else "ru")
-            now = app.context.clock.now()
             async with app.domain() as domain:
-                for user_id in user_ids:
-                    domain.session.add(User(id=user_id, first_name=f"C{user_id}", created_at=now, last_seen_at=now,
-                                            language_code="en" if user_id % 2 else "ru", time_zone="UTC",
-                                            reachable=True))
-                await domain.session.flush()
+                for user_id in user_ids:  # the accounts as a first message from each would make them
+                    await domain.accounts.touch(Profile(id=user_id, first_name=f"C{user_id}",
+                                                        language_code="en" if user_id % 2 else "ru"))
                 for n in range(notifications):
                     await domain.notifications.notify(
                         user_ids[n % customers], category="news", key="notification-news",

@@ -23,9 +23,8 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ from bot.migrate import upgrade
 from domain.clock import FrozenClock
 from domain.db import create_engine, create_session_factory
 from domain.models import Balance, Notification, OutboxMessage, Service, Tariff, User
-from domain.unit import Domain, DomainContext
+from domain.unit import DomainContext, unit_of_work
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 CHUNK = 20_000
@@ -91,20 +90,8 @@ async def sweep(users: int, services: int, data_dir: Path) -> dict[str, Any]:
     await seed(sessions, users, services)
     seeded = time.perf_counter() - started
     clock = FrozenClock(NOW - timedelta(days=1))
-    context = DomainContext(clock=clock)
-
-    @asynccontextmanager
-    async def unit() -> AsyncIterator[Domain]:
-        async with sessions() as session:
-            domain = Domain(session, context)
-            try:
-                yield domain
-            except BaseException:
-                await domain.rollback()
-                raise
-            await domain.commit()
-
-    jobs = ExpiryJobs(unit)
+    # Each sweep's units of work are the domain's own, as the app's are: a session each, commit or roll back.
+    jobs = ExpiryJobs(partial(unit_of_work, sessions, DomainContext(clock=clock)))
 
     async def timed(name: str, job: Any) -> Any:
         started = time.perf_counter()

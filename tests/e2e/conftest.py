@@ -18,6 +18,9 @@ from bot.config import Settings, load_settings
 from bot.runner import lifecycle
 from domain.clock import Clock, FrozenClock
 from sandbox import Sandbox
+from tests.e2e.flows import GROUP, RIGHTS
+from tests.fakes.stripe_api import FakeStripe
+from tests.fakes.stripe_e2e import serve_webhook
 
 
 class RunningBot:
@@ -156,3 +159,32 @@ async def ann(sandbox: Sandbox, running: RunningBot):
 @pytest.fixture
 async def ivan(sandbox: Sandbox, running: RunningBot):
     return await sandbox.user(id=1002, first_name="Иван", username="ivan", language_code="ru")
+
+
+@pytest.fixture
+async def sam(sandbox: Sandbox):
+    """A member of staff; with `group`, the administrator of the staff group."""
+    return await sandbox.user(id=2001, first_name="Sam", username="support_sam", language_code="en")
+
+
+@pytest.fixture
+async def group(sandbox: Sandbox, sam):
+    """The staff group, a forum with a topic per ticket; for modules whose settings set STAFF_CHAT_ID=GROUP."""
+    return await sandbox.group(id=GROUP, title="Support staff", forum=True, members=[sam], admins=[sam],
+                               bot_rights=RIGHTS)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeStripe]:
+    """The local fake of Stripe's API; a module's `settings` point the app at it with `stripe_settings(fake)`."""
+    stripe = await FakeStripe().start()
+    yield stripe
+    await stripe.stop()
+
+
+@pytest.fixture
+async def webhook(running: RunningBot, fake: FakeStripe) -> AsyncIterator[FakeStripe]:
+    """The fake of Stripe, posting its events to the running app's webhook endpoint."""
+    runner = await serve_webhook(running, fake)
+    yield fake
+    await runner.cleanup()

@@ -11,38 +11,15 @@ from sqlalchemy import select
 
 from domain.models import AutopayCharge, LedgerEntry, Order, Service
 from tests.e2e.conftest import make_settings
-from tests.e2e.test_commerce import order_licence
-from tests.e2e.test_renewals import buy, current, jobs, pushes
-from tests.fakes.stripe_api import FakeStripe
-from tests.fakes.stripe_e2e import add_card, deliver, serve_webhook, stripe_settings
-from tests.unit.test_payers import COMPANY
+from tests.e2e.flows import COMPANY, PRO_MONTH, buy, current, deliver, jobs, order_licence, pushes, rows
+from tests.fakes.stripe_e2e import add_card, stripe_settings
 
-PRO_MONTH = 1290
 DECLINED = "4000000000000002"
-
-
-@pytest.fixture
-async def fake():
-    stripe = await FakeStripe().start()
-    yield stripe
-    await stripe.stop()
 
 
 @pytest.fixture
 def settings(sandbox, db_url, redis_url, tmp_path, fake):
     return make_settings(sandbox, db_url, redis_url, tmp_path, **stripe_settings(fake, autopay_max_failures=2))
-
-
-@pytest.fixture
-async def webhook(running, fake):
-    runner = await serve_webhook(running, fake)
-    yield fake
-    await runner.cleanup()
-
-
-async def rows(running, model, *where):
-    async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where).order_by(model.id)))
 
 
 async def turn_on(customer, limit: str) -> None:
@@ -65,7 +42,7 @@ async def test_a_renewal_shortfall_is_charged_to_the_card_and_the_service_renewe
     assert ann.screen.text.startswith("✅ Automatic payments are on.")
     assert "Card: Visa •••• 4242\nMonthly limit: €50.00 (used this month: €0.00)" in ann.screen.text
 
-    sid = await buy(running, 1001, auto_renew=True)  # the balance is empty afterwards
+    sid = await buy(running, 1001, months=1, name="web-1", auto_renew=True)  # the balance is empty afterwards
     clock.move(days=28)  # 2 days before expiry: inside the auto-renewal window
     run = await jobs(running).auto_renewal()
     assert (run.renewed, run.autopay["charged"]) == (1, 1)
@@ -126,7 +103,7 @@ async def test_a_declined_card_notifies_and_turns_automatic_payments_off(ann, ru
     await ann.send("/start")
     await add_card(ann, fake, running, clock, DECLINED)
     await turn_on(ann, "50")
-    sid = await buy(running, 1001, auto_renew=True)
+    sid = await buy(running, 1001, months=1, name="web-1", auto_renew=True)
     clock.move(days=28)
     for _ in range(2):  # the same day twice: one attempt
         run = await jobs(running).auto_renewal()
@@ -169,7 +146,7 @@ async def test_the_monthly_limit_stops_a_charge(ann, running, clock, webhook) ->
     await ann.send("/start")
     await add_card(ann, fake, running, clock)
     await turn_on(ann, "10")
-    await buy(running, 1001, auto_renew=True)
+    await buy(running, 1001, months=1, name="web-1", auto_renew=True)
     clock.move(days=28)
     run = await jobs(running).auto_renewal()
     assert (run.renewed, run.autopay["limit"]) == (0, 1)
@@ -205,7 +182,8 @@ async def test_renew_now_with_a_short_balance_charges_the_card_once(ann, running
     await ann.send("/start")
     await add_card(ann, fake, running, clock)
     await turn_on(ann, "50")
-    sid = await buy(running, 1001)  # no auto-renewal: the customer renews by hand; the balance is empty
+    # No auto-renewal: the customer renews by hand; the balance is empty.
+    sid = await buy(running, 1001, months=1, name="web-1")
     clock.move(days=16)
     await jobs(running).expiry()
     await deliver(running, clock)

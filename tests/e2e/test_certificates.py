@@ -21,8 +21,7 @@ from domain.errors import DomainError
 from domain.models import Certificate, ServiceEvent
 from sandbox import FloodLimits, Sandbox
 from tests.e2e.conftest import make_settings
-from tests.e2e.test_commerce import credit, order_ssl
-from tests.e2e.test_two_factor import code, enable
+from tests.e2e.flows import buy_ssl, code, credit, drain, enable, issue, one
 from tests.local_dns import start_dns
 
 
@@ -48,15 +47,6 @@ def settings(sandbox, db_url, redis_url, tmp_path, local_dns):
                          scheduler_enabled=False)
 
 
-async def buy(customer, running, domain: str, tariff: str = "Domain validation (DV)",
-              pay: str = "💳 Pay €15.00", period: str = "12 months") -> None:
-    await customer.send("/start")
-    await credit(running, customer.id, 100_000, f"test:gift:{customer.id}")
-    await order_ssl(customer, tariff, domain, period)
-    await customer.press("🧺 Cart")
-    await customer.press(pay)
-
-
 async def buy_ru(customer, running, domain: str) -> None:
     await customer.send("/start")
     await credit(running, customer.id, 100_000, f"test:gift:{customer.id}")
@@ -68,27 +58,6 @@ async def buy_ru(customer, running, domain: str) -> None:
     await customer.press("✅ В корзину")
     await customer.press("🧺 Корзина")
     await customer.press("💳 Оплатить 15,00\xa0€")
-
-
-async def certificate(running) -> Certificate:
-    async with running.sessions() as session:
-        return (await session.scalars(select(Certificate))).one()
-
-
-async def issue(customer, running, local_dns, domain: str, key: str = "Make an EC P-256 key (recommended)",
-                **order: str) -> Certificate:
-    """Order a certificate, make a key kept on the server, publish the DNS record and check: issued."""
-    await buy(customer, running, domain, **order)
-    await customer.send("/menu")
-    await customer.press("🔒 Certificates")
-    await customer.press(f"{domain} · 📝 Awaiting CSR")
-    await customer.press("🔑 Key and CSR")
-    await customer.press(key)
-    await customer.press("🔐 Keep it, encrypted")
-    local_dns.txt[f"_dnsauth.{domain}"] = [(await certificate(running)).dcv_token]
-    await customer.press("🔍 Check now")
-    assert "Status: ✅ Issued" in customer.screen.text
-    return await certificate(running)
 
 
 def loaded(pem: bytes) -> list[x509.Certificate]:
@@ -103,13 +72,13 @@ async def download(customer, button: str) -> tuple[str, bytes]:
 
 
 async def test_generated_key_dns_validation_issuance_and_files(ann, running, local_dns, clock) -> None:
-    await buy(ann, running, "example.com")
+    await buy_ssl(ann, running, "example.com")
     await ann.send("/menu")
     await ann.press("🔒 Certificates")
     assert "SSL certificates · 1" in ann.screen.text and "example.com — Domain validation (DV)" in ann.screen.text
     await ann.press("example.com · 📝 Awaiting CSR")
     details = ann.screen.text
-    token = (await certificate(running)).dcv_token
+    token = (await one(running, Certificate)).dcv_token
     assert "Names: example.com, www.example.com" in details and "Status: 📝 Awaiting CSR" in details
     assert f"Name: _dnsauth.example.com\nValue: {token}" in details
     assert f"<code>{token}</code>" in ann.screen.html  # tap to copy
@@ -168,7 +137,7 @@ async def test_generated_key_dns_validation_issuance_and_files(ann, running, loc
     with pytest.raises(ValueError):
         pkcs12.load_key_and_certificates(p12.file_bytes(), b"wrong password")
 
-    stored = await certificate(running)
+    stored = await one(running, Certificate)
     assert stored.status == "issued" and key_pem not in stored.private_key  # encrypted at rest
     await ann.press("📜 History")
     history = ann.screen.text
@@ -231,7 +200,7 @@ async def test_own_csr_refused_with_reasons_then_email_validation(ivan, ann, run
         x509.DNSName) == ["xn--e1afmkfd.xn--p1ai", "xn--80a1acny.xn--e1afmkfd.xn--p1ai"]
 
     # Another customer's certificate is "not found", whatever the button says.
-    sid = (await certificate(running)).service_id
+    sid = (await one(running, Certificate)).service_id
     await ann.send("/start")
     await ann.press(callback_data=f"cr:f:{sid}:", message=ann.screen)
     assert ann.screen.text == "Not found. It may have been removed, or it is not yours."
@@ -239,7 +208,7 @@ async def test_own_csr_refused_with_reasons_then_email_validation(ivan, ann, run
 
 
 async def test_scheduled_recheck_notifies_and_reissue_with_a_key_not_kept(ann, running, local_dns) -> None:
-    await buy(ann, running, "*.example.org", tariff="Wildcard DV", pay="💳 Pay €99.00")
+    await buy_ssl(ann, running, "*.example.org", tariff="Wildcard DV", pay="💳 Pay €99.00")
     await ann.send("/menu")
     await ann.press("🔒 Certificates")
     await ann.press("*.example.org · 📝 Awaiting CSR")
@@ -255,15 +224,15 @@ async def test_scheduled_recheck_notifies_and_reissue_with_a_key_not_kept(ann, r
 
     jobs = running.app.dispatcher["validation_jobs"]
     assert await jobs.recheck() == 0
-    local_dns.txt["_dnsauth.example.org"] = [(await certificate(running)).dcv_token]
+    local_dns.txt["_dnsauth.example.org"] = [(await one(running, Certificate)).dcv_token]
     assert await jobs.recheck() == 1
     assert await jobs.recheck() == 0
-    await running.app.dispatcher["delivery"].drain()
+    await drain(running)
     push = ann.screen
     assert push.text == ("🔒 The certificate for *.example.org is issued: validation passed. Its files are ready.")
     await ann.press("🔒 Open the certificate")
     assert "Status: ✅ Issued" in ann.screen.text
-    old = await certificate(running)
+    old = await one(running, Certificate)
     assert x509.load_pem_x509_certificate(old.cert_pem.encode()).public_key() == first_key.public_key()
 
     await ann.press("🔄 Reissue")
@@ -276,7 +245,7 @@ async def test_scheduled_recheck_notifies_and_reissue_with_a_key_not_kept(ann, r
     assert ann.screen.text.startswith("🔑 New EC P-256 key and CSR, key not kept.\n✅ The new certificate is issued.")
     new_key = serialization.load_pem_private_key(
         next(m for m in reversed(ann.bot_messages) if m.document).file_bytes(), None)
-    new = await certificate(running)
+    new = await one(running, Certificate)
     assert new.serial != old.serial and new.private_key is None and new.status == "issued"
     assert x509.load_pem_x509_certificate(new.cert_pem.encode()).public_key() == new_key.public_key()
     async with running.sessions() as session:
@@ -285,7 +254,7 @@ async def test_scheduled_recheck_notifies_and_reissue_with_a_key_not_kept(ann, r
     assert actions == [("order", "customer"), ("ssl-key", "customer"), ("ssl-check", "system"),
                        ("ssl-issued", "system"), ("ssl-reissue", "customer"), ("ssl-key", "customer"),
                        ("ssl-issued", "customer")]
-    assert datetime.fromisoformat((await certificate(running)).not_after.isoformat()).year == 2027
+    assert datetime.fromisoformat((await one(running, Certificate)).not_after.isoformat()).year == 2027
 
 
 async def test_a_renewed_service_gets_a_certificate_for_its_new_term(ann, running, local_dns, clock) -> None:
@@ -299,13 +268,13 @@ async def test_a_renewed_service_gets_a_certificate_for_its_new_term(ann, runnin
         await domain.renewals.renew(1001, first.service_id)
     assert await jobs.recheck() == 1
     assert await jobs.recheck() == 0  # once
-    renewed = await certificate(running)
+    renewed = await one(running, Certificate)
     assert renewed.serial != first.serial and renewed.status == "issued"
     assert (renewed.not_after.year, renewed.not_after.month, renewed.not_after.day) == (2028, 11, 26)
     old_leaf = x509.load_pem_x509_certificate(first.cert_pem.encode())
     new_leaf = x509.load_pem_x509_certificate(renewed.cert_pem.encode())
     assert new_leaf.public_key() == old_leaf.public_key()  # the same key: only the files change
-    await running.app.dispatcher["delivery"].drain()
+    await drain(running)
     assert ann.screen.text.startswith("🔒 A new certificate for example.net is issued for the term you paid, "
                                       "valid until 26 Nov 2028")
     await ann.press("🔒 Open the certificate")
@@ -327,7 +296,7 @@ async def test_a_two_year_order_gets_a_second_certificate_before_the_first_ends(
     clock.move(days=70)
     assert await jobs.renew() == 1  # 27 days left
     assert await jobs.renew() == 0
-    second = await certificate(running)
+    second = await one(running, Certificate)
     assert second.serial != first.serial
     assert (second.not_after.year, second.not_after.month, second.not_after.day) == (2028, 11, 26)  # the term's end
     assert x509.load_pem_x509_certificate(second.cert_pem.encode()).public_key() == \
@@ -348,12 +317,12 @@ async def test_private_key_and_pkcs12_need_a_code_when_two_step_authentication_i
     assert "Confirmation needed" in ann.screen.text and not ann.screen.document
     async with running.app.domain() as domain:  # the domain refuses too, whatever a handler forgets
         with pytest.raises(DomainError) as refused:
-            await domain.certificates.private_key(ann.id, (await certificate(running)).service_id)
+            await domain.certificates.private_key(ann.id, (await one(running, Certificate)).service_id)
     assert refused.value.message_id == "twofa-error-code-required"
     await ann.send(code(secret, clock))
     await ann.press("▶️ Continue")
     name, key_pem = ann.screen.document["file_name"], ann.screen.file_bytes()
     key = serialization.load_pem_private_key(key_pem, None)
-    leaf = x509.load_pem_x509_certificate((await certificate(running)).cert_pem.encode())
+    leaf = x509.load_pem_x509_certificate((await one(running, Certificate)).cert_pem.encode())
     assert name == "example.net.key" and isinstance(key, rsa.RSAPrivateKey) and key.key_size == 3072
     assert leaf.public_key() == key.public_key()

@@ -11,39 +11,7 @@ from domain.models import Balance, CartItem, LedgerEntry, Order, Payment, Servic
 from handlers.cart import CartCb
 from sandbox import SandboxConfig
 from tests.e2e.conftest import make_settings
-
-PUBLIC_IP = "93.184.216.34"
-
-
-async def order_licence(customer, tariff: str = "Pro", months: str = "12 months", name: str | None = "web-1",
-                        ip: str = PUBLIC_IP) -> None:
-    await customer.send("/menu")
-    await customer.press("🛒 Order")
-    await customer.press("ispmanager licence")
-    await customer.press(next(b for b in customer.screen.button_texts if b.startswith(tariff)))
-    await customer.press(next(b for b in customer.screen.button_texts if b.startswith(months)))
-    if name:
-        await customer.send(name)
-    else:
-        await customer.press("Skip")
-    await customer.send(ip)
-    await customer.press("✅ To cart")
-
-
-async def order_ssl(customer, tariff: str = "Domain validation (DV)", domain: str = "пример.рф",
-                    period: str = "12 months") -> None:
-    await customer.send("/menu")
-    await customer.press("🛒 Order")
-    await customer.press("SSL certificate")
-    await customer.press(next(b for b in customer.screen.button_texts if b.startswith(tariff)))
-    await customer.press(next(b for b in customer.screen.button_texts if b.startswith(period)))
-    await customer.send(domain)
-    await customer.press("✅ To cart")
-
-
-async def rows(running, model, *where):
-    async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where)))
+from tests.e2e.flows import PUBLIC_IP, credit, order_licence, order_ssl, rows
 
 
 async def test_order_two_products_top_up_the_shortfall_with_stars_and_pay(ann, running, clock) -> None:
@@ -130,11 +98,6 @@ async def order_licence_ru(customer) -> None:
     await customer.press("Пропустить")
     await customer.send("1.1.1.1")
     await customer.press("✅ В корзину")
-
-
-async def credit(running, user_id: int, amount: int, reference: str) -> None:
-    async with running.app.domain() as domain:
-        await domain.ledger.post(user_id, "adjustment", amount, reference)
 
 
 async def test_a_double_pay_charges_once(ann, running, sandbox) -> None:

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from domain.models import Discount, LedgerEntry, Notification, Order, OrderItem, PromoCode, PromoRedemption
 from tests.e2e.conftest import make_settings
-from tests.e2e.test_commerce import credit, order_licence, order_ssl, rows
-from tests.e2e.test_renewals import deliver
+from tests.e2e.flows import credit, deliver, order_licence, order_ssl, rows
 
 STAFF_CHAT = -1001000000077
 

@@ -9,7 +9,6 @@ import asyncio
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
 
 from domain.models import Notification, Payment, PaymentCharge, TicketMessage
 from domain.security import MAX_FAILURES
@@ -20,9 +19,7 @@ from handlers.settings import SettingsCb
 from sandbox import FloodLimits, Sandbox
 from sandbox.models import Payment as SandboxPayment
 from tests.e2e.conftest import make_settings
-from tests.e2e.test_licences import buy
-from tests.e2e.test_tickets import GROUP, RIGHTS, eventually, file_ticket, topic_texts
-from tests.e2e.test_two_factor import enable
+from tests.e2e.flows import GROUP, buy, count, enable, eventually, file_ticket, press, rows, topic_texts
 
 NOT_FOUND = "Not found. It may have been removed, or it is not yours."
 
@@ -37,27 +34,6 @@ async def sandbox():
 @pytest.fixture
 def settings(sandbox, db_url, redis_url, tmp_path):
     return make_settings(sandbox, db_url, redis_url, tmp_path, staff_chat_id=GROUP, scheduler_enabled=False)
-
-
-@pytest.fixture
-async def sam(sandbox):
-    return await sandbox.user(id=2001, first_name="Sam", username="support_sam", language_code="en")
-
-
-@pytest.fixture
-async def group(sandbox, sam):
-    return await sandbox.group(id=GROUP, title="Support staff", forum=True, members=[sam], admins=[sam],
-                               bot_rights=RIGHTS)
-
-
-async def count(running, model, *where) -> int:
-    async with running.sessions() as session:
-        return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
-async def press(customer, callback) -> None:
-    await customer.press(callback_data=callback.pack() if not isinstance(callback, str) else callback,
-                         message=customer.bot_messages[-1])
 
 
 @pytest.mark.parametrize("body", ["&" * BODY_MAX, "<b>" * 700 + "x" * 1000, "é" * 2600])
@@ -94,11 +70,6 @@ async def test_staff_news_longer_than_fluent_takes_is_previewed(ann, sam, group,
     preview = group.bot_messages()[-1]
     assert text.strip()[:200] in preview.text
     sandbox.assert_no_bot_errors()
-
-
-async def rows(running, model, *where):
-    async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where)))
 
 
 async def test_an_invoice_paid_twice_at_once_is_charged_once(ann, running) -> None:

@@ -23,7 +23,7 @@ from handlers.settings import SettingsCb
 from handlers.tickets import TkCb
 from sandbox import FloodLimits, Sandbox, make_png
 from tests.e2e.conftest import make_settings
-from tests.e2e.test_licences import buy
+from tests.e2e.flows import buy, open_payers, press
 
 PHOTO = ("photo", make_png(4, 4))
 DOCUMENT = ("document", b"%PDF-1.4 nothing\n")
@@ -68,10 +68,6 @@ class World:
 Enter = Callable[[Any, World], Awaitable[None]]
 
 
-async def press(customer, callback) -> None:
-    await customer.press(callback_data=callback.pack(), message=customer.bot_messages[-1])
-
-
 async def order_step(customer, product: str, skip_name: bool = False) -> None:
     await customer.send("/menu")
     await customer.press("🛒 Order")
@@ -92,9 +88,7 @@ async def new_ticket(customer, world: World, *, body: bool = False) -> None:
 
 
 async def new_payer(customer, world: World) -> None:
-    await customer.send("/menu")
-    await customer.press("👤 Client")
-    await customer.press("🧾 Payers")
+    await open_payers(customer)
     await customer.press("➕ Add a payer")
     await customer.press("Individual")
 

@@ -7,12 +7,10 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from domain.models import Balance, Invoice, LedgerEntry, Notification, Order, Service
 from tests.e2e.conftest import make_settings
-from tests.e2e.test_commerce import order_licence
-from tests.e2e.test_payers import add_legal_ru, open_payers
+from tests.e2e.flows import add_legal_ru, open_payers, order_licence, rows
 
 STAFF_CHAT = -1001000000077
 VENDOR = {
@@ -26,11 +24,6 @@ VENDOR = {
 @pytest.fixture
 def settings(sandbox, db_url, redis_url, tmp_path):
     return make_settings(sandbox, db_url, redis_url, tmp_path, **VENDOR)
-
-
-async def rows(running, model, *where):
-    async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where).order_by(*model.__table__.primary_key.columns)))
 
 
 async def arrives(customer, found, what: str):

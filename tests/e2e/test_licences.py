@@ -12,9 +12,7 @@ from domain.models import Balance, LedgerEntry, Service, ServiceEvent
 from handlers.licences.keyboards import ListCb, ServiceAction, SvcCb
 from sandbox import FloodLimits, Sandbox
 from tests.e2e.conftest import make_settings
-from tests.e2e.test_two_factor import code, enable
-
-IP = "93.184.216.34"
+from tests.e2e.flows import PUBLIC_IP, buy, code, credit, enable, one, open_licence, rows
 
 
 @pytest.fixture
@@ -30,41 +28,6 @@ def settings(sandbox, db_url, redis_url, tmp_path, request):
     return make_settings(sandbox, db_url, redis_url, tmp_path, **extra)
 
 
-async def buy(running, user_id: int, tariff: str = "pro", months: int = 12, product: str = "ispmanager",
-              **params) -> int:
-    """A service bought through the cart, paid with a gift of exactly its price."""
-    async with running.app.domain() as domain:
-        chosen = next(t for t in await domain.catalogue.tariffs(product) if t.code == tariff)
-        price = await domain.catalogue.price(chosen, months)
-        entries = await domain.session.scalar(select(func.count()).select_from(LedgerEntry))
-        await domain.ledger.post(user_id, "adjustment", price.total, f"test:{entries}")
-        if product == "ispmanager":
-            params.setdefault("ip", IP)
-        await domain.orders.add_to_cart(user_id, chosen.id, months, params)
-        return (await domain.orders.checkout(user_id)).services[0].id
-
-
-async def gift(running, user_id: int, amount: int, reference: str) -> None:
-    async with running.app.domain() as domain:
-        await domain.ledger.post(user_id, "adjustment", amount, reference)
-
-
-async def one(running, model, *where):
-    async with running.sessions() as session:
-        return (await session.scalars(select(model).where(*where))).one()
-
-
-async def rows(running, model, *where):
-    async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where)))
-
-
-async def open_licence(customer, service_id: int, section: str = "🔑 Licences") -> None:
-    await customer.send("/menu")
-    await customer.press(section)
-    await customer.press(next(b for b in customer.screen.button_texts if b.startswith(f"#{service_id} ")))
-
-
 async def test_list_details_filter_modules_and_rename(ann, running, clock) -> None:
     await ann.send("/start")
     licence = await buy(running, 1001, name="web-1")
@@ -73,7 +36,7 @@ async def test_list_details_filter_modules_and_rename(ann, running, clock) -> No
     await ann.press("🔑 Licences")
     listing = ann.screen.text
     assert listing.startswith("Licences · All · 1")
-    assert f"#{licence} web-1 — Pro\n{IP} · ✅ Active · until 26 Nov 2027" in listing
+    assert f"#{licence} web-1 — Pro\n{PUBLIC_IP} · ✅ Active · until 26 Nov 2027" in listing
     await ann.press("🧩 Modules")
     assert f"#{module} — Softaculous\non #{licence} web-1 · ✅ Active · until 26 Dec 2026" in ann.screen.text
     await ann.press("🔑 Licences")
@@ -84,7 +47,7 @@ async def test_list_details_filter_modules_and_rename(ann, running, clock) -> No
     await open_licence(ann, licence)
     details = ann.screen.text
     for line in (f"Licence #{licence} web-1", "Product: ispmanager licence", "Tariff: Pro", "Name: web-1",
-                 f"IP address: {IP}", "Status: ✅ Active", "Period: 12 months", "Ordered: 26 Nov 2026",
+                 f"IP address: {PUBLIC_IP}", "Status: ✅ Active", "Period: 12 months", "Ordered: 26 Nov 2026",
                  "Expires: 26 Nov 2027, 09:00", "Auto-renewal: off", "Modules (1)", f"• #{module} — Softaculous"):
         assert line in details, line
     await ann.press(f"🧩 #{module} · Softaculous")
@@ -117,11 +80,11 @@ async def test_ip_change_once_a_calendar_month(ann, running, clock) -> None:
     licence = await buy(running, 1001, name="web-1")
     await open_licence(ann, licence)
     await ann.press("🌐 Change IP")
-    assert "Current: " + IP in ann.screen.text
+    assert "Current: " + PUBLIC_IP in ann.screen.text
     await ann.send("10.1.2.3")
     assert "private" in ann.screen.text
-    await ann.send(IP)
-    assert ann.screen.text == f"{IP} is already this licence's address."
+    await ann.send(PUBLIC_IP)
+    assert ann.screen.text == f"{PUBLIC_IP} is already this licence's address."
     await ann.send("8.8.8.8")
     assert "✅ IP address changed to 8.8.8.8." in ann.screen.text and "IP address: 8.8.8.8" in ann.screen.text
     await ann.press("🌐 Change IP")
@@ -135,7 +98,7 @@ async def test_ip_change_once_a_calendar_month(ann, running, clock) -> None:
     assert (await one(running, Service, Service.id == licence)).ip_address == "1.1.1.1"
     events = await rows(running, ServiceEvent, ServiceEvent.action == "ip")
     assert [(e.actor, e.before, e.after) for e in events] == [
-        ("customer", {"ip": IP}, {"ip": "8.8.8.8"}), ("customer", {"ip": "8.8.8.8"}, {"ip": "1.1.1.1"})]
+        ("customer", {"ip": PUBLIC_IP}, {"ip": "8.8.8.8"}), ("customer", {"ip": "8.8.8.8"}, {"ip": "1.1.1.1"})]
 
 
 async def test_new_activation_key_once_in_30_days(ann, running, clock) -> None:
@@ -180,7 +143,7 @@ async def test_tariff_change_prorated_to_the_day(ann, running, clock) -> None:
     assert "Unused Pro: −€108.15" in confirm and "Host for the remaining days: €250.67" in confirm
     assert "Difference: pay €142.52" in confirm and "Your balance is short by €142.52" in confirm
     assert ann.screen.button_texts[0] == "💳 Top up €142.52" or ann.screen.button_texts[0].endswith("€142.52")
-    await gift(running, 1001, 15_000, "test:gift")
+    await credit(running, 1001, 15_000, "test:gift")
     await ann.press("« Back")
     await ann.press("Host · pay €142.52")
     await ann.press("✅ Switch to Host")
@@ -202,7 +165,7 @@ async def test_tariff_change_prorated_to_the_day(ann, running, clock) -> None:
 async def test_a_double_tap_on_switch_charges_once(ann, running, clock, sandbox) -> None:
     await ann.send("/start")
     licence = await buy(running, 1001)
-    await gift(running, 1001, 50_000, "test:gift")
+    await credit(running, 1001, 50_000, "test:gift")
     await open_licence(ann, licence)
     await ann.press("📦 Change tariff")
     await ann.press(next(b for b in ann.screen.button_texts if b.startswith("Host")))
@@ -291,7 +254,7 @@ async def test_forged_callbacks_for_another_customers_licence_change_nothing(ann
     await bob.send("/start")
     await ann.send("/start")
     licence = await buy(running, 1005, name="bobs")
-    await gift(running, 1005, 100_000, "test:bob")
+    await credit(running, 1005, 100_000, "test:bob")
     host = (await one(running, Service, Service.id == licence)).tariff_id + 1
 
     async def snapshot():
@@ -319,7 +282,7 @@ async def test_russian_main_flows(ivan, running, clock) -> None:
     licence = await buy(running, 1002, name="web-1")
     await ivan.send("/menu")
     await ivan.press("🔑 Лицензии")
-    assert f"#{licence} web-1 — Pro\n{IP} · ✅ Активна · до 26 нояб. 2027" in ivan.screen.text
+    assert f"#{licence} web-1 — Pro\n{PUBLIC_IP} · ✅ Активна · до 26 нояб. 2027" in ivan.screen.text
     await ivan.press(next(b for b in ivan.screen.button_texts if b.startswith(f"#{licence} ")))
     assert "Период: 12 месяцев" in ivan.screen.text and "Автопродление: выключено" in ivan.screen.text
     await ivan.press("✏ Переименовать")
@@ -339,7 +302,7 @@ async def test_russian_main_flows(ivan, running, clock) -> None:
     assert "Следующий возможен с 26 дек. 2026" in ivan.screen.text
     await ivan.press("« Назад")
     clock.move(days=65)
-    await gift(running, 1002, 15_000, "test:gift")
+    await credit(running, 1002, 15_000, "test:gift")
     await ivan.press("📦 Сменить тариф")
     assert "За оставшиеся 300 дней" in ivan.screen.text
     await ivan.press(next(b for b in ivan.screen.button_texts if b.startswith("Host")))
@@ -391,7 +354,7 @@ async def test_the_list_costs_the_same_statements_for_many_licences(ann, running
             tariff = (await domain.catalogue.tariffs("ispmanager"))[round_]
             await domain.ledger.post(1001, "adjustment", tariff.price * 20, f"test:many:{round_}")
             for _ in range(20):
-                await domain.orders.add_to_cart(1001, tariff.id, 1, {"ip": IP})
+                await domain.orders.add_to_cart(1001, tariff.id, 1, {"ip": PUBLIC_IP})
             await domain.orders.checkout(1001)
     assert counts[0] == counts[1] and counts[1] <= 3, counts
     print("statements for the list screen:", counts)

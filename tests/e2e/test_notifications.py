@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from bot.delivery import DeliveryWorker
 from domain.models import Notification, OutboxMessage, User
 from domain.notifications import button, money_arg
 from tests.e2e.conftest import RunningBot, make_settings
+from tests.e2e.flows import rows, worker
 
 
 @pytest.fixture
@@ -23,21 +23,12 @@ def settings(sandbox, db_url, redis_url, tmp_path):
                          delivery_max_attempts=3)
 
 
-def worker(running: RunningBot) -> DeliveryWorker:
-    return running.app.dispatcher["delivery"]
-
-
 async def notify(running: RunningBot, user_id: int, **kwargs) -> int | None:
     kwargs.setdefault("category", "news")
     kwargs.setdefault("key", "notification-news")
     kwargs.setdefault("args", {"title": "Maintenance", "text": "Tonight"})
     async with running.app.domain() as domain:
         return await domain.notifications.notify(user_id, **kwargs)
-
-
-async def outbox_rows(running: RunningBot) -> list[OutboxMessage]:
-    async with running.sessions() as session:
-        return list((await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
 
 
 def sent_to(sandbox, chat_id: int) -> list:
@@ -76,7 +67,7 @@ async def test_rendered_in_the_language_and_zone_at_delivery(ann, running) -> No
     assert "Продление: 1\xa0234,56\xa0€, ваш баланс: 5,00\xa0€." in push.text
     assert push.button_texts == ["🔄 Продлить", "💳 Пополнить на 1\xa0229,56\xa0€"]
     assert push.buttons[0][0].callback_data == "m:help" and push.buttons[1][0].url == "https://example.com/pay"
-    [row] = await outbox_rows(running)
+    [row] = await rows(running, OutboxMessage)
     assert (row.status, row.attempts, row.message_id) == ("sent", 1, push.message_id)
     # The action button works like any other.
     await ann.press("🔄 Продлить")
@@ -110,7 +101,7 @@ async def test_same_dedupe_key_twice_is_one_notification(ann, running) -> None:
     assert len(ann.bot_messages) == before + 1
     async with running.sessions() as session:
         assert len((await session.scalars(select(Notification))).all()) == 1
-    assert len(await outbox_rows(running)) == 1
+    assert len(await rows(running, OutboxMessage)) == 1
 
 
 async def test_flood_wait_pauses_and_sends_once(ann, sandbox, running) -> None:
@@ -125,7 +116,7 @@ async def test_flood_wait_pauses_and_sends_once(ann, sandbox, running) -> None:
     calls = sandbox.calls("sendMessage")
     assert [c.error_code for c in calls[-2:]] == [429, None]
     assert len(news_to(sandbox, 1001)) == 1
-    [row] = await outbox_rows(running)
+    [row] = await rows(running, OutboxMessage)
     assert (row.status, row.attempts) == ("sent", 1)
 
 
@@ -141,7 +132,7 @@ async def test_blocked_user_becomes_unreachable_and_comes_back(ann, ivan, sandbo
     async with running.sessions() as session:
         assert (await session.get(User, 1001)).reachable is False
         assert (await session.get(User, 1002)).reachable is True
-    statuses = {row.id: row.status for row in await outbox_rows(running)}
+    statuses = {row.id: row.status for row in await rows(running, OutboxMessage)}
     assert sorted(statuses.values()) == ["dropped", "dropped", "sent"]
     def tried() -> int:
         return len([c for c in sandbox.calls("sendMessage")
@@ -170,17 +161,17 @@ async def test_server_errors_back_off_then_fail(ann, sandbox, running, clock) ->
     await notify(running, 1001)
     w = worker(running)
     assert (await w.run_once()).retried == 1
-    [row] = await outbox_rows(running)
+    [row] = await rows(running, OutboxMessage)
     assert (row.status, row.attempts) == ("pending", 1) and "Bad Gateway" in row.last_error
     assert (row.next_attempt_at - clock.now()).total_seconds() == 1
     assert (await w.run_once()).claimed == 0  # not due before the backoff
     clock.move(seconds=1)
     assert (await w.run_once()).retried == 1
-    [row] = await outbox_rows(running)
+    [row] = await rows(running, OutboxMessage)
     assert (row.next_attempt_at - clock.now()).total_seconds() == 2  # doubled
     clock.move(seconds=2)
     assert (await w.run_once()).failed == 1
-    [row] = await outbox_rows(running)
+    [row] = await rows(running, OutboxMessage)
     assert (row.status, row.attempts) == ("failed", 3)
     assert news_to(sandbox, 1001) == []
 
@@ -193,7 +184,7 @@ async def test_a_network_error_is_retried_and_delivered(ann, sandbox, running, c
     assert (await w.run_once()).retried == 1
     clock.move(seconds=1)
     assert (await w.run_once()).sent == 1
-    [row] = await outbox_rows(running)
+    [row] = await rows(running, OutboxMessage)
     assert (row.status, row.attempts) == ("sent", 2)
 
 
@@ -207,13 +198,13 @@ async def test_pending_rows_survive_a_restart(ann, ivan, sandbox, running, clock
     worker(running).start()
     await asyncio.sleep(0.5)
     await running.restart()
-    rows = await outbox_rows(running)
-    assert 0 < sum(r.status == "sent" for r in rows) < 5
-    assert all(r.status in ("sent", "pending") for r in rows)
+    outbox = await rows(running, OutboxMessage)
+    assert 0 < sum(r.status == "sent" for r in outbox) < 5
+    assert all(r.status in ("sent", "pending") for r in outbox)
     clock.move(seconds=5)  # rows planned for later than a pass are due a few seconds on
     await worker(running).drain()
-    rows = await outbox_rows(running)
-    assert [r.status for r in rows] == ["sent"] * 5
+    outbox = await rows(running, OutboxMessage)
+    assert [r.status for r in outbox] == ["sent"] * 5
     assert len(news_to(sandbox, 1001)) == 4  # each exactly once
     assert len(news_to(sandbox, 1002)) == 1
 

@@ -3,21 +3,8 @@ delete, and the payer pick at checkout and top-up."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.models import Order, Payer, Payment
-from tests.e2e.test_commerce import credit, order_licence
-
-
-async def rows(running, model, *where):
-    async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where).order_by(*model.__table__.primary_key.columns)))
-
-
-async def open_payers(customer, client: str = "👤 Client", payers: str = "🧾 Payers") -> None:
-    await customer.send("/menu")
-    await customer.press(client)
-    await customer.press(payers)
+from tests.e2e.flows import add_legal_ru, credit, open_payers, order_licence, rows
 
 
 async def add_two_people(customer) -> None:
@@ -30,20 +17,6 @@ async def add_two_people(customer) -> None:
         await customer.press("Skip")
         await customer.press("✅ Save")
         await customer.press("« Back")
-
-
-async def add_legal_ru(customer) -> None:
-    await open_payers(customer, "👤 Клиент", "🧾 Плательщики")
-    await customer.press("➕ Добавить плательщика")
-    await customer.press("Юридическое лицо")
-    await customer.send("ООО «Ромашка»")
-    await customer.send("Россия")
-    await customer.send("1027700132195")
-    await customer.send("7707083893/773601001")
-    await customer.send("123112, Москва, Пресненская наб., 10")
-    await customer.send("Пётр Петров")
-    await customer.send("buh@romashka.ru")
-    await customer.press("✅ Сохранить")
 
 
 async def test_individual_payer_with_back_skip_and_summary(ann, running) -> None:

@@ -8,37 +8,18 @@ import pytest
 from sqlalchemy import select
 
 from domain.models import PaymentMethod, StripeEvent
-from tests.e2e.conftest import make_settings
-from tests.fakes.stripe_api import FakeStripe, sign
-from tests.fakes.stripe_e2e import add_card, deliver, serve_webhook, stripe_settings
-from tests.unit.test_payers import COMPANY
+from tests.e2e.conftest import RunningBot, make_settings
+from tests.e2e.flows import COMPANY, code, deliver, enable, free_port, rows
+from tests.fakes.stripe_api import sign
+from tests.fakes.stripe_e2e import add_card, stripe_settings
 
 BACK = "« Back"
 NOT_FOUND_RU = "Не найдено. Возможно, объект удалён или принадлежит не вам."
 
 
 @pytest.fixture
-async def fake():
-    stripe = await FakeStripe().start()
-    yield stripe
-    await stripe.stop()
-
-
-@pytest.fixture
 def settings(sandbox, db_url, redis_url, tmp_path, fake):
     return make_settings(sandbox, db_url, redis_url, tmp_path, **stripe_settings(fake))
-
-
-@pytest.fixture
-async def webhook(running, fake):
-    runner = await serve_webhook(running, fake)
-    yield fake
-    await runner.cleanup()
-
-
-async def methods(running) -> list[PaymentMethod]:
-    async with running.sessions() as session:
-        return list(await session.scalars(select(PaymentMethod).order_by(PaymentMethod.id)))
 
 
 async def test_a_card_is_added_through_stripe_and_saved_by_the_webhook(ann, running, clock, webhook) -> None:
@@ -52,7 +33,7 @@ async def test_a_card_is_added_through_stripe_and_saved_by_the_webhook(ann, runn
     await ann.press("🔁 Automatic payments", message=ann.bot_messages[-1])
     assert ann.screen.text.startswith("🔁 Automatic payments: off")
     assert ann.screen.button_texts[0] == "✅ Turn on"
-    saved = await methods(running)
+    saved = await rows(running, PaymentMethod)
     assert [(m.user_id, m.kind, m.brand, m.last4, m.is_default) for m in saved] == [
         (1001, "card", "visa", "4242", True)]
     pm_id = fake.setup_intents[session["setup_intent"]]["payment_method"]
@@ -61,7 +42,7 @@ async def test_a_card_is_added_through_stripe_and_saved_by_the_webhook(ann, runn
     # Stripe delivers an event again, and the setup intent's own event too: still one card.
     assert await fake.send_event("checkout.session.completed", session, event_id=fake.last_event["id"]) == 200
     assert await fake.send_event("setup_intent.succeeded", fake.setup_intents[session["setup_intent"]]) == 200
-    assert len(await methods(running)) == 1
+    assert len(await rows(running, PaymentMethod)) == 1
     await ann.send("/menu")
     await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
@@ -83,7 +64,7 @@ async def test_a_webhook_with_a_bad_signature_is_refused_and_saves_nothing(ann, 
     assert await fake.send_event("checkout.session.completed", session,
                                  signature=sign(payload, fake.webhook_secret)) == 400
     assert await fake.send_event("checkout.session.completed", session, signature="garbage") == 400
-    assert await methods(running) == []
+    assert await rows(running, PaymentMethod) == []
     async with running.sessions() as db:
         assert list(await db.scalars(select(StripeEvent))) == []
 
@@ -110,7 +91,7 @@ async def test_telegram_payments_bank_transfer_rename_default_and_remove(ann, ru
     await ann.press("✈️ Telegram Payments")
     assert ann.screen.text.startswith("✈️ Telegram Payments added.")
     await add_card(ann, fake, running, clock, "5555555555554444")
-    saved = await methods(running)
+    saved = await rows(running, PaymentMethod)
     assert [(m.kind, m.is_default) for m in saved] == [("telegram", True), ("card", False)]
     await ann.send("/menu")
     await ann.press("👤 Client")
@@ -123,12 +104,13 @@ async def test_telegram_payments_bank_transfer_rename_default_and_remove(ann, ru
     assert ann.bot_messages[-1].text == "The name cannot be empty."
     await ann.send("<b>Work</b> card")
     assert ann.screen.text.startswith("✅ Renamed.\n\n<b>Work</b> card ⭐")  # shown as typed, not as markup
-    assert [(m.name, m.is_default) for m in await methods(running)] == [(None, False), ("<b>Work</b> card", True)]
+    assert [(m.name, m.is_default) for m in await rows(running, PaymentMethod)] == [
+        (None, False), ("<b>Work</b> card", True)]
     await ann.press("🗑 Remove")
     assert ann.screen.text == "Remove <b>Work</b> card? Automatic payments with it stop."
     await ann.press("🗑 Yes, remove")
     assert ann.screen.text.startswith("🗑 <b>Work</b> card removed.")
-    assert [(m.kind, m.is_default) for m in await methods(running)] == [("telegram", True)]
+    assert [(m.kind, m.is_default) for m in await rows(running, PaymentMethod)] == [("telegram", True)]
     assert all(pm["customer"] is None for pm in fake.payment_methods.values())  # detached at Stripe
 
 
@@ -136,18 +118,16 @@ async def test_another_customers_method_is_not_found(ann, ivan, running, clock, 
     await ann.send("/start")
     await ivan.send("/start")
     await add_card(ann, webhook, running, clock)
-    card = (await methods(running))[0]
+    card = (await rows(running, PaymentMethod))[0]
     await ivan.send("/menu")
     for action in ("show", "rm!", "def", "ren"):
         await ivan.press(callback_data=f"pm:{action}:{card.id}", message=ivan.screen)
         assert ivan.bot_messages[-1].text == NOT_FOUND_RU
-    assert len(await methods(running)) == 1
-    assert (await methods(running))[0].user_id == 1001
+    assert len(await rows(running, PaymentMethod)) == 1
+    assert (await rows(running, PaymentMethod))[0].user_id == 1001
 
 
 async def test_without_stripe_no_card_is_offered(sandbox, db_url, redis_url, tmp_path, clock) -> None:
-    from tests.e2e.conftest import RunningBot
-
     bot = RunningBot(make_settings(sandbox, db_url, redis_url, tmp_path), clock=clock, sandbox=sandbox)
     await bot.start()
     try:
@@ -167,8 +147,6 @@ async def test_without_stripe_no_card_is_offered(sandbox, db_url, redis_url, tmp
 
 async def test_removing_a_method_needs_a_code_when_two_step_authentication_is_on(ann, running, clock,
                                                                                webhook) -> None:
-    from tests.e2e.test_two_factor import code, enable
-
     await ann.send("/start")
     await add_card(ann, webhook, running, clock)
     secret, _ = await enable(ann, clock)
@@ -179,11 +157,11 @@ async def test_removing_a_method_needs_a_code_when_two_step_authentication_is_on
     await ann.press("🗑 Remove")
     await ann.press("🗑 Yes, remove")
     assert ann.screen.text.startswith("🔐 Confirmation needed")
-    assert len(await methods(running)) == 1  # nothing removed without the code
+    assert len(await rows(running, PaymentMethod)) == 1  # nothing removed without the code
     await ann.send(code(secret, clock))
     await ann.press("▶️ Continue")
     assert ann.screen.text.startswith("🗑 Visa •••• 4242 removed.")
-    assert await methods(running) == []
+    assert await rows(running, PaymentMethod) == []
 
 
 async def test_webhook_mode_serves_the_stripe_endpoint(sandbox, db_url, redis_url, tmp_path, fake) -> None:
@@ -191,7 +169,6 @@ async def test_webhook_mode_serves_the_stripe_endpoint(sandbox, db_url, redis_ur
 
     from bot.app import build_app
     from bot.runner import create_webhook_app, lifecycle
-    from tests.e2e.test_run_modes import free_port
 
     port = free_port()
     settings = make_settings(sandbox, db_url, redis_url, tmp_path, webhook_url=f"http://127.0.0.1:{port}/tg/hook",

@@ -8,16 +8,12 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from bot.delivery import DeliveryWorker
-from bot.jobs import ExpiryJobs
 from domain.models import LedgerEntry, Notification, OutboxMessage, Service, ServiceEvent
 from tests.conftest import on_postgres
 from tests.e2e.conftest import RunningBot, make_settings
-
-PUBLIC_IP = "93.184.216.34"
-PRO_MONTH = 1290  # €12.90: the Pro licence for one month
+from tests.e2e.flows import PRO_MONTH, buy, current, deliver, jobs, one, pushes, rows, worker
 
 
 @pytest.fixture
@@ -27,68 +23,15 @@ def settings(sandbox, db_url, redis_url, tmp_path):
                          delivery_max_attempts=3)
 
 
-def worker(running: RunningBot) -> DeliveryWorker:
-    return running.app.dispatcher["delivery"]
-
-
-def jobs(running: RunningBot) -> ExpiryJobs:
-    return running.app.dispatcher["expiry_jobs"]
-
-
-async def buy(running: RunningBot, user_id: int, *, name: str = "web-1", months: int = 1, extra: int = 0,
-              auto_renew: bool = False) -> int:
-    """A Pro licence bought through the real checkout; `extra` is left on the balance afterwards."""
-    async with running.app.domain() as domain:
-        tariff = next(t for t in await domain.catalogue.tariffs("ispmanager") if t.code == "pro")
-        price = (await domain.catalogue.price(tariff, months)).total
-        await domain.ledger.post(user_id, "adjustment", price + extra, f"test:{user_id}:{name}")
-        await domain.orders.add_to_cart(user_id, tariff.id, months, {"ip": PUBLIC_IP, "name": name})
-        service = (await domain.orders.checkout(user_id)).services[0]
-        if auto_renew:
-            await domain.renewals.set_auto_renew(user_id, service.id, True)
-        return service.id
-
-
-async def rows(running: RunningBot, model, *where, order=None):
-    async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where).order_by(order or model.id)))
-
-
-async def service(running: RunningBot, service_id: int) -> Service:
-    async with running.sessions() as session:
-        found = await session.get(Service, service_id)
-        assert found is not None
-        return found
-
-
 async def keys(running: RunningBot, user_id: int) -> list[str]:
     return [n.dedupe_key for n in await rows(running, Notification, Notification.user_id == user_id)]
 
 
-async def deliver(running: RunningBot, clock) -> None:
-    """Everything due, including what waited for its chat's one-message-a-second slot."""
-    for _ in range(10):
-        await worker(running).drain()
-        async with running.app.domain() as domain:
-            if not (await domain.outbox.counts())["pending"]:
-                return
-        clock.move(seconds=2)
-    raise AssertionError("outbox not drained")
-
-
-def current(customer, message):
-    """A message as it is now (screens are edited in place)."""
-    return next(m for m in customer.bot_messages if m.message_id == message.message_id)
-
-
-def pushes(customer, marker: str) -> list:
-    return [m for m in customer.bot_messages if marker in m.text]
-
-
 async def test_each_reminder_fires_once_and_says_what_to_do(ann, running, clock) -> None:
     await ann.send("/start")
-    sid = await buy(running, 1001)  # the balance is empty afterwards: every reminder asks for a top-up
-    expires = (await service(running, sid)).expires_at
+    # The balance is empty afterwards: every reminder asks for a top-up.
+    sid = await buy(running, 1001, months=1, name="web-1")
+    expires = (await one(running, Service, Service.id == sid)).expires_at
     assert expires == clock.now().replace(month=12)
     sent_days = []
     while clock.now() < expires + timedelta(days=1):
@@ -113,7 +56,7 @@ async def test_each_reminder_fires_once_and_says_what_to_do(ann, running, clock)
 
 async def test_top_up_then_renew_now_charges_once_and_stops_the_reminders(ann, running, clock, sandbox) -> None:
     await ann.send("/start")
-    sid = await buy(running, 1001)
+    sid = await buy(running, 1001, months=1, name="web-1")
     clock.move(days=16)  # 14 days left
     await jobs(running).expiry()
     await deliver(running, clock)
@@ -137,7 +80,7 @@ async def test_top_up_then_renew_now_charges_once_and_stops_the_reminders(ann, r
     charges = await rows(running, LedgerEntry, LedgerEntry.kind == "charge", LedgerEntry.service_id == sid)
     assert [(c.amount, c.reference) for c in charges] == [
         (-PRO_MONTH, "order:1:1"), (-PRO_MONTH, f"renewal:{sid}:20261226")]
-    renewed = await service(running, sid)
+    renewed = await one(running, Service, Service.id == sid)
     assert renewed.expires_at == clock.now().replace(year=2027, month=1, day=26, hour=9)
     [event] = await rows(running, ServiceEvent, ServiceEvent.service_id == sid, ServiceEvent.action == "renewal")
     assert event.actor == "customer" and event.before["expires_at"].startswith("2026-12-26")
@@ -156,7 +99,7 @@ async def test_top_up_then_renew_now_charges_once_and_stops_the_reminders(ann, r
 
 async def test_auto_renewal_charges_once_per_period_and_needs_no_reminder(ann, running, clock) -> None:
     await ann.send("/start")
-    sid = await buy(running, 1001, extra=5 * PRO_MONTH, auto_renew=True)
+    sid = await buy(running, 1001, months=1, name="web-1", extra=5 * PRO_MONTH, auto_renew=True)
     clock.move(days=16)
     await jobs(running).run_all()
     assert await keys(running, 1001) == []  # auto-renewal will cover it: no reminder
@@ -164,7 +107,7 @@ async def test_auto_renewal_charges_once_per_period_and_needs_no_reminder(ann, r
     first = await jobs(running).auto_renewal()
     again = await jobs(running).auto_renewal()
     assert (first.renewed, again.renewed) == (1, 0)
-    renewed = await service(running, sid)
+    renewed = await one(running, Service, Service.id == sid)
     assert f"{renewed.expires_at:%Y-%m-%d}" == "2027-01-26"
     charges = await rows(running, LedgerEntry, LedgerEntry.reference.like("renewal:%"))
     assert [(c.amount, c.reference) for c in charges] == [(-PRO_MONTH, f"renewal:{sid}:20261226")]
@@ -184,7 +127,7 @@ async def test_auto_renewal_charges_once_per_period_and_needs_no_reminder(ann, r
 
 async def test_short_balance_offers_a_top_up_and_retries_daily(ann, running, clock) -> None:
     await ann.send("/start")
-    sid = await buy(running, 1001, auto_renew=True)
+    sid = await buy(running, 1001, months=1, name="web-1", auto_renew=True)
     clock.move(days=27, minutes=1)  # 3 days before expiry, nothing on the balance
     for _ in range(3):
         run = await jobs(running).auto_renewal()
@@ -202,25 +145,25 @@ async def test_short_balance_offers_a_top_up_and_retries_daily(ann, running, clo
     await ann.press("💳 Top up €12.90", message=pushes(ann, "could not be renewed")[-1])
     assert (await ann.pay()).status == "paid"
     assert (await jobs(running).auto_renewal()).renewed == 1
-    assert f"{(await service(running, sid)).expires_at:%Y%m%d}" == "20270126"
+    assert f"{(await one(running, Service, Service.id == sid)).expires_at:%Y%m%d}" == "20270126"
 
 
 async def test_expired_service_is_suspended_then_deleted(ann, running, clock) -> None:
     await ann.send("/start")
-    sid = await buy(running, 1001)
+    sid = await buy(running, 1001, months=1, name="web-1")
     clock.move(days=30, hours=1)  # expired an hour ago: still in its grace period
     await jobs(running).expiry()
-    assert (await service(running, sid)).status == "active"
+    assert (await one(running, Service, Service.id == sid)).status == "active"
     clock.move(days=3)
     for _ in range(2):
         await jobs(running).expiry()
-    assert (await service(running, sid)).status == "suspended"
+    assert (await one(running, Service, Service.id == sid)).status == "suspended"
     clock.move(days=29)
     await jobs(running).expiry()
-    assert (await service(running, sid)).status == "suspended"
+    assert (await one(running, Service, Service.id == sid)).status == "suspended"
     clock.move(days=1)
     await jobs(running).expiry()
-    assert (await service(running, sid)).status == "deleted"
+    assert (await one(running, Service, Service.id == sid)).status == "deleted"
     events = await rows(running, ServiceEvent, ServiceEvent.service_id == sid, ServiceEvent.actor == "system")
     assert [(e.action, e.before, e.after) for e in events] == [
         ("suspended", {"status": "active"}, {"status": "suspended"}),
@@ -247,7 +190,7 @@ async def test_muted_services_stay_in_the_inbox_and_finance_cannot_be_muted(ann,
     assert "🔕 Services (muted)" in ann.screen.button_texts
     await ann.press("🔒 Finance (required)")
     assert "🔒 Finance (required)" in ann.screen.button_texts
-    sid = await buy(running, 1001, auto_renew=True)
+    sid = await buy(running, 1001, months=1, name="web-1", auto_renew=True)
     clock.move(days=16)
     await jobs(running).expiry()  # a services reminder: muted
     clock.move(days=11, minutes=1)
@@ -271,7 +214,7 @@ async def customers(sandbox, running):
 async def test_alerts_reach_each_reachable_customer_once_under_flood_and_faults(customers, sandbox, running,
                                                                                clock) -> None:
     for user in customers:
-        await buy(running, user.id, name=f"srv-{user.id}")
+        await buy(running, user.id, months=1, name=f"srv-{user.id}")
     blocked = customers[0]
     await blocked.block()
     clock.move(days=16)
@@ -291,7 +234,7 @@ async def test_alerts_reach_each_reachable_customer_once_under_flood_and_faults(
 
 async def test_a_restart_mid_queue_loses_nothing(customers, sandbox, running, clock) -> None:
     for user in customers:
-        await buy(running, user.id, name=f"srv-{user.id}")
+        await buy(running, user.id, months=1, name=f"srv-{user.id}")
     clock.move(days=16)
     await jobs(running).expiry()
     sandbox.faults.add(method="sendMessage", latency=0.3, count=3)
@@ -314,7 +257,7 @@ async def test_two_scheduler_instances_do_not_double_send(customers, sandbox, ru
     from bot.scheduler import Scheduler
 
     for user in customers:
-        await buy(running, user.id, name=f"srv-{user.id}", extra=PRO_MONTH if user.id % 2 else 0,
+        await buy(running, user.id, months=1, name=f"srv-{user.id}", extra=PRO_MONTH if user.id % 2 else 0,
                   auto_renew=True)
     async with running.sessions() as session:  # some are due for auto-renewal, all for a reminder
         await session.execute(update(Service).values(auto_renew=Service.id % 3 == 0))

@@ -6,9 +6,7 @@ import asyncio
 import logging
 import os
 import signal
-import socket
 import sys
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -17,14 +15,7 @@ from aiohttp import web
 from bot.app import build_app
 from bot.runner import create_webhook_app, lifecycle, webhook_secret
 from tests.e2e.conftest import make_settings
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.e2e.flows import ROOT, free_port
 
 
 async def test_webhook_mode(sandbox, db_url, redis_url, tmp_path, caplog) -> None:

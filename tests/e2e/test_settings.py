@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import pytest
 from aiogram.types import BotCommandScopeChat
-from sqlalchemy import select
 
 from domain.models import Avatar, User
 from sandbox import make_png
 from tests.e2e.conftest import make_settings
+from tests.e2e.flows import one
 
 
 @pytest.fixture
 def settings(sandbox, db_url, redis_url, tmp_path):
     """A test taps faster than a person: a wider throttle than the default."""
     return make_settings(sandbox, db_url, redis_url, tmp_path, throttle_rate=50, throttle_burst=50)
-
-
-async def db_user(running, user_id: int) -> User:
-    async with running.sessions() as session:
-        return (await session.execute(select(User).where(User.id == user_id))).scalar_one()
 
 
 async def open_settings(driver) -> None:
@@ -52,7 +47,7 @@ async def test_phone_from_own_contact_is_saved_masked(ann, running) -> None:
     assert ann.messages[-2].text == "✅ Phone saved: +44 •••••••456"
     assert ann.reply_keyboard is None
     assert "📱 Phone: +44 •••••••456" in ann.screen.text
-    assert (await db_user(running, 1001)).phone == "+447911123456"
+    assert (await one(running, User, User.id == 1001)).phone == "+447911123456"
 
 
 async def test_foreign_contact_is_refused(ann, running) -> None:
@@ -62,7 +57,7 @@ async def test_foreign_contact_is_refused(ann, running) -> None:
     assert ann.screen.text == "This is somebody else’s contact. Please share your own contact or type your number."
     await ann.send_contact("+447911999999")  # a contact card without a Telegram account behind it
     assert ann.screen.text.startswith("This is somebody else’s contact.")
-    assert (await db_user(running, 1001)).phone is None
+    assert (await one(running, User, User.id == 1001)).phone is None
 
 
 async def test_typed_phone_is_validated_and_normalised(ann, running) -> None:
@@ -70,14 +65,14 @@ async def test_typed_phone_is_validated_and_normalised(ann, running) -> None:
     await ann.press("📱 Phone")
     await ann.send("12345")
     assert ann.screen.text.startswith("This is not a valid phone number.")
-    assert (await db_user(running, 1001)).phone is None
+    assert (await one(running, User, User.id == 1001)).phone is None
     await ann.send("+44 (0)20 7946 0958")
     assert ann.messages[-2].text == "✅ Phone saved: +44 •••••••958"
-    assert (await db_user(running, 1001)).phone == "+442079460958"
+    assert (await one(running, User, User.id == 1001)).phone == "+442079460958"
     await ann.press("📱 Phone")
     assert "Current number: +44 •••••••958" in ann.messages[-2].text
     await ann.press("🗑 Remove phone")
-    assert (await db_user(running, 1001)).phone is None
+    assert (await one(running, User, User.id == 1001)).phone is None
 
 
 async def test_reply_cancel_takes_the_keyboard_away(ann, running) -> None:
@@ -108,11 +103,11 @@ async def test_email_is_validated_and_saved(ann, running) -> None:
     await ann.send("Ann.Lee@Example.COM")
     assert "✅ E-mail saved: Ann.Lee@example.com" in ann.screen.text
     assert "✉️ E-mail: Ann.Lee@example.com" in ann.screen.text
-    assert (await db_user(running, 1001)).email == "Ann.Lee@example.com"
+    assert (await one(running, User, User.id == 1001)).email == "Ann.Lee@example.com"
     await ann.press("✉️ E-mail")
     await ann.press("🗑 Remove e-mail")
     assert "✅ E-mail removed." in ann.screen.text
-    assert (await db_user(running, 1001)).email is None
+    assert (await one(running, User, User.id == 1001)).email is None
 
 
 async def test_email_in_russian(ivan, running) -> None:
@@ -122,7 +117,7 @@ async def test_email_in_russian(ivan, running) -> None:
     assert ivan.screen.text.startswith("Это не похоже на адрес e-mail.")
     await ivan.send("ivan@пример.рф")
     assert "✅ E-mail сохранён: ivan@пример.рф" in ivan.screen.text
-    assert (await db_user(running, 1002)).email == "ivan@пример.рф"
+    assert (await one(running, User, User.id == 1002)).email == "ivan@пример.рф"
 
 
 async def test_avatar_photo_is_downloaded_stored_and_shown(ann, running) -> None:
@@ -154,7 +149,7 @@ async def test_avatar_photo_is_downloaded_stored_and_shown(ann, running) -> None
     assert not ann.screen.photo and "🖼 Avatar: none" in ann.screen.text
     async with running.sessions() as session:
         assert await session.get(Avatar, 1001) is None
-    assert (await db_user(running, 1001)).avatar_file_id is None
+    assert (await one(running, User, User.id == 1001)).avatar_file_id is None
 
 
 async def test_avatar_as_document_is_checked_by_content(ann, running) -> None:
@@ -171,7 +166,7 @@ async def test_avatar_as_document_is_checked_by_content(ann, running) -> None:
     # A document cannot be shown as a photo by its file id: the stored copy is uploaded instead.
     assert ann.screen.photo and "🖼 Avatar: set" in ann.screen.caption
     assert ann.screen.uploaded_bytes() == png
-    user = await db_user(running, 1001)
+    user = await one(running, User, User.id == 1001)
     assert user.avatar_file_id is not None
     await ann.send("/settings")
     assert ann.screen.photo and ann.screen.caption.startswith("⚙️ Settings")
@@ -197,7 +192,7 @@ async def test_language_switch_rerenders_and_sets_commands(ann, running) -> None
     assert ann.screen.message_id == screen_id
     assert ann.screen.text.startswith("✅ Язык изменён.") and "Сейчас бот говорит: Русский" in ann.screen.text
     assert ann.screen.button_texts[:2] == ["English", "✓ Русский"]
-    assert (await db_user(running, 1001)).locale == "ru"
+    assert (await one(running, User, User.id == 1001)).locale == "ru"
     commands = await running.app.bot.get_my_commands(scope=BotCommandScopeChat(chat_id=1001))
     assert [c.command for c in commands] == ["start", "menu", "settings", "help", "cancel"]
     assert commands[3].description == "Помощь"
@@ -221,7 +216,7 @@ async def test_forged_language_is_refused(ann, running) -> None:
     await ann.press("🌐 Language")
     await ann.press(callback_data="st:lang_set:xx:0", message=ann.screen)
     assert ann.last_callback_answer.text == "The language “xx” is not available."
-    assert (await db_user(running, 1001)).locale is None
+    assert (await one(running, User, User.id == 1001)).locale is None
 
 
 async def test_time_zone_by_region_with_pages(ann, running) -> None:
@@ -237,7 +232,7 @@ async def test_time_zone_by_region_with_pages(ann, running) -> None:
     await ann.press("Riga · UTC+02:00")
     assert ann.screen.text.startswith("✅ Time zone: Riga (Europe/Riga), UTC+02:00, local time 26 Nov 2026, 11:00.")
     assert "🕒 Time zone: Riga (Europe/Riga), UTC+02:00 (now 26 Nov 2026, 11:00)" in ann.screen.text
-    assert (await db_user(running, 1001)).time_zone == "Europe/Riga"
+    assert (await one(running, User, User.id == 1001)).time_zone == "Europe/Riga"
 
 
 async def test_time_zone_typed_city_or_zone(ann, running, clock) -> None:
@@ -248,10 +243,10 @@ async def test_time_zone_typed_city_or_zone(ann, running, clock) -> None:
     await ann.send("new york")
     assert ann.screen.text.startswith("✅ Time zone: New York (America/New_York), UTC−05:00, "
                                       "local time 26 Nov 2026, 04:00")
-    assert (await db_user(running, 1001)).time_zone == "America/New_York"
+    assert (await one(running, User, User.id == 1001)).time_zone == "America/New_York"
     await ann.press("🕒 Time zone")
     await ann.send("asia/tokyo")
-    assert (await db_user(running, 1001)).time_zone == "Asia/Tokyo"
+    assert (await one(running, User, User.id == 1001)).time_zone == "Asia/Tokyo"
     await ann.press("🕒 Time zone")
     await ann.send("<b>Ber")
     assert "&lt;b&gt;Ber" in ann.screen.html
@@ -264,7 +259,7 @@ async def test_time_zone_several_matches_are_offered(ann, running) -> None:
     assert ann.screen.text.startswith("Several time zones match “San”.")
     choice = next(t for t in ann.screen.button_texts if t.startswith("Santiago"))
     await ann.press(choice)
-    assert (await db_user(running, 1001)).time_zone == "America/Santiago"
+    assert (await one(running, User, User.id == 1001)).time_zone == "America/Santiago"
 
 
 async def test_time_zone_in_russian_by_russian_city(ivan, running) -> None:
@@ -283,7 +278,7 @@ async def test_time_zone_from_location(ann, running) -> None:
     await ann.send_location(35.68, 139.69)
     assert ann.messages[-2].text.startswith("✅ Time zone: Tokyo (Asia/Tokyo), UTC+09:00")
     assert ann.reply_keyboard is None
-    assert (await db_user(running, 1001)).time_zone == "Asia/Tokyo"
+    assert (await one(running, User, User.id == 1001)).time_zone == "Asia/Tokyo"
 
 
 async def test_dates_follow_the_time_zone(ann, running, clock) -> None:

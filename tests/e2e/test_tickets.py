@@ -5,16 +5,25 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import select
 
 from domain.models import Notification, OutboxMessage, Ticket, TicketGroupMessage, TicketMessage
 from sandbox import make_png
-from tests.e2e.conftest import make_settings
-from tests.e2e.test_commerce import order_licence, order_ssl
-from tests.unit.test_payers import COMPANY
-
-GROUP = -1001000000001
-RIGHTS = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
+from tests.e2e.conftest import RunningBot, make_settings
+from tests.e2e.flows import (
+    COMPANY,
+    GROUP,
+    RIGHTS,
+    buy,
+    drain,
+    eventually,
+    file_ticket,
+    open_licence,
+    order_licence,
+    order_ssl,
+    posts,
+    rows,
+    topic_texts,
+)
 
 
 @pytest.fixture
@@ -24,58 +33,9 @@ def settings(sandbox, db_url, redis_url, tmp_path, request):
                          **extra)
 
 
-@pytest.fixture
-async def sam(sandbox):
-    return await sandbox.user(id=2001, first_name="Sam", username="support_sam", language_code="en")
-
-
-@pytest.fixture
-async def group(sandbox, sam):
-    return await sandbox.group(id=GROUP, title="Support staff", forum=True, members=[sam], admins=[sam],
-                               bot_rights=RIGHTS)
-
-
-async def rows(running, model, *where):
-    async with running.sessions() as session:
-        return list(await session.scalars(select(model).where(*where).order_by(*model.__table__.primary_key)))
-
-
-async def file_ticket(customer, subject: str, body: str, *, department: str = "Billing",
-                      photos: int = 0, document: bytes | None = None, menu: str = "/support",
-                      new: str = "✍️ New ticket", send: str = "📨 Send ticket") -> None:
-    await customer.send(menu)
-    await customer.press(new)
-    await customer.press(department)
-    await customer.send(subject)
-    await customer.send(body)
-    for _ in range(photos):
-        await customer.send_photo(make_png(3, 3))
-    if document is not None:
-        await customer.send_document(document, "log.txt")
-    await customer.press(send)
-
-
-async def eventually(condition, attempts: int = 200) -> None:
-    for _ in range(attempts):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
-
-
 def sam_alert(sandbox, staff) -> str | None:
     answer = staff.last_callback_answer
     return answer.text if answer is not None else None
-
-
-def posts(group, topic=None) -> list:
-    """The bot's messages in a topic (or the whole group), without Telegram's service messages."""
-    thread = topic.message_thread_id if topic is not None else None
-    return [m for m in group.bot_messages(thread) if not any(k.startswith("forum_topic") for k in m.content)]
-
-
-def topic_texts(group, topic) -> list[str]:
-    return [m.text or m.caption or "" for m in posts(group, topic)]
 
 
 async def test_a_ticket_round_trip_with_attachments_both_ways(ann, sam, group, running, sandbox) -> None:
@@ -129,8 +89,6 @@ async def test_a_ticket_round_trip_with_attachments_both_ways(ann, sam, group, r
 
 async def test_staff_names_are_shown_when_the_setting_says_so(sandbox, db_url, redis_url, tmp_path, sam, group,
                                                               clock) -> None:
-    from tests.e2e.conftest import RunningBot
-
     bot = RunningBot(make_settings(sandbox, db_url, redis_url, tmp_path, staff_chat_id=GROUP,
                                    scheduler_enabled=False, support_show_staff_names=True), [], clock, sandbox)
     await bot.start()
@@ -164,7 +122,7 @@ async def test_staff_commands_close_reopen_note_assign_and_rating(ann, sam, grou
     await sam.write_in_topic(topic, "/close")
     assert topic_texts(group, topic)[-1].startswith("✅ Ticket #1 closed by Sam.")
     assert group.topic("✅ #1 Invoice")
-    await running.app.dispatcher["delivery"].drain()
+    await drain(running)
     notice = ann.bot_messages[-1]
     assert notice.text.startswith("✅ Ticket #1 “Invoice” was closed by support.")
     await ann.press("⭐ Rate the answer", message=notice)
@@ -451,7 +409,7 @@ async def test_news_goes_to_every_customer_who_has_not_muted_it(ann, ivan, sam, 
     assert posts(group)[-1].text.startswith("📨 News sent: 2 customers.")
     await sam.press(callback_data=send, message=preview)  # a second tap (a stale client) sends nothing again
     assert sam_alert(sandbox, sam) == "This preview is no longer valid. Post /news again."
-    await running.app.dispatcher["delivery"].drain()
+    await drain(running)
     assert ann.bot_messages[-1].text == "📰 News: New <b>datacenter</b> in Riga"
     assert not any("datacenter" in (m.text or "") for m in ivan.messages)
     news = await rows(running, Notification, Notification.category == "news")
@@ -494,8 +452,6 @@ async def test_bad_input_gets_a_clear_answer_and_changes_nothing(ann, group, run
 
 
 async def test_contact_support_after_a_refused_new_key_opens_a_linked_ticket(ivan, sam, group, running) -> None:
-    from tests.e2e.test_licences import buy, open_licence
-
     await ivan.send("/start")
     licence = await buy(running, 1002, name="srv-ru")
     await open_licence(ivan, licence, section="🔑 Лицензии")

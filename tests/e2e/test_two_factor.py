@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from domain.models import Notification, RecoveryCode, TwoFactor, User
-from domain.security import current_step, totp_code
 from sandbox import FloodLimits, Sandbox
 from tests.e2e.conftest import make_settings
+from tests.e2e.flows import code, drain, enable, open_twofa, secret_from
 
 
 @pytest.fixture
@@ -29,37 +29,6 @@ def settings(sandbox, db_url, redis_url, tmp_path):
     types codes faster than anybody."""
     return make_settings(sandbox, db_url, redis_url, tmp_path, scheduler_enabled=False, throttle_rate=50,
                          throttle_burst=50)
-
-
-async def deliver(running) -> None:
-    await running.app.dispatcher["delivery"].drain()
-
-
-async def open_twofa(driver, button: str = "🔐 Two-step authentication") -> None:
-    await driver.send("/settings")
-    await driver.press(button)
-
-
-def secret_from(caption: str) -> str:
-    """What a person types into the authenticator app: the key under the QR code, without spaces."""
-    match = re.search(r"\n([A-Z2-7 ]{20,})\n", caption)
-    assert match, caption
-    return match.group(1).replace(" ", "")
-
-
-def code(secret: str, clock, offset: int = 0) -> str:
-    return totp_code(secret, current_step(clock.now()) + offset)
-
-
-async def enable(driver, clock, enable_button: str = "🔐 Enable") -> tuple[str, list[str]]:
-    await open_twofa(driver, "🔐 Two-step authentication" if enable_button == "🔐 Enable"
-                     else "🔐 Двухэтапная аутентификация")
-    await driver.press(enable_button)
-    secret = secret_from(driver.screen.caption)
-    await driver.send(code(secret, clock))
-    recovery = re.findall(r"\b[2-9a-z]{5}-[2-9a-z]{5}\b", driver.screen.text)
-    clock.move(seconds=30)  # the next code from the app
-    return secret, recovery
 
 
 async def security_keys(running, user_id: int) -> list[str]:
@@ -168,7 +137,7 @@ async def test_brute_force_locks_for_fifteen_minutes(ann, running, clock) -> Non
     await ann.send(wrong)
     assert ann.screen.text.startswith("🔒 Too many wrong codes: code entry is locked until 26 Nov 2026, 09:15.")
     assert "notification-security-lockout" in await security_keys(running, 1001)
-    await deliver(running)
+    await drain(running)
     assert ann.screen.text.startswith("🔒 Code entry locked\n\nFive wrong two-step authentication codes in a row: "
                                       "code entry is locked until 26 Nov 2026, 09:15.")
     # Even the right code is refused while locked, and the guard says so.
@@ -252,7 +221,7 @@ async def test_new_recovery_codes(ann, running, clock) -> None:
 async def test_two_factor_in_russian(ivan, running, clock) -> None:
     secret, _ = await enable(ivan, clock, enable_button="🔐 Включить")
     assert await security_keys(running, 1002) == ["notification-security-enabled"]
-    await deliver(running)
+    await drain(running)
     assert ivan.screen.text.startswith("🔐 Двухэтапная аутентификация включена")
     await ivan.send("/settings")
     assert "🔐 Двухэтапная аутентификация: включена" in ivan.screen.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.stripe_webhook import STRIPE_WEBHOOK_PATH, start_stripe_site
+from tests.e2e.flows import deliver
 from tests.fakes.stripe_api import FakeStripe
 
 
@@ -19,18 +20,6 @@ async def serve_webhook(running: Any, fake: FakeStripe) -> Any:
     runner, port = await start_stripe_site(running.app, "127.0.0.1", 0)
     fake.webhook_url = f"http://127.0.0.1:{port}{STRIPE_WEBHOOK_PATH}"
     return runner
-
-
-async def deliver(running: Any, clock: Any) -> None:
-    """Every push due, including those waiting for their chat's one-message-a-second slot."""
-    worker = running.app.dispatcher["delivery"]
-    for _ in range(10):
-        await worker.drain()
-        async with running.app.domain() as domain:
-            if not (await domain.outbox.counts())["pending"]:
-                return
-        clock.move(seconds=2)
-    raise AssertionError("outbox not drained")
 
 
 async def add_card(customer: Any, fake: FakeStripe, running: Any, clock: Any, card: str = "4242424242424242",

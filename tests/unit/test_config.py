@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,6 @@ from cryptography.fernet import Fernet
 
 from bot.config import ConfigError, load_settings, resolve_secret_key
 
-ROOT = Path(__file__).resolve().parents[2]
 GOOD_TOKEN = "123456:" + "A" * 35
 
 
@@ -92,30 +89,6 @@ def test_a_key_generated_beside_the_data_before_stays_in_use(tmp_path: Path) -> 
     assert not (tmp_path / "keys").exists()
 
 
-def _cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_"))}
-    return subprocess.run([sys.executable, "-m", "bot", *args], env={**clean, **env}, cwd=cwd,
-                          capture_output=True, text=True, timeout=120, check=False)
-
-
-def test_cli_bad_setting_exits_2_with_one_line(tmp_path: Path) -> None:
-    result = _cli({"BOT_TOKEN": "nope", "PYTHONPATH": str(ROOT)}, tmp_path, "migrate")
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        "Configuration error: BOT_TOKEN: is malformed: expected <bot id>:<secret> as given by @BotFather"
-    ]
-    assert "Traceback" not in result.stderr + result.stdout
-
-
-def test_cli_unreachable_database_exits_2(tmp_path: Path) -> None:
-    result = _cli({"DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none", "PYTHONPATH": str(ROOT)}, tmp_path,
-                  "migrate")
-    assert result.returncode == 2
-    lines = [line for line in result.stderr.splitlines() if "Configuration error" in line]
-    assert len(lines) == 1 and lines[0].startswith("Configuration error: DATABASE_URL: cannot connect")
-    assert "Traceback" not in result.stderr
-
-
 async def test_unreachable_redis_is_a_configuration_error(tmp_path: Path) -> None:
     from bot.app import build_app
 
@@ -125,13 +98,6 @@ async def test_unreachable_redis_is_a_configuration_error(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as info:
         await build_app(settings)
     assert info.value.setting == "REDIS_URL" and info.value.reason.startswith("cannot connect")
-
-
-def test_cli_migrate_creates_the_database(tmp_path: Path) -> None:
-    result = _cli({"PYTHONPATH": str(ROOT)}, tmp_path, "migrate")
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "data" / "bot.db").exists()
-    assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_every_setting_is_documented_in_the_readme_and_env_example() -> None:
