@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from sandbox.flood import FloodLimits
@@ -14,8 +15,8 @@ class SandboxConfig:
     response_grace: float = 1.0
     """After the bot takes an update, how long a wait keeps waiting for its first API call before counting a
     silent bot as quiet (a bot that ignores an update costs this long in a wait)."""
-    wait_timeout: float = 5.0
-    """Default timeout of driver actions waiting for the bot."""
+    wait_timeout: float = field(default_factory=lambda: float(os.environ.get("SANDBOX_WAIT_TIMEOUT", "5")))
+    """Default timeout of driver actions waiting for the bot (SANDBOX_WAIT_TIMEOUT, for slow machines)."""
     pre_checkout_timeout: float = 10.0
     """Seconds the bot has to answer a pre_checkout_query."""
     privacy_mode: bool = True

@@ -12,6 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.db import create_engine, create_session_factory
 
+# A busy machine (CI, two cores) can take longer than the sandbox's 5 s to answer; a wait ends as soon as the
+# bot is done, so a longer limit costs nothing when things are fast.
+os.environ.setdefault("SANDBOX_WAIT_TIMEOUT", "15")
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 

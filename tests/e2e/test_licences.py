@@ -394,4 +394,4 @@ async def test_a_service_offers_only_what_its_status_allows(ann, running, status
                 else text.startswith("Not found")), (action, text)
     await ann.send("8.8.8.8")  # would have been an IP address typed into the prompt
     assert "I did not understand that" in ann.bot_messages[-1].text
-    assert (await one(running, Service, Service.id == licence)).ip_address == IP
+    assert (await one(running, Service, Service.id == licence)).ip_address == PUBLIC_IP
