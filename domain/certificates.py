@@ -264,6 +264,7 @@ class Details:
     actions: frozenset[Action]
     validation: Validation | None
     ca_trusted: bool
+    ca_name: str = "test"
 
     def allows(self, action: Action) -> bool:
         return action in self.actions
@@ -481,7 +482,7 @@ class Certificates:
         actions = frozenset(a for a in Action if self._refusal(view, validation, a) is None
                             and not (a is Action.METHOD and len(methods) < 2))
         return Details(view, "test" if self._acme() is None else "acme", methods, actions, validation,
-                       self.ca_trusted)
+                       self.ca_trusted, self.ca_name)
 
     def _refusal(self, view: CertView, validation: Validation | None, action: Action) -> DomainError | None:
         """Why the certificate's status does not allow `action` (None when it does). A deleted service keeps

@@ -106,7 +106,9 @@ def details_text(i18n: I18nContext, details: Details, user: Customer, now: datet
     if cert.cert_pem is not None and cert.not_after is not None:
         lines.append(i18n.get("certificate-field-valid", date=when(cert.not_after, tz, locale),
                               serial=cert.serial or ""))
-        if not details.ca_trusted:
+        if not details.ca_trusted and details.backend == "acme":
+            lines.append(i18n.get("acme-untrusted", ca=escape(details.ca_name)))
+        elif not details.ca_trusted:
             lines.append(i18n.get("certificate-test-ca"))
     lines.append("")
     if cert.status == "csr":

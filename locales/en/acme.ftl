@@ -13,6 +13,7 @@ acme-order-state = { $state ->
 acme-publish-dns = { $name }: a TXT record <code>{ $where }</code> with the value <code>{ $value }</code>
 acme-publish-http = { $name }: a file at <code>{ $where }</code> whose content is <code>{ $value }</code>
 acme-publish-valid = { $name }: confirmed ✅
+acme-untrusted = ⚠️ Issued by { $ca }, a test or staging certificate authority: browsers do not trust it.
 acme-publish-after-csr = The values to publish appear here once the key and CSR are in: the certificate authority hands them out for the CSR's names.
 acme-publish-wildcard-note = A wildcard and its base domain need two TXT records of the same name, one with each value: add the second, do not replace the first.
 acme-method-unavailable = This certificate authority does not offer validation by { $method ->

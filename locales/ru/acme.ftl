@@ -13,6 +13,7 @@ acme-order-state = { $state ->
 acme-publish-dns = { $name }: TXT-запись <code>{ $where }</code> со значением <code>{ $value }</code>
 acme-publish-http = { $name }: файл по адресу <code>{ $where }</code> с содержимым <code>{ $value }</code>
 acme-publish-valid = { $name }: подтверждено ✅
+acme-untrusted = ⚠️ Выпущен центром сертификации { $ca } — тестовым или промежуточным (staging): браузеры ему не доверяют.
 acme-publish-after-csr = Значения для размещения появятся здесь, как только будут готовы ключ и CSR: центр сертификации выдаёт их для имён из CSR.
 acme-publish-wildcard-note = Для wildcard и основного домена нужны две TXT-записи с одним именем — по одной на каждое значение. Добавьте вторую, не заменяя первую.
 acme-method-unavailable = Этот центр сертификации не проверяет домен { $method ->
