@@ -110,13 +110,13 @@ def details_text(i18n: I18nContext, details: Details, user: Customer, now: datet
             lines.append(i18n.get("acme-untrusted", ca=escape(details.ca_name)))
         elif not details.ca_trusted:
             lines.append(i18n.get("certificate-test-ca"))
+    if view.service.status == "deleted":  # nothing is next
+        return "\n".join(lines)
     lines.append("")
     if cert.status == "csr":
         lines.append(i18n.get("certificate-next-csr"))
     elif cert.status == "reissuing":
         lines.append(i18n.get("certificate-next-reissue"))
-    if view.service.status == "deleted":
-        return "\n".join(lines).rstrip()
     if validation is not None or (details.backend == "acme" and cert.status == "csr"):
         lines.append(i18n.get("certificate-field-method", method=cert.dcv_method))
         if validation is None:  # an ACME CA hands out the values once there is a CSR to order for

@@ -228,4 +228,4 @@ certificate-history-issued = serial { $serial }, valid until { $date }
 
 certificate-notification-issued = 🔒 The certificate for { $domain } is issued: validation passed. Its files are ready.
 certificate-notification-renewed = 🔒 A new certificate for { $domain } is issued for the term you paid, valid until { $until }, with the same key. Install the new files before the old certificate runs out.
-certificate-http-wildcard = A wildcard certificate cannot be validated with an HTTP file: use DNS or e-mail.
+certificate-http-wildcard = A wildcard certificate cannot be validated with an HTTP file.

@@ -228,4 +228,4 @@ certificate-history-issued = серийный номер { $serial }, дейст
 
 certificate-notification-issued = 🔒 Сертификат для { $domain } выпущен: проверка домена пройдена. Файлы готовы.
 certificate-notification-renewed = 🔒 Для { $domain } выпущен новый сертификат на оплаченный срок — действует до { $until }, ключ прежний. Установите новые файлы, пока не истёк старый сертификат.
-certificate-http-wildcard = Wildcard-сертификат нельзя подтвердить HTTP-файлом: используйте DNS или e-mail.
+certificate-http-wildcard = Wildcard-сертификат нельзя подтвердить HTTP-файлом.

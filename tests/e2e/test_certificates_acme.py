@@ -285,7 +285,7 @@ async def test_wildcard_and_its_base_domain_by_dns_only_then_a_reissue_revokes_t
     assert ann.last_callback_answer.text == ("This certificate can be validated only by a DNS record: there is "
                                              "nothing to choose.")
     await ann.press(callback_data=f"cr:mv:{sid}:http", message=details)
-    assert ann.last_callback_answer.text.startswith("A wildcard certificate cannot be validated with an HTTP file")
+    assert ann.last_callback_answer.text == "A wildcard certificate cannot be validated with an HTTP file."
 
     await make_key(ann, "Make an RSA 2048 key", keep=False)
     screen = ann.screen
