@@ -246,11 +246,6 @@ class Validation:
     next_poll_at: datetime | None = None
     approvers: tuple[str, ...] = ()  # the addresses the CA may mail, when it validates by e-mail
 
-    @property
-    def awaiting_customer(self) -> bool:
-        """Whether the customer has something to publish and then "check now" (the test CA: always)."""
-        return self.state in (None, "awaiting")
-
 
 @dataclass(frozen=True, slots=True)
 class Details:
@@ -508,8 +503,7 @@ class Certificates:
             return WrongStep()
         if action is Action.RETRY and (validation is None or validation.state != "failed"):
             return WrongStep()
-        if action is Action.VALIDATION_FILE and (validation is None or not validation.awaiting_customer or not any(
-                i.method == "http" and i.status == "pending" and i.file_name for i in validation.items)):
+        if action is Action.VALIDATION_FILE and not self._file_to_publish(validation):
             return WrongStep()
         if service.status != "active":
             return ServiceInactive()
@@ -524,6 +518,12 @@ class Certificates:
             return view.certificate.status == "validation"
         return validation.state == "awaiting" or (validation.state == "none"
                                                   and view.certificate.status == "validation")
+
+    @staticmethod
+    def _file_to_publish(validation: Validation | None) -> bool:
+        """Whether an ACME order waits for an HTTP-01 file (the test CA's one file is shown as text only)."""
+        return validation is not None and validation.backend == "acme" and validation.state == "awaiting" and any(
+            i.method == "http" and i.status == "pending" and i.file_name for i in validation.items)
 
     def _require(self, view: CertView, action: Action) -> None:
         refusal = self._refusal(view, None, action)

@@ -473,3 +473,13 @@ async def test_one_method_left_is_not_offered_for_choosing(unit, shop, sessions,
         with pytest.raises(MethodFixed) as refused:
             await domain.certificates.for_action(1, sid, Action.METHOD)
     assert refused.value.args_ == {"method": "dns"}
+
+
+async def test_the_test_cas_http_file_is_shown_not_offered_as_a_download(unit, shop) -> None:
+    sid = await buy_ssl(unit, 1, "example.net")
+    async with unit() as domain:
+        await domain.certificates.set_method(1, sid, "http")
+        await domain.certificates.generate_key(1, sid, "ec256", keep=True)
+        details = await domain.certificates.details(1, sid)
+        assert details.validation is not None and details.validation.items[0].where.endswith(".txt")
+        assert Action.CHECK in details.actions and Action.VALIDATION_FILE not in details.actions
