@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import Settings
 from domain.acme.client import AcmeClient
@@ -18,10 +18,9 @@ from domain.clock import Clock
 from domain.crypto import Cipher
 from domain.dcv import AiohttpFetcher, DnsPythonResolver, parse_resolvers
 from domain.errors import DomainError
-from domain.unit import Domain
+from domain.unit import Domain, DomainContext
 
 if TYPE_CHECKING:
-    from bot.application import App
     from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -61,6 +60,16 @@ def ssl_settings(settings: Settings, cipher: Cipher, clock: Clock) -> SslSetting
     )
 
 
+class WiredApp(Protocol):
+    """What the jobs take from the composition root (bot.app.App), named here so that bot.app, which builds the
+    CA port from this module, is not imported back."""
+
+    settings: Settings
+    context: DomainContext
+
+    def domain(self) -> AbstractAsyncContextManager[Domain]: ...
+
+
 class ValidationJobs:
     """Re-checks every certificate awaiting validation; a pass issues it and notifies the customer."""
 
@@ -71,7 +80,7 @@ class ValidationJobs:
         self._acme_poll_interval = acme_poll_interval
 
     @classmethod
-    def from_app(cls, app: App, wake: Callable[[], None] = lambda: None) -> ValidationJobs:
+    def from_app(cls, app: WiredApp, wake: Callable[[], None] = lambda: None) -> ValidationJobs:
         acme = app.context.ssl.acme is not None
         return cls(app.domain, wake, app.settings.acme_poll_interval if acme else None)
 

@@ -15,6 +15,11 @@ CSR's names, `validation()` tells what to publish per name (`_acme-challenge` TX
 only then asks the CA to validate; the `acme-orders` job polls the order (backoff), finalises it with the CSR and
 stores the chain. Renewal and reissue open new orders; a replaced or deleted certificate is revoked at the CA.
 
+What a certificate's status allows is `details()`'s `actions` (an `Action` each): a suspended or expired service
+keeps its files and history but takes no new key, names, method, check or reissue; a deleted one keeps only its
+history. Every use case refuses what its certificate's status does not allow with the reason (a typed error), so
+a button no longer shown, or a forged one, gets an answer rather than an effect.
+
 Every step writes a ServiceEvent on the service. Private keys are encrypted with the secrets key, or not kept at
 all when the customer says so (then they get the file once).
 """
@@ -28,6 +33,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -114,6 +120,34 @@ class NoPrivateKey(DomainError):
 
 class ServiceInactive(DomainError):
     message_id = "certificate-service-inactive"
+
+
+class ServiceDeleted(DomainError):
+    """A deleted service's certificate keeps only its history."""
+
+    message_id = "certificate-service-deleted"
+
+
+class MethodFixed(DomainError):
+    """Only one validation method fits this certificate with the configured CA: there is nothing to choose."""
+
+    message_id = "certificate-method-fixed"
+
+
+class Action(StrEnum):
+    """What a customer may do with a certificate; which of them its status allows is `Details.actions`."""
+
+    KEY = "key"  # make a key and CSR, or send one's own
+    METHOD = "method"  # choose the validation method (and the approver)
+    NAMES = "names"  # change the additional names
+    CHECK = "check"  # look at what is published now
+    RETRY = "retry"  # a fresh ACME order after the CA refused
+    VALIDATION_FILE = "validation-file"  # download the HTTP-01 file
+    FILES = "files"  # the certificate's files, private key, PKCS#12
+    REISSUE = "reissue"
+    KEEP_CURRENT = "keep-current"  # give up a reissue, keep the current certificate
+    QUESTION = "question"  # a support ticket about the certificate
+    HISTORY = "history"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +244,25 @@ class Validation:
     problem: DomainError | None = None
     order_url: str | None = None
     next_poll_at: datetime | None = None
+    approvers: tuple[str, ...] = ()  # the addresses the CA may mail, when it validates by e-mail
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """A certificate as its screen shows it: the CA's backend (test or acme) and the methods it offers here, what
+    to publish when validation is under way (`validation`, None when there is nothing to validate), and the
+    actions its status allows."""
+
+    view: CertView
+    backend: str
+    methods: tuple[str, ...]
+    actions: frozenset[Action]
+    validation: Validation | None
+    ca_trusted: bool
+    ca_name: str = "test"
+
+    def allows(self, action: Action) -> bool:
+        return action in self.actions
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,14 +424,15 @@ class Certificates:
             )
         await self._session.flush()
 
-    def _query(self, user_id: int) -> Any:
-        return (
+    def _query(self, user_id: int, *, deleted: bool = False) -> Any:
+        query = (
             select(Certificate, Service, Tariff, Product)
             .join(Service, Service.id == Certificate.service_id)
             .join(Tariff, Tariff.id == Service.tariff_id)
             .join(Product, Product.code == Service.product_code)
-            .where(Service.user_id == user_id, Service.kind == "ssl", Service.status != "deleted")
+            .where(Service.user_id == user_id, Service.kind == "ssl")
         )
+        return query if deleted else query.where(Service.status != "deleted")
 
     async def page(self, user_id: int, page: int = 0, per_page: int = PER_PAGE) -> Page:
         await self._ensure(user_id)
@@ -392,11 +446,89 @@ class Certificates:
         return Page([CertView(*row) for row in rows], total, page, pages)
 
     async def get(self, user_id: int, service_id: int) -> CertView:
+        """The certificate of one of the customer's ssl services; a deleted service's too (the list leaves those
+        out, but a button or a notice sent earlier still opens its history)."""
         await self._ensure(user_id)
-        row = (await self._session.execute(self._query(user_id).where(Service.id == service_id))).first()
+        row = (await self._session.execute(
+            self._query(user_id, deleted=True).where(Service.id == service_id))).first()
         if row is None:
             raise NotFound()
         return CertView(*row)
+
+    async def details(self, user_id: int, service_id: int) -> Details:
+        """The certificate with what its screen needs: what to publish, if anything, and what may be done."""
+        view = await self.get(user_id, service_id)
+        return await self._details(view)
+
+    async def for_action(self, user_id: int, service_id: int, action: Action) -> Details:
+        """The certificate, when its status allows `action` now; otherwise the reason, raised (a button that is
+        not shown any more, or a forged one)."""
+        details = await self.details(user_id, service_id)
+        refusal = self._refusal(details.view, details.validation, action)
+        if refusal is None and action is Action.METHOD and len(details.methods) < 2:
+            refusal = MethodFixed(method=details.methods[0] if details.methods else "")
+        if refusal is not None:
+            raise refusal
+        return details
+
+    async def _details(self, view: CertView) -> Details:
+        validation = await self._validation(view)
+        methods = self.methods(view)
+        actions = frozenset(a for a in Action if self._refusal(view, validation, a) is None
+                            and not (a is Action.METHOD and len(methods) < 2))
+        return Details(view, "test" if self._acme() is None else "acme", methods, actions, validation,
+                       self.ca_trusted, self.ca_name)
+
+    def _refusal(self, view: CertView, validation: Validation | None, action: Action) -> DomainError | None:
+        """Why the certificate's status does not allow `action` (None when it does). A deleted service keeps
+        only its history; a suspended or expired one keeps its files and history, and may drop a reissue."""
+        cert, service = view.certificate, view.service
+        if action is Action.HISTORY:
+            return None
+        if service.status == "deleted":
+            return ServiceDeleted()
+        if action is Action.QUESTION:
+            return None
+        if action is Action.FILES:
+            return None if cert.cert_pem is not None else WrongStep()
+        if action is Action.KEEP_CURRENT:
+            return None if cert.status == "reissuing" else WrongStep()
+        if action in (Action.METHOD, Action.NAMES) and cert.status not in EDITABLE:
+            return NotEditable()
+        if action is Action.KEY and cert.status not in ("csr", "validation", "reissuing"):
+            return WrongStep()
+        if action is Action.REISSUE and cert.status != "issued":
+            return WrongStep()
+        if action is Action.CHECK and not self._checkable(view, validation):
+            return WrongStep()
+        if action is Action.RETRY and (validation is None or validation.state != "failed"):
+            return WrongStep()
+        if action is Action.VALIDATION_FILE and not self._file_to_publish(validation):
+            return WrongStep()
+        if service.status != "active":
+            return ServiceInactive()
+        return None
+
+    def _checkable(self, view: CertView, validation: Validation | None) -> bool:
+        """Whether "check now" has something to look at: the test CA while the certificate awaits validation;
+        an ACME order waiting for the customer's records (or none opened yet, the CA having been away)."""
+        if validation is None:
+            return False
+        if validation.backend == "test":
+            return view.certificate.status == "validation"
+        return validation.state == "awaiting" or (validation.state == "none"
+                                                  and view.certificate.status == "validation")
+
+    @staticmethod
+    def _file_to_publish(validation: Validation | None) -> bool:
+        """Whether an ACME order waits for an HTTP-01 file (the test CA's one file is shown as text only)."""
+        return validation is not None and validation.backend == "acme" and validation.state == "awaiting" and any(
+            i.method == "http" and i.status == "pending" and i.file_name for i in validation.items)
+
+    def _require(self, view: CertView, action: Action) -> None:
+        refusal = self._refusal(view, None, action)
+        if refusal is not None:
+            raise refusal
 
     async def history(self, user_id: int, service_id: int, page: int = 0,
                       per_page: int = HISTORY_PER_PAGE) -> EventPage:
@@ -418,8 +550,7 @@ class Certificates:
 
     async def _editable(self, user_id: int, service_id: int) -> CertView:
         view = await self.get(user_id, service_id)
-        if view.certificate.status not in EDITABLE:
-            raise NotEditable()
+        self._require(view, Action.METHOD)  # the same rule for the names and the approver
         return view
 
     # parameters -------------------------------------------------------------------------------------------
@@ -445,9 +576,15 @@ class Certificates:
             await self._session.flush()
         return view
 
-    async def set_approver(self, user_id: int, service_id: int, email: str) -> CertView:
+    async def set_approver(self, user_id: int, service_id: int, email: str | int) -> CertView:
+        """The approver the CA mails: one of `Validation.approvers`, by address or by its place in that list."""
         view = await self._editable(user_id, service_id)
-        if email not in dcv.approvers(view.base):
+        approvers = dcv.approvers(view.base)
+        if isinstance(email, int):
+            if not 0 <= email < len(approvers):
+                raise NotFound()
+            email = approvers[email]
+        if email not in approvers:
             raise NotFound()
         cert = view.certificate
         if email != cert.approver_email:
@@ -475,10 +612,7 @@ class Certificates:
     # key and CSR ------------------------------------------------------------------------------------------
     async def _csr_step(self, user_id: int, service_id: int) -> CertView:
         view = await self.get(user_id, service_id)
-        if view.certificate.status not in ("csr", "validation", "reissuing"):
-            raise WrongStep()
-        if view.service.status != "active":
-            raise ServiceInactive()
+        self._require(view, Action.KEY)
         return view
 
     async def generate_key(self, user_id: int, service_id: int, key_type: str, keep: bool) -> KeyMade:
@@ -537,6 +671,8 @@ class Certificates:
         CA is asked to validate, see `Checked`). A `scheduled` re-check acts as the system and writes only a
         success to the history."""
         view = await self.get(user_id, service_id)
+        if view.service.status == "deleted":
+            raise ServiceDeleted()
         acme = self._acme()
         if acme is not None:
             return await self._check_acme(view, acme, None if scheduled else user_id, scheduled)
@@ -655,17 +791,17 @@ class Certificates:
     async def reissue(self, user_id: int, service_id: int) -> CertView:
         """An issued certificate gets a new key and CSR next; the current files stay until the new one is out."""
         view = await self.get(user_id, service_id)
-        if view.certificate.status != "issued":
-            raise WrongStep()
-        if view.service.status != "active":
-            raise ServiceInactive()
+        self._require(view, Action.REISSUE)
         self._event(view, user_id, "ssl-reissue", {"serial": view.certificate.serial}, None)
         view.certificate.status = "reissuing"
         await self._session.flush()
         return view
 
     async def cancel_reissue(self, user_id: int, service_id: int) -> CertView:
+        """Back to the current certificate; nothing to do when no reissue is under way (a button pressed twice)."""
         view = await self.get(user_id, service_id)
+        if view.service.status == "deleted":
+            raise ServiceDeleted()
         if view.certificate.status == "reissuing":
             view.certificate.status = "issued"
             acme = self._acme()
@@ -677,8 +813,7 @@ class Certificates:
     # files ------------------------------------------------------------------------------------------------
     async def _issued(self, user_id: int, service_id: int) -> CertView:
         view = await self.get(user_id, service_id)
-        if view.certificate.cert_pem is None:
-            raise WrongStep()
+        self._require(view, Action.FILES)
         return view
 
     async def files(self, user_id: int, service_id: int) -> Files:
@@ -690,6 +825,8 @@ class Certificates:
     async def private_key(self, user_id: int, service_id: int) -> tuple[CertView, str]:
         """The kept private key (a guarded download: the handler asks for 2FA); the download is in the history."""
         view = await self.get(user_id, service_id)
+        if view.service.status == "deleted":
+            raise ServiceDeleted()
         if view.certificate.private_key is None:
             raise NoPrivateKey()
         await self._guarded(user_id)
@@ -773,7 +910,23 @@ class Certificates:
 
     async def validation(self, user_id: int, service_id: int) -> Validation:
         """What the customer must publish for this certificate, per name, with the configured CA."""
-        view = await self.get(user_id, service_id)
+        return await self._validation_of(await self.get(user_id, service_id))
+
+    async def _validation(self, view: CertView) -> Validation | None:
+        """The validation a screen shows, None when there is none to show: the test CA's until issuance, an ACME
+        order's once the CSR is in (a renewal's too, while it waits for the customer's records)."""
+        cert, acme = view.certificate, self._acme()
+        if acme is None:
+            return await self._validation_of(view) if cert.status in EDITABLE else None
+        if cert.status not in ("validation", "reissuing", "issued"):
+            return None
+        try:
+            validation = await self._validation_of(view)
+        except WrongStep:
+            return None
+        return None if validation.state == "none" and cert.status == "reissuing" else validation
+
+    async def _validation_of(self, view: CertView) -> Validation:
         cert = view.certificate
         methods = self.methods(view)
         acme = self._acme()
@@ -784,7 +937,8 @@ class Certificates:
                 "http": Publish(base, "http", "pending", dcv.http_url(base, token), token, f"{token}.txt"),
                 "email": Publish(base, "email", "pending", cert.approver_email or "", ""),
             }[cert.dcv_method]
-            return Validation(view, "test", methods, cert.dcv_method, [item])
+            approvers = tuple(dcv.approvers(base)) if "email" in methods else ()
+            return Validation(view, "test", methods, cert.dcv_method, [item], approvers=approvers)
         if cert.status not in ("validation", "reissuing", "issued"):
             raise WrongStep()
         row = await self._order_for(view, acme)
@@ -794,11 +948,20 @@ class Certificates:
         return Validation(view, "acme", methods, cert.dcv_method, items, row.state, acme.failure(row), row.url or None,
                           row.next_poll_at)
 
-    async def validation_file(self, user_id: int, service_id: int, name: str | None = None) -> ValidationFile:
-        """The HTTP validation file for `name` (the certificate's domain when None), to offer for download."""
-        validation = await self.validation(user_id, service_id)
-        for item in validation.items:
-            if item.method == "http" and item.file_name and (name is None or item.name == name):
+    async def validation_file(self, user_id: int, service_id: int, name: str | None = None, *,
+                              index: int | None = None) -> ValidationFile:
+        """The HTTP validation file for `name` (the certificate's domain when None), or the `index`-th of the
+        files still to publish (the order a screen lists them in), to offer for download."""
+        view = await self.get(user_id, service_id)
+        if view.service.status == "deleted":
+            raise ServiceDeleted()
+        validation = await self._validation_of(view)
+        files = [i for i in validation.items if i.method == "http" and i.file_name]
+        if index is not None:
+            files = [i for i in files if i.status == "pending"][index:index + 1] if index >= 0 else []
+        for item in files:
+            if index is not None or name is None or item.name == name:
+                assert item.file_name is not None
                 return ValidationFile(item.where, item.file_name, (item.value + "\n").encode())
         raise NotFound()
 
@@ -808,6 +971,8 @@ class Certificates:
         acme = self._acme()
         if acme is None:
             raise WrongStep()
+        if view.service.status == "deleted":
+            raise ServiceDeleted()
         if view.service.status != "active":
             raise ServiceInactive()
         row = await self._order_for(view, acme)

@@ -13,6 +13,8 @@ acme-order-state = { $state ->
 acme-publish-dns = { $name }: a TXT record <code>{ $where }</code> with the value <code>{ $value }</code>
 acme-publish-http = { $name }: a file at <code>{ $where }</code> whose content is <code>{ $value }</code>
 acme-publish-valid = { $name }: confirmed ✅
+acme-untrusted = ⚠️ Issued by { $ca }, a test or staging certificate authority: browsers do not trust it.
+acme-publish-after-csr = The values to publish appear here once the key and CSR are in: the certificate authority hands them out for the CSR's names.
 acme-publish-wildcard-note = A wildcard and its base domain need two TXT records of the same name, one with each value: add the second, do not replace the first.
 acme-method-unavailable = This certificate authority does not offer validation by { $method ->
     [email] e-mail
@@ -37,3 +39,23 @@ acme-notification-failed = ⚠️ The certificate for { $domain } was not issued
 acme-notification-renewal-validation = 🔒 The certificate for { $domain } is due for renewal and the certificate authority asks to confirm the domain again. Open the certificate, publish the new values and press “Check now”.
 acme-button-retry = 🔁 Try again
 acme-button-file = 📄 Validation file
+acme-file-caption = The validation file: publish it at <code>{ $url }</code>, under exactly this name and with this content.
+
+acme-check-passed = ✅ <code>{ $where }</code>: the expected value is there.
+acme-check-submitted = ✅ Everything is in place: the certificate authority is validating now. Nothing more to do: you will get a message when the certificate is issued.
+acme-check-in-progress = ⏳ The certificate authority is validating already. Nothing to do: you will get a message when the certificate is issued.
+acme-retried = 🔁 A fresh order is open at the certificate authority: publish the new values below, then press “Check now”.
+
+acme-history-order = { $purpose ->
+    [reissue] for the reissue
+    [renew] for the renewal
+   *[other] for the certificate
+}: { $names } · <code>{ $url }</code>
+acme-history-answered = { $method ->
+    [http] HTTP file
+   *[other] DNS record
+} · <code>{ $url }</code>
+acme-history-revoked = serial { $serial } · { $reason ->
+    [superseded] replaced by a new certificate
+   *[other] the service ended
+}

@@ -187,6 +187,12 @@ certificate-not-editable = The parameters can be changed only before the certifi
 certificate-wrong-step = This step is done already; here is the certificate as it is now.
 certificate-no-key = The private key is not kept on the server.
 certificate-service-inactive = This certificate's service is not active.
+certificate-service-deleted = This certificate's service is deleted: only its history is left.
+certificate-method-fixed = This certificate can be validated only by { $method ->
+    [dns] a DNS record
+    [http] an HTTP file
+   *[other] e-mail
+}: there is nothing to choose.
 
 certificate-history-title = <b>History of { $domain }</b> · { $count }
 certificate-history-line = { $time } · { $actor ->
@@ -207,6 +213,11 @@ certificate-history-line = { $time } · { $actor ->
     [ssl-reissue] reissue started
     [ssl-key-download] private key downloaded
     [ssl-p12] PKCS#12 downloaded
+    [ssl-acme-order] order opened at the CA
+    [ssl-acme-error] the CA refused the order
+    [ssl-acme-answered] the CA asked to validate
+    [ssl-acme-failed] the CA refused the validation
+    [ssl-revoked] revoked at the CA
    *[other] { $action }
 }
 certificate-history-check = { $ok ->
@@ -217,4 +228,4 @@ certificate-history-issued = serial { $serial }, valid until { $date }
 
 certificate-notification-issued = 🔒 The certificate for { $domain } is issued: validation passed. Its files are ready.
 certificate-notification-renewed = 🔒 A new certificate for { $domain } is issued for the term you paid, valid until { $until }, with the same key. Install the new files before the old certificate runs out.
-certificate-http-wildcard = A wildcard certificate cannot be validated with an HTTP file: use DNS or e-mail.
+certificate-http-wildcard = A wildcard certificate cannot be validated with an HTTP file.

@@ -13,6 +13,8 @@ acme-order-state = { $state ->
 acme-publish-dns = { $name }: TXT-запись <code>{ $where }</code> со значением <code>{ $value }</code>
 acme-publish-http = { $name }: файл по адресу <code>{ $where }</code> с содержимым <code>{ $value }</code>
 acme-publish-valid = { $name }: подтверждено ✅
+acme-untrusted = ⚠️ Выпущен центром сертификации { $ca } — тестовым или промежуточным (staging): браузеры ему не доверяют.
+acme-publish-after-csr = Значения для размещения появятся здесь, как только будут готовы ключ и CSR: центр сертификации выдаёт их для имён из CSR.
 acme-publish-wildcard-note = Для wildcard и основного домена нужны две TXT-записи с одним именем — по одной на каждое значение. Добавьте вторую, не заменяя первую.
 acme-method-unavailable = Этот центр сертификации не проверяет домен { $method ->
     [email] по почте
@@ -37,3 +39,23 @@ acme-notification-failed = ⚠️ Сертификат для { $domain } не �
 acme-notification-renewal-validation = 🔒 Сертификат для { $domain } пора продлевать, и центр сертификации просит снова подтвердить домен. Откройте сертификат, разместите новые значения и нажмите «Проверить сейчас».
 acme-button-retry = 🔁 Повторить
 acme-button-file = 📄 Файл проверки
+acme-file-caption = Файл проверки: разместите его по адресу <code>{ $url }</code> ровно под этим именем и с этим содержимым.
+
+acme-check-passed = ✅ <code>{ $where }</code>: нужное значение на месте.
+acme-check-submitted = ✅ Всё на месте — центр сертификации начал проверку. Больше ничего делать не нужно: мы напишем, когда сертификат будет выпущен.
+acme-check-in-progress = ⏳ Центр сертификации уже проверяет домен. Ничего делать не нужно: мы напишем, когда сертификат будет выпущен.
+acme-retried = 🔁 В центре сертификации открыт новый заказ: разместите новые значения ниже и нажмите «Проверить сейчас».
+
+acme-history-order = { $purpose ->
+    [reissue] для перевыпуска
+    [renew] для продления
+   *[other] на сертификат
+}: { $names } · <code>{ $url }</code>
+acme-history-answered = { $method ->
+    [http] HTTP-файл
+   *[other] DNS-запись
+} · <code>{ $url }</code>
+acme-history-revoked = серийный номер { $serial } · { $reason ->
+    [superseded] заменён новым сертификатом
+   *[other] услуга прекращена
+}

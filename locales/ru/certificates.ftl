@@ -187,6 +187,12 @@ certificate-not-editable = Параметры можно менять тольк
 certificate-wrong-step = Этот шаг уже пройден; вот сертификат в его текущем состоянии.
 certificate-no-key = Закрытый ключ не хранится на сервере.
 certificate-service-inactive = Услуга этого сертификата не активна.
+certificate-service-deleted = Услуга этого сертификата удалена — осталась только его история.
+certificate-method-fixed = Этот сертификат можно подтвердить только { $method ->
+    [dns] DNS-записью
+    [http] HTTP-файлом
+   *[other] по почте
+} — выбирать не из чего.
 
 certificate-history-title = <b>История { $domain }</b> · { $count }
 certificate-history-line = { $time } · { $actor ->
@@ -207,6 +213,11 @@ certificate-history-line = { $time } · { $actor ->
     [ssl-reissue] начат перевыпуск
     [ssl-key-download] скачан закрытый ключ
     [ssl-p12] скачан PKCS#12
+    [ssl-acme-order] открыт заказ в центре сертификации
+    [ssl-acme-error] центр сертификации отклонил заказ
+    [ssl-acme-answered] центр сертификации получил запрос на проверку
+    [ssl-acme-failed] центр сертификации не подтвердил домен
+    [ssl-revoked] отозван в центре сертификации
    *[other] { $action }
 }
 certificate-history-check = { $ok ->
@@ -217,4 +228,4 @@ certificate-history-issued = серийный номер { $serial }, дейст
 
 certificate-notification-issued = 🔒 Сертификат для { $domain } выпущен: проверка домена пройдена. Файлы готовы.
 certificate-notification-renewed = 🔒 Для { $domain } выпущен новый сертификат на оплаченный срок — действует до { $until }, ключ прежний. Установите новые файлы, пока не истёк старый сертификат.
-certificate-http-wildcard = Wildcard-сертификат нельзя подтвердить HTTP-файлом: используйте DNS или e-mail.
+certificate-http-wildcard = Wildcard-сертификат нельзя подтвердить HTTP-файлом.

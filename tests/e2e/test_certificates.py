@@ -7,20 +7,22 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import PolicyBuilder, Store
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from domain.ca import TEST_ROOT_NAME
 from domain.certificates import make_csr
 from domain.errors import DomainError
-from domain.models import Certificate, ServiceEvent
+from domain.models import Certificate, Service, ServiceEvent
 from sandbox import FloodLimits, Sandbox
 from tests.e2e.conftest import make_settings
+from tests.e2e.flows import buy as buy_service
 from tests.e2e.flows import buy_ssl, code, credit, drain, enable, issue, one
 from tests.local_dns import start_dns
 
@@ -326,3 +328,56 @@ async def test_private_key_and_pkcs12_need_a_code_when_two_step_authentication_i
     leaf = x509.load_pem_x509_certificate((await one(running, Certificate)).cert_pem.encode())
     assert name == "example.net.key" and isinstance(key, rsa.RSAPrivateKey) and key.key_size == 3072
     assert leaf.public_key() == key.public_key()
+
+
+async def service_status(running, service_id: int, status: str) -> None:
+    """The expiry sweeps suspend and delete services; here the status is set directly."""
+    async with running.sessions.begin() as session:
+        await session.execute(update(Service).where(Service.id == service_id).values(status=status))
+
+
+async def test_what_a_status_does_not_allow_is_not_offered_and_a_forced_press_says_why(ann, running,
+                                                                                      local_dns) -> None:
+    issued = await issue(ann, running, local_dns, "example.com")
+    sid = issued.service_id
+    await service_status(running, sid, "suspended")
+    await ann.press(callback_data=f"cr:d:{sid}:", message=ann.screen)
+    assert "Service: suspended" in ann.screen.text
+    assert ann.screen.button_texts == ["📁 Files", "📜 History", "❓ Question", "« Back", "☰ Main menu"]
+    for forced in (f"cr:r:{sid}:", f"cr:r!:{sid}:"):
+        await ann.press(callback_data=forced, message=ann.screen)
+        answer = ann.last_callback_answer
+        assert answer is not None and answer.show_alert, forced
+        assert answer.text == "This certificate's service is not active.", forced
+    assert (await one(running, Certificate, Certificate.service_id == sid)).status == "issued"  # no reissue started
+
+    # Before issuance: no key, method, names nor check while suspended.
+    other = await buy_service(running, ann.id, "dv", 12, product="ssl", domain="example.org")
+    await service_status(running, other, "suspended")
+    await ann.press(callback_data=f"cr:d:{other}:", message=ann.screen)
+    assert ann.screen.button_texts == ["📜 History", "❓ Question", "« Back", "☰ Main menu"]
+    for forced in (f"cr:k:{other}:", f"cr:own:{other}:", f"cr:s:{other}:", f"cr:mv:{other}:http"):
+        await ann.press(callback_data=forced, message=ann.screen)
+        assert ann.last_callback_answer.text == "This certificate's service is not active.", forced
+    key = StorageKey(bot_id=running.app.bot.id, chat_id=ann.id, user_id=ann.id)
+    assert await running.app.dispatcher.storage.get_state(key) is None  # no dialog was opened
+    async with running.sessions() as session:
+        cert = (await session.scalars(select(Certificate).where(Certificate.service_id == other))).one()
+    assert cert.dcv_method == "dns"
+
+    # A deleted service's certificate keeps only its history (reached through a button sent earlier).
+    await service_status(running, sid, "deleted")
+    await ann.press(callback_data=f"cr:d:{sid}:", message=ann.screen)
+    assert ann.screen.text.startswith("Certificate example.com")
+    assert ann.screen.button_texts == ["📜 History", "« Back", "☰ Main menu"]
+    await ann.press(callback_data=f"cr:f:{sid}:", message=ann.screen)
+    assert ann.last_callback_answer.text == "This certificate's service is deleted: only its history is left."
+    await ann.press(callback_data=f"cr:ff:{sid}:crt", message=ann.screen)
+    assert ann.last_callback_answer.text == "This certificate's service is deleted: only its history is left."
+    assert not any(m.document and m.document["file_name"] == "example.com.crt" for m in ann.bot_messages)
+    await ann.press("📜 History")
+    assert "History of example.com" in ann.screen.text and "you · certificate issued" in ann.screen.text
+    await ann.press("« Back")
+    await ann.press("☰ Main menu")
+    await ann.press("🔒 Certificates")
+    assert "SSL certificates · 1" in ann.screen.text and "example.com ·" not in " ".join(ann.screen.button_texts)

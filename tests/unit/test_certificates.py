@@ -18,8 +18,12 @@ from bot.config import PROJECT_ROOT
 from domain import dcv
 from domain.ca import TEST_ROOT_NAME, LocalTestCA
 from domain.certificates import (
+    Action,
+    MethodFixed,
     NoPrivateKey,
     NotEditable,
+    ServiceDeleted,
+    ServiceInactive,
     SslSettings,
     WrongStep,
     base_domain,
@@ -31,7 +35,7 @@ from domain.certificates import (
 from domain.clock import FrozenClock
 from domain.crypto import Cipher
 from domain.errors import InvalidInput, NotFound
-from domain.models import Certificate, LedgerEntry, Notification, ServiceEvent, User
+from domain.models import Certificate, LedgerEntry, Notification, Service, ServiceEvent, User
 from domain.unit import DomainContext, unit_of_work
 from tests.local_dns import start_dns
 
@@ -413,3 +417,69 @@ async def test_the_http_check_does_not_follow_redirects() -> None:
     finally:
         await runner.cleanup()
     assert status == 302
+
+
+async def test_what_each_status_allows_and_why_the_rest_is_refused(unit, shop, local_dns) -> None:
+    sid = await buy_ssl(unit, 1, "*.example.com", "wildcard")
+    A = Action
+    async with unit() as domain:
+        details = await domain.certificates.details(1, sid)
+        assert details.backend == "test" and details.methods == ("dns", "email")
+        assert details.actions == {A.KEY, A.METHOD, A.NAMES, A.QUESTION, A.HISTORY}
+        assert details.validation is not None and details.validation.approvers[0] == "admin@example.com"
+        with pytest.raises(WrongStep):
+            await domain.certificates.for_action(1, sid, A.FILES)
+        await domain.certificates.generate_key(1, sid, "ec256", keep=True)
+        assert (await domain.certificates.details(1, sid)).actions == {
+            A.KEY, A.METHOD, A.NAMES, A.CHECK, A.QUESTION, A.HISTORY}
+        view = await domain.certificates.set_approver(1, sid, 4)  # by its place in `Validation.approvers`
+        assert view.certificate.approver_email == "webmaster@example.com"
+        with pytest.raises(NotFound):
+            await domain.certificates.set_approver(1, sid, 5)
+        local_dns.txt["_dnsauth.example.com"] = [view.certificate.dcv_token]
+        assert (await domain.certificates.check(1, sid)).issued
+        issued = await domain.certificates.details(1, sid)
+        assert issued.validation is None and issued.actions == {A.FILES, A.REISSUE, A.QUESTION, A.HISTORY}
+
+        await domain.session.execute(update(Service).where(Service.id == sid).values(status="suspended"))
+        suspended = await domain.certificates.details(1, sid)
+        assert suspended.actions == {A.FILES, A.QUESTION, A.HISTORY}
+        for refused in (A.REISSUE, A.KEY):
+            with pytest.raises((ServiceInactive, WrongStep)):
+                await domain.certificates.for_action(1, sid, refused)
+        with pytest.raises(ServiceInactive):
+            await domain.certificates.reissue(1, sid)
+
+        await domain.session.execute(update(Service).where(Service.id == sid).values(status="deleted"))
+        deleted = await domain.certificates.details(1, sid)  # still readable: its history stays
+        assert deleted.actions == {A.HISTORY}
+        assert (await domain.certificates.history(1, sid)).total > 0
+        for call in (domain.certificates.files(1, sid), domain.certificates.private_key(1, sid),
+                     domain.certificates.cancel_reissue(1, sid), domain.certificates.check(1, sid)):
+            with pytest.raises(ServiceDeleted):
+                await call
+        assert (await domain.certificates.page(1)).total == 0  # the list leaves it out
+        with pytest.raises(NotFound):
+            await domain.certificates.details(2, sid)
+
+
+async def test_one_method_left_is_not_offered_for_choosing(unit, shop, sessions, clock) -> None:
+    sid = await buy_ssl(unit, 1, "*.example.com", "wildcard")
+    ca = LocalTestCA.generate(START)[0]
+    ca.methods = ("dns", "http")  # a CA without e-mail validation, as an ACME CA is
+    async with unit_of_work(sessions, DomainContext(clock=clock, ssl=SslSettings(ca=ca))) as domain:
+        details = await domain.certificates.details(1, sid)
+        assert details.methods == ("dns",) and Action.METHOD not in details.actions
+        with pytest.raises(MethodFixed) as refused:
+            await domain.certificates.for_action(1, sid, Action.METHOD)
+    assert refused.value.args_ == {"method": "dns"}
+
+
+async def test_the_test_cas_http_file_is_shown_not_offered_as_a_download(unit, shop) -> None:
+    sid = await buy_ssl(unit, 1, "example.net")
+    async with unit() as domain:
+        await domain.certificates.set_method(1, sid, "http")
+        await domain.certificates.generate_key(1, sid, "ec256", keep=True)
+        details = await domain.certificates.details(1, sid)
+        assert details.validation is not None and details.validation.items[0].where.endswith(".txt")
+        assert Action.CHECK in details.actions and Action.VALIDATION_FILE not in details.actions
