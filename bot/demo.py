@@ -22,9 +22,9 @@ from bot.stripe_webhook import STRIPE_WEBHOOK_PATH
 
 log = logging.getLogger(__name__)
 
-CUSTOMER = {"id": 1001, "first_name": "Demo", "last_name": "Customer", "username": "demo_customer",
+CUSTOMER: dict[str, Any] = {"id": 1001, "first_name": "Demo", "last_name": "Customer", "username": "demo_customer",
             "language_code": "en"}
-STAFF = {"id": 2001, "first_name": "Sam", "username": "support_sam", "language_code": "en"}
+STAFF: dict[str, Any] = {"id": 2001, "first_name": "Sam", "username": "support_sam", "language_code": "en"}
 STAFF_CHAT = -1001000000001
 BANK_DETAILS = "IBAN DE89 3704 0044 0532 0130 00\\nBIC COBADEFFXXX\\nDemo Bank AG, Berlin"
 

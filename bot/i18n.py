@@ -18,7 +18,7 @@ from domain.unit import Domain
 
 def pick_locale(saved: str | None, telegram: str | None, default: str, available: tuple[str, ...]) -> str:
     if saved in available:
-        return saved  # type: ignore[return-value]
+        return str(saved)
     if telegram:
         base = telegram.replace("_", "-").split("-", 1)[0].lower()
         if base in available:

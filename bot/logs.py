@@ -49,7 +49,7 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = value if isinstance(value, int | float | bool | type(None)) else str(value)
         if record.exc_text or record.exc_info:
-            entry["exc_info"] = record.exc_text or self.formatException(record.exc_info)
+            entry["exc_info"] = record.exc_text or (self.formatException(record.exc_info) if record.exc_info else "")
         return json.dumps(entry, ensure_ascii=False)
 
 

@@ -54,7 +54,7 @@ class SqlStorage(BaseStorage):
         self._cache: dict[str, tuple[str | None, dict[str, Any]]] | None = {} if cache else None
 
     def _insert(self, session: AsyncSession) -> Any:
-        dialect = session.bind.dialect.name
+        dialect = session.get_bind().dialect.name
         return (postgresql if dialect == "postgresql" else sqlite).insert(DialogState)
 
     @asynccontextmanager
@@ -115,7 +115,7 @@ class SqlStorage(BaseStorage):
             self._cache.clear()
         async with self._sessions.begin() as session:
             result = await session.execute(delete(DialogState).where(DialogState.updated_at < cutoff))
-        return result.rowcount or 0
+        return int(getattr(result, "rowcount", 0) or 0)  # a DELETE's CursorResult counts its rows
 
     async def close(self) -> None:
         """The engine belongs to the app, which disposes it."""

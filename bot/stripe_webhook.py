@@ -69,6 +69,8 @@ async def start_stripe_site(app: App, host: str, port: int) -> tuple[web.AppRunn
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    bound = site._server.sockets[0].getsockname()[1] if site._server else port  # type: ignore[union-attr]
+    # aiohttp offers no public call for the port it bound for port 0; its server object has the sockets.
+    server = getattr(site, "_server", None)
+    bound = server.sockets[0].getsockname()[1] if server is not None else port
     log.info("stripe webhook listening on %s:%s%s", host, bound, STRIPE_WEBHOOK_PATH)
     return runner, bound

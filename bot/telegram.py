@@ -142,11 +142,13 @@ class CallbackAnswers(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if not isinstance(method, AnswerCallbackQuery):
+        answer = method
+        if not isinstance(answer, AnswerCallbackQuery):
             return await make_request(bot, method)
-        query_id = method.callback_query_id
+        query_id = answer.callback_query_id
         if query_id in self._answered:
             log.debug("second answer to callback query %s dropped", query_id)
+            # What Telegram answers to answerCallbackQuery; TelegramType is bool for this method.
             return Response[bool](ok=True, result=True)  # type: ignore[return-value]
         self._remember(query_id)
         try:

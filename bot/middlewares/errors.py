@@ -29,7 +29,7 @@ class ErrorBoundary:
     def _locale(self, event: ErrorEvent, data: dict) -> str:
         tg_user = data.get("event_from_user")
         return pick_locale(
-            data.get("saved_locale"),  # type: ignore[arg-type]
+            data.get("saved_locale"),
             getattr(tg_user, "language_code", None),
             self._default_locale,
             tuple(self._core.locales),
