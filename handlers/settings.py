@@ -50,7 +50,7 @@ from handlers.common.ui import (
     show,
 )
 from handlers.guard import GUARDED
-from handlers.notifications import InboxCb
+from handlers.notifications import PREFERENCES
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def settings_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
         [entry("settings-button-phone", "phone"), entry("settings-button-email", "email")],
         [entry("settings-button-avatar", "avatar"), entry("settings-button-language", "lang")],
         [entry("settings-button-time-zone", "tz"), entry("settings-button-twofa", "2fa")],
-        [button(i18n.get("notifications-button-preferences"), InboxCb(a="m"))],
+        [button(i18n.get("notifications-button-preferences"), PREFERENCES)],
         nav_row(i18n, HOME),
     )
 
