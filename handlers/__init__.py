@@ -48,7 +48,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         client,
         discounts,
         fallback,
-        guard,
         invoices,
         licences,
         menu,
@@ -58,7 +57,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         payment_methods,
         payments,
         renewals,
-        security,
         settings,
         staff_discounts,
         staff_tickets,
@@ -68,8 +66,8 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
 
     customer = branch(
         "private-chat", PrivateChat(),
-        menu.router(), renewals.router(), order.router(), cart.router(), billing.router(), guard.router(),
-        settings.router(), security.router(), support.router(), notifications.router(), licences.router(),
+        menu.router(), renewals.router(), order.router(), cart.router(), billing.router(), settings.router(),
+        support.router(), notifications.router(), licences.router(),
         payment_methods.router(), autopay.router(), certificates.router(), client.router(), payers.router(),
         discounts.router(), tickets.router(),
     )

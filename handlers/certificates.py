@@ -24,9 +24,9 @@ from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.common.errors import error_text, refuse
 from handlers.common.format import day, when
+from handlers.common.guard import GUARDED, forget_code_message
 from handlers.common.screen import drop_pressed
 from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, pager, register_section, show
-from handlers.guard import GUARDED, forget_code_message
 from handlers.notifications import register_action
 from handlers.order import text_of
 from handlers.tickets import question

@@ -21,8 +21,8 @@ from domain.payers import FIELDS, KINDS, MAX_PAYERS, OPTIONAL, PayerInUse, clean
 from domain.unit import Domain
 from handlers.client import CLIENT, ClientEntry, register_entry
 from handlers.common.errors import error_text, refuse
+from handlers.common.guard import GUARDED
 from handlers.common.ui import Callback, button, keyboard, nav_row, show
-from handlers.guard import GUARDED
 
 
 class PayerCb(Callback, prefix="py"):

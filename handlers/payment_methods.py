@@ -22,8 +22,8 @@ from domain.unit import Domain
 from handlers.client import CLIENT, ClientEntry, register_entry
 from handlers.common.errors import refuse
 from handlers.common.format import method_label
+from handlers.common.guard import GUARDED
 from handlers.common.ui import Callback, button, keyboard, nav_row, show
-from handlers.guard import GUARDED
 from handlers.invoices import INVOICES
 from handlers.payers import PAYERS
 
