@@ -51,10 +51,10 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         invoices,
         licences,
         menu,
+        methods,
         notifications,
         order,
         payers,
-        payment_methods,
         payments,
         renewals,
         settings,
@@ -68,7 +68,7 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         "private-chat", PrivateChat(),
         menu.router(), renewals.router(), order.router(), cart.router(), billing.router(), settings.router(),
         support.router(), notifications.router(), licences.router(),
-        payment_methods.router(), autopay.router(), certificates.router(), client.router(), payers.router(),
+        methods.router(), autopay.router(), certificates.router(), client.router(), payers.router(),
         discounts.router(), tickets.router(),
     )
     # The staff group's catch-all (messages in ticket topics) after every staff command.
