@@ -119,7 +119,7 @@ STEPS: list[tuple[str, str, Enter]] = [
     ("certificate: more names", "CertForm:sans", lambda c, w: press(c, CertCb(a="s", id=w.certificate))),
     ("ticket: subject", "NewTicket:subject", new_ticket),
     ("ticket: message", "NewTicket:body", lambda c, w: new_ticket(c, w, body=True)),
-    ("ticket: reply", "TicketReply:message", lambda c, w: press(c, TkCb(a="r", id=w.ticket))),
+    ("ticket: reply", "TicketReply:message", lambda c, w: press(c, TkCb(action="r", id=w.ticket))),
 ]
 # Steps that take one answer after another in the same state (a reply; the payer's fields, kept in the dialog
 # until Save): the state cannot tell a refusal from an answer taken. Their limits have boundary tests.
