@@ -19,7 +19,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram_i18n.cores import BaseCore
 
 from domain.unit import Domain
-from handlers.support_group import full_name, relay_customer, topic_title
+from handlers.tickets import relay_customer, topic_title
 
 if TYPE_CHECKING:
     from bot.application import App
@@ -62,16 +62,14 @@ class TicketJobs:
         relayed = failed = 0
         for ticket_id in waiting:
             async with self._domain() as domain:
-                ticket = await domain.tickets.by_id(ticket_id)
-                if ticket is None:
-                    continue
-                customer = await domain.tickets.customer(ticket)
-                if not await relay_customer(self._bot, domain, self._core, self._staff_chat_id, ticket_id,
-                                            full_name(customer.first_name, customer.last_name)):
-                    failed += 1
-                    if failed >= RELAY_GIVE_UP:
-                        break
-                    continue
+                result = await relay_customer(self._bot, domain, self._core, self._staff_chat_id, ticket_id)
+            if result.ticket is None:
+                continue
+            if not result.complete:
+                failed += 1
+                if failed >= RELAY_GIVE_UP:
+                    break
+                continue
             relayed += 1
             failed = 0
         if relayed:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import phonenumbers
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
@@ -15,6 +16,17 @@ from domain.models import User
 
 # How stale last_seen_at may get before an update writes it again: keeps navigation read-only.
 LAST_SEEN_RESOLUTION = timedelta(minutes=10)
+
+
+def mask_phone(e164: str) -> str:
+    """The country code and the last three digits: '+447911123456' -> '+44 •••••••456'."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return "•" * max(len(e164) - 3, 0) + e164[-3:]
+    national = str(number.national_number)
+    hidden = max(len(national) - 3, 0)
+    return f"+{number.country_code} " + "•" * hidden + national[hidden:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +68,6 @@ class Customer:
     @property
     def phone_masked(self) -> str | None:
         """'+44 •••••••456': enough to recognise one's own number, not enough to read it off a shoulder."""
-        from domain.settings import mask_phone
-
         return mask_phone(self.phone) if self.phone else None
 
     def matches(self, profile: Profile) -> bool:

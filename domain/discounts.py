@@ -299,6 +299,12 @@ class Discounts:
             )
         return discount
 
+    async def grant_command(self, args: str, precision: int, granted_by: int | None = None) -> Discount:
+        """`/discount` as staff typed it (`parse_grant`), granted; a refusal changes nothing."""
+        grant = self.parse_grant(args, precision)
+        return await self.grant(grant.user_id, grant.terms, grant.reason, valid_until=grant.valid_until,
+                                granted_by=granted_by)
+
     async def describe(self, discount: Discount) -> dict:
         """Notification arguments that say what a discount is, in any language."""
         args: dict = {"kind": discount.kind, "percent": discount.value / 100 if discount.kind == "percent" else 0,

@@ -272,6 +272,10 @@ class Notifications:
             )
         return await self.muted(user_id)
 
+    async def toggle_muted(self, user_id: int, category: str) -> set[str]:
+        """Mute a category the customer has pushed, or have a muted one pushed again (`set_muted`)."""
+        return await self.set_muted(user_id, category, category not in await self.muted(user_id))
+
     async def unread_count(self, user_id: int) -> int:
         return await self._session.scalar(
             select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))

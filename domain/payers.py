@@ -227,7 +227,8 @@ class Payers:
         return payer
 
     async def create(self, user_id: int, kind: str, data: dict[str, str | None]) -> Payer:
-        """A new payer from the dialog's answers (checked again here); the first one becomes the default."""
+        """A new payer from the dialog's answers (checked again here); the first one becomes the default. A refusal
+        changes nothing."""
         if kind not in KINDS:
             raise InvalidInput()
         count = await self._session.scalar(select(func.count()).select_from(Payer).where(Payer.user_id == user_id))
@@ -252,6 +253,7 @@ class Payers:
         return payer
 
     async def update_field(self, user_id: int, payer_id: int, field: str, text: str | None) -> Payer:
+        """One field changed (None clears an optional one); a refused value leaves the payer as it was."""
         payer = await self.get(user_id, payer_id)
         if field not in FIELDS[payer.kind]:
             raise InvalidInput()
@@ -291,6 +293,7 @@ class Payers:
         )))
 
     async def delete(self, user_id: int, payer_id: int) -> None:
+        """Delete a payer nothing was paid for (else PayerInUse, and nothing changes)."""
         payer = await self.get(user_id, payer_id)
         if await self.in_use(payer.id):
             raise PayerInUse()

@@ -174,6 +174,10 @@ class Promos:
         await self._session.flush()
         return promo
 
+    async def create_command(self, args: str, precision: int, created_by: int | None = None) -> PromoCode:
+        """`/promo new` as staff typed it (`parse_promo`), created; a refusal changes nothing."""
+        return await self.create(parse_promo(args, precision, self._clock.now().date()), created_by)
+
     @staticmethod
     def _apply(promo: PromoCode, spec: PromoSpec) -> None:
         promo.code, promo.kind, promo.value = spec.code, spec.kind, spec.value
@@ -196,8 +200,9 @@ class Promos:
 
     async def redeem(self, user_id: int, code: str) -> Redeemed:
         """Use a code: a single-use discount for the next order, or a credit to the balance. Every refusal is a
-        PromoRefused with its own reason. After a refusal raised past the first checks the caller's transaction
-        must roll back (a counted use is then given back)."""
+        PromoRefused with its own reason, and changes nothing: the counted use, the redemption and what it gives
+        are written in a savepoint of their own, which a refusal past the first checks undoes (the use is given
+        back) while the caller's transaction goes on."""
         code = normalize(code)
         if not CODE_RE.match(code):
             raise PromoRefused("promo-error-unknown", code=code[:40])
@@ -214,36 +219,37 @@ class Promos:
             raise PromoRefused("promo-error-already-used", code=code)
         if promo.first_order_only and await self._session.scalar(select(exists().where(Order.user_id == user_id))):
             raise PromoRefused("promo-error-first-order", code=code)
-        counted = await self._session.execute(
-            update(PromoCode).where(PromoCode.id == promo.id, PromoCode.active.is_(True),
-                                    (PromoCode.max_uses.is_(None)) | (PromoCode.uses < PromoCode.max_uses))
-            .values(uses=PromoCode.uses + 1).execution_options(synchronize_session=False)
-        )
-        if counted.rowcount != 1:  # type: ignore[attr-defined]
-            raise PromoRefused("promo-error-used-up", code=code)
-        redemption_id = await self._session.scalar(
-            upsert(self._session, PromoRedemption)  # type: ignore[attr-defined]
-            .values(promo_id=promo.id, user_id=user_id, once_user_id=user_id if promo.once_per_customer else None,
-                    credit=promo.value if promo.kind == "credit" else 0, created_at=now)
-            .on_conflict_do_nothing(index_elements=["promo_id", "once_user_id"])
-            .returning(PromoRedemption.id)
-        )
-        if redemption_id is None:  # the same customer, twice at once
-            raise PromoRefused("promo-error-already-used", code=code)
-        await self._session.refresh(promo)
-        if promo.kind == "credit":
-            if not await self._ledger.post(user_id, "adjustment", promo.value, f"promo:{promo.id}:{user_id}"):
+        async with self._session.begin_nested():
+            counted = await self._session.execute(
+                update(PromoCode).where(PromoCode.id == promo.id, PromoCode.active.is_(True),
+                                        (PromoCode.max_uses.is_(None)) | (PromoCode.uses < PromoCode.max_uses))
+                .values(uses=PromoCode.uses + 1).execution_options(synchronize_session=False)
+            )
+            if counted.rowcount != 1:  # type: ignore[attr-defined]
+                raise PromoRefused("promo-error-used-up", code=code)
+            redemption_id = await self._session.scalar(
+                upsert(self._session, PromoRedemption)  # type: ignore[attr-defined]
+                .values(promo_id=promo.id, user_id=user_id, once_user_id=user_id if promo.once_per_customer else None,
+                        credit=promo.value if promo.kind == "credit" else 0, created_at=now)
+                .on_conflict_do_nothing(index_elements=["promo_id", "once_user_id"])
+                .returning(PromoRedemption.id)
+            )
+            if redemption_id is None:  # the same customer, twice at once
                 raise PromoRefused("promo-error-already-used", code=code)
-            balance = await self._ledger.balance(user_id)
-            return Redeemed(promo, None, promo.value, balance)
-        discount = await self._discounts.grant(
-            user_id, Terms(promo.kind, promo.value, promo.scope, promo.target), promo.code, single_use=True,
-            promo_id=promo.id, notify=False)
-        redemption = await self._session.get(PromoRedemption, redemption_id)
-        assert redemption is not None
-        redemption.discount_id = discount.id
-        await self._session.flush()
-        return Redeemed(promo, discount, 0, await self._ledger.balance(user_id))
+            await self._session.refresh(promo)
+            if promo.kind == "credit":
+                if not await self._ledger.post(user_id, "adjustment", promo.value, f"promo:{promo.id}:{user_id}"):
+                    raise PromoRefused("promo-error-already-used", code=code)
+                balance = await self._ledger.balance(user_id)
+                return Redeemed(promo, None, promo.value, balance)
+            discount = await self._discounts.grant(
+                user_id, Terms(promo.kind, promo.value, promo.scope, promo.target), promo.code, single_use=True,
+                promo_id=promo.id, notify=False)
+            redemption = await self._session.get(PromoRedemption, redemption_id)
+            assert redemption is not None
+            redemption.discount_id = discount.id
+            await self._session.flush()
+            return Redeemed(promo, discount, 0, await self._ledger.balance(user_id))
 
 
 async def sync_file_promos(session: AsyncSession, clock: Clock, text: str, precision: int) -> int:

@@ -8,7 +8,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.accounts import Accounts, Customer
+from domain.accounts import Accounts, Customer, mask_phone
 from domain.clock import Clock
 from domain.errors import InvalidInput
 from domain.images import MAX_AVATAR_BYTES, check_image
@@ -34,17 +34,6 @@ def normalise_phone(text: str, region: str | None = None) -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput("settings-phone-invalid")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(e164: str) -> str:
-    """The country code and the last three digits: '+447911123456' -> '+44 •••••••456'."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return "•" * max(len(e164) - 3, 0) + e164[-3:]
-    national = str(number.national_number)
-    hidden = max(len(national) - 3, 0)
-    return f"+{number.country_code} " + "•" * hidden + national[hidden:]
 
 
 def normalise_email(text: str) -> str:

@@ -25,6 +25,7 @@ from domain.payers import Payers
 from domain.payment_methods import MethodSettings, PaymentMethods
 from domain.payments import Payments, PaymentSettings
 from domain.promos import Promos
+from domain.relay import TicketRelay
 from domain.renewals import Renewals, RenewalSettings
 from domain.security import Security
 from domain.services import Services
@@ -149,6 +150,10 @@ class Domain:
     @cached_property
     def tickets(self) -> Tickets:
         return Tickets(self.session, self.clock, self.context.tickets, self.ledger, self.notifications)
+
+    @cached_property
+    def relay(self) -> TicketRelay:
+        return TicketRelay(self.tickets, self.commit, self.rollback)
 
     @cached_property
     def payers(self) -> Payers:

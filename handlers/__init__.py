@@ -1,7 +1,8 @@
-"""aiogram routers, one module per client-area section, assembled into a tree by `get_routers()`.
+"""aiogram routers, one package per client-area section, assembled into a tree by `get_routers()`.
 
 Branches carry the filters their handlers share, set once: the private chat (the customer's side), the staff
-group (STAFF_CHAT_ID). Payments come first (a pre-checkout query has no chat); the catch-alls come last.
+group (STAFF_CHAT_ID, where every handler is also gated by membership: `handlers.staff.StaffGate`). Payments come
+first (a pre-checkout query has no chat); the catch-alls come last.
 """
 
 from __future__ import annotations
@@ -48,32 +49,32 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         client,
         discounts,
         fallback,
-        guard,
         invoices,
         licences,
         menu,
+        methods,
         notifications,
         order,
         payers,
-        payment_methods,
         payments,
         renewals,
-        security,
         settings,
-        staff_discounts,
-        staff_tickets,
+        staff,
         support,
         tickets,
     )
 
     customer = branch(
         "private-chat", PrivateChat(),
-        menu.router(), renewals.router(), order.router(), cart.router(), billing.router(), guard.router(),
-        settings.router(), security.router(), support.router(), notifications.router(), licences.router(),
-        payment_methods.router(), autopay.router(), certificates.router(), client.router(), payers.router(),
-        discounts.router(), tickets.router(),
+        menu.router(), renewals.router(), order.router(), cart.router(), billing.router(), settings.router(),
+        support.router(), notifications.router(), licences.router(), methods.router(), autopay.router(),
+        certificates.router(), client.router(), payers.router(), discounts.router(), tickets.router(),
     )
-    # The staff group's catch-all (messages in ticket topics) after every staff command.
-    staff = branch("staff-group", StaffChat(), staff_discounts.router(), staff_tickets.router())
-    return [payments.router(), invoices.router(), customer, staff, *extra,
+    # The staff section's catch-all (messages in ticket topics) comes last in its router: other sections' staff
+    # commands go before it.
+    group = branch("staff-group", StaffChat(), staff.router())
+    # Inner middlewares, so that they see the handler's flags; on the branch, so every staff handler is gated.
+    group.message.middleware(staff.StaffGate())
+    group.callback_query.middleware(staff.StaffGate())
+    return [payments.router(), invoices.router(), customer, group, *extra,
             branch("catch-all", PrivateChat(), fallback.router())]

@@ -17,8 +17,8 @@ from handlers.cart import TopupCb
 from handlers.common.errors import refuse
 from handlers.common.format import money
 from handlers.common.ui import Callback, MenuCb, button, keyboard, nav_row, show
+from handlers.methods import ADD_CARD, label
 from handlers.notifications import register_action
-from handlers.payment_methods import PmCb, label
 
 BILLING = MenuCb(section="billing")
 
@@ -60,7 +60,7 @@ async def show_autopay(event: Message | CallbackQuery, domain: Domain, i18n: I18
         else:
             text += "\n\n" + i18n.get("methods-autopay-need-card")
             if domain.payment_methods.cards_available:
-                rows.append([button(i18n.get("methods-autopay-button-add-card"), PmCb(a="card"))])
+                rows.append([button(i18n.get("methods-autopay-button-add-card"), ADD_CARD)])
     await show(event, f"{notice}\n\n{text}" if notice else text, keyboard(*rows, nav_row(i18n, BILLING)))
 
 

@@ -30,7 +30,7 @@ from handlers.common.errors import refuse
 from handlers.common.format import day, money
 from handlers.common.ui import Callback, MenuCb, button, keyboard, nav_row, show
 from handlers.payers import field_key, pick_payer
-from handlers.support_group import staff_may
+from handlers.staff import staff_may
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,10 @@ from domain.unit import Domain
 from handlers.cart import TopupCb, paid_markup, paid_text, shortfall_markup
 from handlers.common.errors import echo, error_text, refuse
 from handlers.common.format import money
+from handlers.common.staff import group_translate
 from handlers.common.ui import MenuCb, keyboard, nav_row
 from handlers.payers import pick_payer
-from handlers.support_group import group_translate, staff_may
+from handlers.staff import staff_may
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The second-factor gate: handlers flagged `guard` (handlers/guard.py `GUARDED`) run only when two-step
+"""The second-factor gate: handlers flagged `guard` (handlers/common/guard.py `GUARDED`) run only when two-step
 authentication is off or a correct code was given within the last five minutes; otherwise a code is asked for."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from domain.accounts import Customer
 from domain.unit import Domain
-from handlers.guard import GUARD_FLAG, ask_for_code
+from handlers.common.guard import GUARD_FLAG, ask_for_code
 
 
 class GuardMiddleware(BaseMiddleware):

@@ -52,9 +52,9 @@ from handlers.certificates.views import (
     names_text,
 )
 from handlers.common.errors import error_text, refuse
+from handlers.common.guard import GUARDED, forget_code_message
 from handlers.common.screen import drop_pressed
 from handlers.common.ui import MenuCb, MenuSection, register_section, show
-from handlers.guard import GUARDED, forget_code_message
 from handlers.notifications import register_action
 
 

@@ -19,8 +19,8 @@ from domain.services import FILTERS, IpChangeLimited, KeyLimited, QuoteChanged
 from domain.unit import Domain
 from handlers.common.errors import refuse
 from handlers.common.format import day, money, when
+from handlers.common.guard import GUARDED
 from handlers.common.ui import MenuCb, MenuSection, button, keyboard, nav_row, pager, register_section, show
-from handlers.guard import GUARDED
 from handlers.licences.keyboards import (
     ListCb,
     ServiceAction,

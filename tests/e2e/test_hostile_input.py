@@ -16,9 +16,9 @@ from sqlalchemy import select
 from domain.models import Base
 from handlers.billing import BillCb
 from handlers.certificates import CertCb
-from handlers.discounts import DiscountCb
+from handlers.discounts.keyboards import DiscountCb
 from handlers.licences.keyboards import SvcCb
-from handlers.payment_methods import PmCb
+from handlers.methods import PmCb
 from handlers.settings import SettingsCb
 from handlers.tickets import TkCb
 from sandbox import FloodLimits, Sandbox, make_png
@@ -106,14 +106,14 @@ STEPS: list[tuple[str, str, Enter]] = [
     ("settings: time zone", "SettingsForm:time_zone", lambda c, w: press(c, SettingsCb(action="tz"))),
     ("2FA: first code", "TwoFactorForm:confirm", lambda c, w: press(c, SettingsCb(action="2fa_on"))),
     ("billing: top-up amount", "TopupAmount:amount", lambda c, w: press(c, BillCb(action="custom"))),
-    ("discounts: promo code", "PromoForm:code", lambda c, w: press(c, DiscountCb(a="code"))),
-    ("payment method: rename", "RenameMethod:name", lambda c, w: press(c, PmCb(a="ren", id=w.method))),
+    ("discounts: promo code", "PromoForm:code", lambda c, w: press(c, DiscountCb(action="code"))),
+    ("payment method: rename", "RenameMethod:name", lambda c, w: press(c, PmCb(action="ren", id=w.method))),
     ("payers: first field", "PayerForm:step", new_payer),
     ("certificate: own CSR", "CertForm:csr", lambda c, w: press(c, CertCb(action="own", id=w.certificate))),
     ("certificate: more names", "CertForm:sans", lambda c, w: press(c, CertCb(action="s", id=w.certificate))),
     ("ticket: subject", "NewTicket:subject", new_ticket),
     ("ticket: message", "NewTicket:body", lambda c, w: new_ticket(c, w, body=True)),
-    ("ticket: reply", "TicketReply:message", lambda c, w: press(c, TkCb(a="r", id=w.ticket))),
+    ("ticket: reply", "TicketReply:message", lambda c, w: press(c, TkCb(action="r", id=w.ticket))),
 ]
 # Steps that take one answer after another in the same state (a reply; the payer's fields, kept in the dialog
 # until Save): the state cannot tell a refusal from an answer taken. Their limits have boundary tests.

@@ -333,7 +333,7 @@ async def test_two_customer_messages_at_once_make_one_topic(ann, sam, group, run
 
 
 async def test_concurrent_placements_of_one_ticket_create_one_topic(ann, sam, group, running, sandbox) -> None:
-    from handlers.support_group import place_ticket
+    from handlers.tickets import place_ticket
 
     sandbox.faults.add(method="createForumTopic", code=500, count=1)
     await file_ticket(ann, "Race", "Both at once")
@@ -444,9 +444,9 @@ async def test_bad_input_gets_a_clear_answer_and_changes_nothing(ann, group, run
     # A forged ticket id is "not found".
     from handlers.tickets import TkCb
 
-    await ann.press(callback_data=TkCb(a="o", id=999).pack(), message=ann.screen)
+    await ann.press(callback_data=TkCb(action="o", id=999).pack(), message=ann.screen)
     assert ann.last_callback_answer.show_alert
-    await ann.press(callback_data=TkCb(a="rt", id=1, v=9).pack(), message=ann.screen)
+    await ann.press(callback_data=TkCb(action="rt", id=1, v=9).pack(), message=ann.screen)
     [ticket] = await rows(running, Ticket)
     assert ticket.rating is None
 

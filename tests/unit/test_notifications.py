@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.models import Notification, OutboxMessage, User
 from domain.notifications import button, encode_args, money_arg
 from domain.unit import DomainContext, unit_of_work
@@ -167,6 +167,15 @@ async def test_mark_all_read_by_category(unit, users) -> None:
         assert await domain.notifications.unread_count(1) == 1
         assert await domain.notifications.mark_all_read(1) == 1
         assert await domain.notifications.mark_all_read(1) == 0
+
+
+async def test_toggling_a_mute_flips_it_and_required_notices_stay_on(unit, users) -> None:
+    async with unit() as domain:
+        assert await domain.notifications.toggle_muted(1, "news") == {"news"}
+        assert await domain.notifications.toggle_muted(1, "support") == {"news", "support"}
+        assert await domain.notifications.toggle_muted(1, "news") == {"support"}
+        with pytest.raises(InvalidInput):
+            await domain.notifications.toggle_muted(1, "finance")
 
 
 # --- the outbox state machine ------------------------------------------------------------------------------

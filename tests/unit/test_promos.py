@@ -184,3 +184,24 @@ async def test_two_customers_racing_for_the_last_use_one_gets_it(sessions, clock
     async with sessions() as session:
         assert await session.scalar(select(PromoCode.uses)) == 1
         assert list(await session.scalars(select(LedgerEntry.user_id))) == [1]
+
+
+async def test_a_refusal_past_the_counted_use_gives_it_back_without_a_rollback(domain) -> None:
+    promo = await domain.promos.create(parse_promo("GIFT credit:2.50", 2, TODAY))
+    await domain.ledger.post(1, "adjustment", 100, f"promo:{promo.id}:1")  # the credit's reference is taken
+    with pytest.raises(PromoRefused) as info:
+        await domain.promos.redeem(1, "gift")
+    assert info.value.message_id == "promo-error-already-used"
+    await domain.session.commit()  # the caller's own work goes on and commits
+    assert await domain.session.scalar(select(PromoCode.uses)) == 0
+    assert await domain.session.scalar(select(func.count()).select_from(PromoRedemption)) == 0
+    assert await domain.ledger.balance(1) == 100
+
+
+async def test_staff_commands_are_parsed_and_carried_out_in_one_step(domain) -> None:
+    promo = await domain.promos.create_command("autumn 10% uses:5", 2, created_by=7)
+    assert (promo.code, promo.kind, promo.value, promo.max_uses, promo.created_by) == ("AUTUMN", "percent", 1000, 5, 7)
+    with pytest.raises(InvalidInput, match="promo-error-exists"):
+        await domain.promos.create_command("AUTUMN 5%", 2)
+    discount = await domain.discounts.grant_command("2 5% until:2026-12-31 loyal customer", 2, granted_by=7)
+    assert (discount.user_id, discount.value, discount.reason, discount.granted_by) == (2, 500, "loyal customer", 7)

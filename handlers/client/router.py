@@ -1,5 +1,4 @@
-"""Client: the section for who the customer is to the vendor (payers, payment methods, discounts).
-Its entries register themselves, as on the Support screen."""
+"""Client: the section's entry screen."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from handlers.common.ui import Entry, EntryScreen, MenuCb, MenuSection, register
 register_section(MenuSection(key="client", text_key="menu-button-client", order=250))
 
 CLIENT = MenuCb(section="client")
-
 # The entries (Payers, Payment methods, ...) register themselves with `register_entry(ClientEntry(...))`.
 ClientEntry = Entry
 SCREEN = EntryScreen("client-text")

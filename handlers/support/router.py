@@ -1,4 +1,4 @@
-"""Support: the section's entry screen. Its entries (notifications, tickets, ...) register themselves."""
+"""Support: the section's entry screen and /support."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from handlers.common.ui import Entry, EntryScreen, MenuCb, MenuSection, register
 register_section(MenuSection(key="support", text_key="menu-button-support", order=900))
 
 SUPPORT = MenuCb(section="support")
-
 # The entries (Tickets, Notifications, ...) register themselves with `register_entry(SupportEntry(...))`.
 SupportEntry = Entry
 SCREEN = EntryScreen("support-text")
