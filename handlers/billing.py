@@ -24,10 +24,9 @@ from domain.validation import display_domain
 from domain.values import parse_amount as typed_amount
 from handlers.cart import TopupCb
 from handlers.common.errors import refuse
-from handlers.common.format import money, when, zone
+from handlers.common.format import money, text_of, when, zone
 from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 from handlers.invoices import INVOICES
-from handlers.order import text_of
 from handlers.payers import pick_payer
 from handlers.payments import start_topup
 

@@ -16,11 +16,10 @@ from domain.orders import AlreadyPaid, CartChanged, CartView, CheckoutResult, Em
 from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.common.errors import error_text, refuse
-from handlers.common.format import day, money
+from handlers.common.format import day, money, text_of
 from handlers.common.format import method_label as card_label
 from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 from handlers.discounts import cart_discount_line
-from handlers.order import text_of
 from handlers.payers import pick_payer
 
 register_section(MenuSection(key="cart", text_key="menu-button-cart", order=110))

@@ -23,12 +23,11 @@ from domain.models import ServiceEvent
 from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.common.errors import error_text, refuse
-from handlers.common.format import day, when
+from handlers.common.format import day, text_of, when
 from handlers.common.screen import drop_pressed
 from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, pager, register_section, show
 from handlers.guard import GUARDED, forget_code_message
 from handlers.notifications import register_action
-from handlers.order import text_of
 from handlers.tickets import question
 
 register_section(MenuSection(key="certificates", text_key="menu-button-certificates", order=210))

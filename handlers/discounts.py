@@ -20,11 +20,10 @@ from domain.promos import CODE_RE, PromoRefused, Redeemed, normalize
 from domain.unit import Domain
 from handlers.client import CLIENT, ClientEntry, register_entry
 from handlers.common.errors import error_text
-from handlers.common.format import babel_locale, day, money
+from handlers.common.format import babel_locale, day, money, text_of
 from handlers.common.ui import Callback, MenuCb, button, keyboard, leave_dialog, nav_row, show
 from handlers.menu import deep_link
 from handlers.notifications import register_action
-from handlers.order import text_of
 
 DISCOUNTS = MenuCb(section="discounts")
 

@@ -17,7 +17,7 @@ from domain.models import Product, Tariff
 from domain.unit import Domain
 from domain.validation import display_domain, domain_name, public_ipv4, service_name
 from handlers.common.errors import refuse
-from handlers.common.format import money
+from handlers.common.format import money, text_of
 from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
 
 register_section(MenuSection(key="order", text_key="menu-button-order", order=100))
@@ -39,10 +39,6 @@ class OrderWizard(StatesGroup):
     domain = State()
     licence = State()
     summary = State()
-
-
-def text_of(texts: dict[str, str], locale: str) -> str:
-    return texts.get(locale) or texts.get("en") or next(iter(texts.values()), "")
 
 
 def cancel_row(i18n: I18nContext, back_to: str | None) -> list:

@@ -56,6 +56,11 @@ def calendar_day(value: date, locale: str) -> str:
     return babel_date(value, "d MMM y", locale=babel_locale(locale))
 
 
+def text_of(texts: dict[str, str], locale: str) -> str:
+    """A catalogue name or description in the reader's language, else English, else whichever there is."""
+    return texts.get(locale) or texts.get("en") or next(iter(texts.values()), "")
+
+
 def service_title(service: Any) -> str:
     """'#12 web-1', '#13 shop.example.org': the id and how the customer recognises the service, escaped."""
     label = label_of(service)
