@@ -12,11 +12,9 @@ from aiogram_i18n import I18nContext
 from domain.accounts import Customer
 from domain.errors import InvalidInput
 from domain.unit import Domain
-from handlers.billing import parse_amount
-from handlers.cart import TopupCb
 from handlers.common.errors import refuse
-from handlers.common.format import money
-from handlers.common.ui import Callback, MenuCb, button, keyboard, nav_row, show
+from handlers.common.format import money, parse_amount
+from handlers.common.ui import Callback, MenuCb, TopupCb, button, keyboard, nav_row, show
 from handlers.notifications import register_action
 from handlers.payment_methods import PmCb, label
 

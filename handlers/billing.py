@@ -21,11 +21,9 @@ from domain.ledger import EXPENSE_KINDS, PAYMENT_KINDS
 from domain.models import LedgerEntry
 from domain.unit import Domain
 from domain.validation import display_domain
-from domain.values import parse_amount as typed_amount
-from handlers.cart import TopupCb
 from handlers.common.errors import refuse
-from handlers.common.format import money, text_of, when, zone
-from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.common.format import money, parse_amount, text_of, when, zone
+from handlers.common.ui import Callback, MenuCb, MenuSection, TopupCb, button, keyboard, nav_row, register_section, show
 from handlers.invoices import INVOICES
 from handlers.payers import pick_payer
 from handlers.payments import start_topup
@@ -83,11 +81,6 @@ async def custom_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCont
     await show(callback, i18n.get("topup-ask-amount", minimum=money(settings.topup_min, currency, i18n.locale),
                                   maximum=money(settings.topup_max, currency, i18n.locale)),
                keyboard([button(i18n.get("button-cancel"), "cancel")]))
-
-
-def parse_amount(text: str, currency: str) -> int:
-    """'12.50', '12,50', '€ 12.5' -> minor units of `currency`; anything else is refused."""
-    return typed_amount(text, get_currency_precision(currency))
 
 
 async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer, state: FSMContext,

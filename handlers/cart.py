@@ -18,7 +18,7 @@ from domain.validation import display_domain
 from handlers.common.errors import error_text, refuse
 from handlers.common.format import day, money, text_of
 from handlers.common.format import method_label as card_label
-from handlers.common.ui import Callback, MenuCb, MenuSection, button, keyboard, nav_row, register_section, show
+from handlers.common.ui import Callback, MenuCb, MenuSection, TopupCb, button, keyboard, nav_row, register_section, show
 from handlers.discounts import cart_discount_line
 from handlers.payers import pick_payer
 
@@ -33,16 +33,6 @@ class CartCb(Callback, prefix="c"):
     months: int = 0
     rev: str = ""
     payer: int = 0  # the payer picked when the customer has several (handlers/payers.py)
-
-
-class TopupCb(Callback, prefix="t"):
-    """A top-up: `amount` in minor units of a preset; `then` 1 tops up what the cart of revision `rev` lacks
-    (computed by the domain, never taken from the button) and buys that cart once it is paid."""
-
-    amount: int = 0
-    then: int = 0
-    payer: int = 0
-    rev: str = ""
 
 
 def line_params(i18n: I18nContext, params: dict) -> str:

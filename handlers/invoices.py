@@ -27,7 +27,7 @@ from domain.payers import FIELDS, country_name
 from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.common.errors import refuse
-from handlers.common.format import day, money
+from handlers.common.format import day, money, parse_amount
 from handlers.common.ui import Callback, MenuCb, button, keyboard, nav_row, show
 from handlers.payers import field_key, pick_payer
 from handlers.support_group import staff_may
@@ -241,8 +241,6 @@ async def topup_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domai
 
 async def amount_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                          state: FSMContext) -> None:
-    from handlers.billing import parse_amount  # billing shows the Invoices button: imported late, no cycle
-
     currency = domain.ledger.currency
     data = await state.get_data()
     try:

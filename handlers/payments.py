@@ -17,10 +17,10 @@ from domain.models import Payment
 from domain.notifications import money_arg
 from domain.payments import EXTRA, STARS, UNMATCHED, PaymentRejected, Receipt
 from domain.unit import Domain
-from handlers.cart import TopupCb, paid_markup, paid_text, shortfall_markup
+from handlers.cart import paid_markup, paid_text, shortfall_markup
 from handlers.common.errors import echo, error_text, refuse
 from handlers.common.format import money
-from handlers.common.ui import MenuCb, keyboard, nav_row
+from handlers.common.ui import MenuCb, TopupCb, keyboard, nav_row
 from handlers.payers import pick_payer
 from handlers.support_group import group_translate, staff_may
 

@@ -13,6 +13,7 @@ from babel.dates import format_datetime as babel_datetime
 from babel.numbers import format_currency, get_currency_precision
 
 from domain.renewals import label_of
+from domain.values import parse_amount as parse_minor
 
 BABEL_LOCALES = {"en": "en_GB", "ru": "ru_RU"}
 
@@ -30,6 +31,11 @@ def money(minor: int, currency: str, locale: str) -> str:
     if currency == "XTR":
         return f"★ {minor}"
     return format_currency(minor_to_decimal(minor, currency), currency, locale=babel_locale(locale))
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """'12.50', '12,50', '€ 12.5' -> minor units of `currency`; anything else is refused (InvalidInput)."""
+    return parse_minor(text, get_currency_precision(currency))
 
 
 def zone(time_zone: str | None) -> ZoneInfo:

@@ -10,9 +10,8 @@ from aiogram_i18n import I18nContext
 
 from domain.services import Details
 from domain.unit import Domain
-from handlers.cart import TopupCb
 from handlers.common.format import money, text_of
-from handlers.common.ui import Callback, button, keyboard, nav_row
+from handlers.common.ui import Callback, TopupCb, button, keyboard, nav_row
 from handlers.licences.views import plain_title
 from handlers.tickets import question
 
