@@ -49,14 +49,12 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         discounts,
         fallback,
         guard,
-        invoices,
         licences,
         menu,
         notifications,
         order,
         payers,
         payment_methods,
-        payments,
         renewals,
         security,
         settings,
@@ -74,6 +72,6 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         discounts.router(), tickets.router(),
     )
     # The staff group's catch-all (messages in ticket topics) after every staff command.
-    staff = branch("staff-group", StaffChat(), staff_discounts.router(), staff_tickets.router())
-    return [payments.router(), invoices.router(), customer, staff, *extra,
-            branch("catch-all", PrivateChat(), fallback.router())]
+    staff = branch("staff-group", StaffChat(), billing.staff_router(), staff_discounts.router(),
+                   staff_tickets.router())
+    return [billing.payments_router(), customer, staff, *extra, branch("catch-all", PrivateChat(), fallback.router())]

@@ -19,12 +19,12 @@ from domain.errors import DomainError, InvalidInput
 from domain.models import PaymentMethod
 from domain.payment_methods import CARD, MAX_NAME
 from domain.unit import Domain
+from handlers.billing import INVOICES
 from handlers.client import CLIENT, ClientEntry, register_entry
 from handlers.common.errors import refuse
 from handlers.common.format import method_label
 from handlers.common.ui import Callback, button, keyboard, nav_row, show
 from handlers.guard import GUARDED
-from handlers.invoices import INVOICES
 from handlers.payers import PAYERS
 
 # Payment methods live in the Client section, as in the web client area.

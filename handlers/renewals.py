@@ -16,11 +16,11 @@ from domain.errors import DomainError
 from domain.ledger import InsufficientFunds
 from domain.renewals import Quote, Renewed, label_of, period_key
 from domain.unit import Domain
+from handlers.billing import send_invoice
 from handlers.common import format as fmt
 from handlers.common.errors import refuse
 from handlers.common.ui import Callback, button, keyboard, nav_row, show
 from handlers.notifications import register_action
-from handlers.payments import send_invoice
 
 
 class RenewCb(Callback, prefix="rn"):

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from domain.models import Notification, Payment, PaymentCharge, TicketMessage
 from domain.security import MAX_FAILURES
 from domain.tickets import BODY_MAX
+from handlers.billing import InvoiceCb
 from handlers.cart import CartCb
 from handlers.common.ui import TopupCb
-from handlers.invoices import InvoiceCb
 from handlers.settings import SettingsCb
 from sandbox import FloodLimits, Sandbox
 from sandbox.models import Payment as SandboxPayment
