@@ -8,7 +8,8 @@ as a document (status "issued") and pay in the bot as usual."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +20,8 @@ from domain.clock import Clock
 from domain.errors import DomainError, NotFound
 from domain.ledger import Ledger, upsert
 from domain.models import Invoice, InvoiceCounter, Order, Payer, User
+from domain.notifications import Notifications, money_arg
+from domain.notifications import button as note_button
 from domain.orders import CheckoutResult, EmptyCart, Orders
 from domain.payers import BANK_TRANSFER_KINDS, Payers
 from domain.payments import Payments
@@ -65,9 +68,25 @@ class PaidInvoice:
     credited: bool  # False: it had been paid before, nothing changed
 
 
+@dataclass(frozen=True, slots=True)
+class TransferRecorded:
+    """What staff marking an invoice paid came to. `credited` False: it had been paid before and nothing changed.
+    For a cart invoice, the order that paid its cart, or why the cart could not be bought (the money stays on
+    the balance)."""
+
+    number: str
+    user_id: int
+    amount: int  # the net amount credited, in minor units of `currency`
+    currency: str
+    credited: bool
+    order: CheckoutResult | None = None
+    cart_refused: DomainError | None = None
+
+
 class Invoices:
     def __init__(self, session: AsyncSession, clock: Clock, ledger: Ledger, orders: Orders, payers: Payers,
-                 payments: Payments, vendor: VendorDetails) -> None:
+                 payments: Payments, vendor: VendorDetails, notifications: Notifications | None = None,
+                 commit: Callable[[], Awaitable[None]] | None = None) -> None:
         self._session = session
         self._clock = clock
         self._ledger = ledger
@@ -75,6 +94,8 @@ class Invoices:
         self._payers = payers
         self._payments = payments
         self.vendor = vendor
+        self._notifications = notifications
+        self._commit = commit
 
     # issuing ----------------------------------------------------------------------------------------------
     async def _next_number(self, year: int) -> int:
@@ -115,6 +136,8 @@ class Invoices:
         )
         self._session.add(invoice)
         await self._session.flush()
+        if self._commit is not None:
+            await self._commit()  # the year's counter row stays locked only as long as the insert takes
         return invoice
 
     async def issue_topup(self, user_id: int, payer_id: int | None, amount: int) -> Invoice:
@@ -188,6 +211,40 @@ class Invoices:
             .values(status="paid", paid_at=self._clock.now(), paid_by=staff_id))
         await self._session.refresh(invoice)
         return PaidInvoice(invoice, True)
+
+    async def record_transfer(self, number: str, staff_id: int) -> TransferRecorded:
+        """Staff saw the bank transfer arrive (`/paid`): credit the invoice once and tell the customer. The credit
+        is committed on its own; a cart invoice then pays its cart inside a savepoint, so a cart that cannot be
+        bought any more leaves the money on the balance, and the customer is told either way."""
+        paid = await self.mark_paid(number, staff_id)
+        invoice = paid.invoice
+        recorded = TransferRecorded(invoice.number, invoice.user_id, invoice.net, invoice.currency, paid.credited)
+        if not paid.credited:
+            return recorded
+        await self._notify(invoice.user_id, "invoices-paid-note", f"invoice-paid:{invoice.id}",
+                           note_button("menu-button-billing", callback="m:billing"),
+                           number=invoice.number, amount=money_arg(invoice.net, invoice.currency))
+        if self._commit is not None:
+            await self._commit()  # the credit stands whatever happens to the cart below
+        if invoice.purpose != "cart":
+            return recorded
+        invoice_id = invoice.id
+        try:
+            async with self._session.begin_nested():
+                order = await self.checkout_cart(invoice)
+        except DomainError as refused:
+            await self._notify(recorded.user_id, "invoices-cart-not-paid-note", f"invoice-cart:{invoice_id}",
+                               note_button("menu-button-cart", callback="m:cart"), number=recorded.number)
+            return replace(recorded, cart_refused=refused)
+        await self._notify(recorded.user_id, "invoices-order-note", f"invoice-cart:{invoice_id}",
+                           note_button("menu-button-licences", callback="m:licences"), number=recorded.number,
+                           order=str(order.order_id), count=len(order.services))
+        return replace(recorded, order=order)
+
+    async def _notify(self, user_id: int, key: str, dedupe_key: str, button: dict[str, Any], **args: Any) -> None:
+        if self._notifications is not None:
+            await self._notifications.notify(user_id, category="finance", key=key, args=args, buttons=[button],
+                                             dedupe_key=dedupe_key)
 
     async def checkout_cart(self, invoice: Invoice) -> CheckoutResult:
         """After a cart invoice is paid: pay the cart it was issued for (CartChanged when it differs now)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -20,6 +20,7 @@ from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import Ledger, upsert
 from domain.models import Payment, PaymentCharge
+from domain.notifications import Notifications, money_arg
 from domain.orders import AlreadyPaid, CartChanged, CheckoutResult, EmptyCart, Orders
 from domain.payers import Payers
 from domain.values import Money
@@ -49,6 +50,17 @@ class PaymentRejected(DomainError):
     message_id = "payment-rejected"
 
 
+class RefundRefused(DomainError):
+    """Telegram would not give the Stars back; `reason` is what it said."""
+
+    message_id = "refund-telegram-refused"
+
+
+# Gives a Stars payment back through Telegram: (customer's user id, telegram_payment_charge_id). Raises
+# RefundRefused with Telegram's reason when it will not.
+StarRefund = Callable[[int, str], Awaitable[None]]
+
+
 class CartCovered(DomainError):
     """The balance already pays for the cart: no top-up is needed."""
 
@@ -72,6 +84,7 @@ class Receipt:
     # on the balance either way).
     order: CheckoutResult | None = None
     checkout_refused: DomainError | None = None
+    balance: int = 0  # the customer's balance once all this was done
 
     @property
     def outcome(self) -> str:
@@ -82,10 +95,19 @@ class Receipt:
         return 0 if self.duplicate else self.charge.credited
 
 
+@dataclass(frozen=True, slots=True)
+class Refund:
+    """A Stars payment given back: to whom, and what the balance gave back (minor units of the shop currency)."""
+
+    user_id: int
+    amount: int
+
+
 class Payments:
     def __init__(self, session: AsyncSession, clock: Clock, ledger: Ledger, settings: PaymentSettings,
                  orders: Orders | None = None, payers: Payers | None = None,
-                 commit: Callable[[], Awaitable[None]] | None = None) -> None:
+                 commit: Callable[[], Awaitable[None]] | None = None,
+                 notifications: Notifications | None = None) -> None:
         self._session = session
         self._clock = clock
         self._ledger = ledger
@@ -93,6 +115,7 @@ class Payments:
         self._orders = orders
         self._payers = payers
         self._commit = commit
+        self._notifications = notifications
 
     def stars_for(self, amount: int) -> int:
         """Stars for `amount` minor units, rounded up: the shop never receives less than it credits."""
@@ -146,6 +169,19 @@ class Payments:
         return await self.create_topup(user_id, shortfall, exact=True, then_checkout=True, cart_revision=revision,
                                        payer_id=payer_id)
 
+    async def open_topup(self, user_id: int, amount: int = 0, *, cart_revision: str | None = None,
+                         payer_id: int | None = None, exact: bool = False) -> Payment:
+        """A top-up the customer is about to pay: of `amount`, or with `cart_revision` of what that cart lacks now
+        (`topup_for_cart`). Committed before it is returned: Telegram may report the invoice paid as soon as it
+        is sent, and the payment must be on disk by then."""
+        if cart_revision is not None:
+            payment = await self.topup_for_cart(user_id, cart_revision, payer_id)
+        else:
+            payment = await self.create_topup(user_id, amount, exact=exact, payer_id=payer_id)
+        if self._commit is not None:
+            await self._commit()
+        return payment
+
     async def _by_payload(self, payload: str) -> Payment | None:
         return await self._session.scalar(select(Payment).where(Payment.payload == payload))
 
@@ -171,9 +207,9 @@ class Payments:
 
     async def receive(self, user_id: int, payload: str, currency: str, total_amount: int, telegram_charge_id: str,
                       provider_charge_id: str | None) -> Receipt:
-        """A `successful_payment`: recorded first (and committed), then applied once per charge id. A cart
-        top-up then buys the cart it was made for, inside a savepoint: a cart that cannot be bought any more
-        leaves the money on the balance and says why."""
+        """A `successful_payment`: recorded first (and committed), then applied once per charge id, and the
+        customer's finance history notes the credit. A cart top-up then buys the cart it was made for, inside a
+        savepoint: a cart that cannot be bought any more leaves the money on the balance and says why."""
         now = self._clock.now()
         charge_id = await self._session.scalar(
             upsert(self._session, PaymentCharge)  # type: ignore[attr-defined]
@@ -193,16 +229,27 @@ class Payments:
             charge = await self._charge(telegram_charge_id)
         receipt = await self._apply(charge, user_id, payload, currency, total_amount, now)
         payment = receipt.payment
-        if receipt.outcome != APPLIED or payment is None or not payment.then_checkout or self._orders is None:
+        if receipt.outcome == UNMATCHED or payment is None:
             return receipt
+        if receipt.outcome == APPLIED and payment.then_checkout and self._orders is not None:
+            receipt = await self._checkout(receipt, payment)
+        if self._notifications is not None:
+            await self._notifications.notify(
+                user_id, category="finance", key="topup-credited-note", push=False,
+                args={"amount": money_arg(receipt.credited, payment.currency)},
+                dedupe_key=f"topup:{telegram_charge_id}")
+        return replace(receipt, balance=await self._ledger.balance(user_id))
+
+    async def _checkout(self, receipt: Receipt, payment: Payment) -> Receipt:
+        assert self._orders is not None
         try:
             async with self._session.begin_nested():
-                order = await self._orders.checkout(user_id, payment.cart_revision)
+                order = await self._orders.checkout(payment.user_id, payment.cart_revision)
                 if self._payers is not None:
-                    await self._payers.stamp_order(user_id, order.order_id, payment.payer_id)
+                    await self._payers.stamp_order(payment.user_id, order.order_id, payment.payer_id)
         except DomainError as refused:
-            return Receipt(charge, payment, False, checkout_refused=refused)
-        return Receipt(charge, payment, False, order=order)
+            return replace(receipt, checkout_refused=refused)
+        return replace(receipt, order=order)
 
     async def _charge(self, telegram_charge_id: str) -> PaymentCharge:
         charge = await self._session.scalar(
@@ -273,6 +320,20 @@ class Payments:
             .values(status="refunded", refunded_at=now).execution_options(synchronize_session=False))
         await self._session.flush()
         return posted
+
+    async def refund(self, telegram_charge_id: str, give_back: StarRefund) -> Refund:
+        """Staff give a Stars payment back (`/refund`): `refundable` first, then Telegram refunds it, then the
+        ledger entry and the customer is told through the outbox (in their own language, and not lost if they
+        cannot be reached now)."""
+        charge = await self.refundable(telegram_charge_id)
+        await give_back(charge.user_id, telegram_charge_id)
+        await self.record_refund(charge)
+        if self._notifications is not None:
+            await self._notifications.notify(
+                charge.user_id, category="finance", key="refund-customer",
+                args={"amount": money_arg(charge.credited, self._ledger.currency)},
+                dedupe_key=f"refund:{telegram_charge_id}")
+        return Refund(charge.user_id, charge.credited)
 
     async def charges(self, user_id: int, limit: int = 10) -> list[PaymentCharge]:
         """The customer's latest charges (newest first), for staff and for payment support."""

@@ -47,6 +47,12 @@ class NotRenewable(DomainError):
     message_id = "renew-not-renewable"
 
 
+class RenewalCovered(DomainError):
+    """The balance covers the renewal now: no top-up is needed."""
+
+    message_id = "renew-covered-alert"
+
+
 @dataclass(frozen=True, slots=True)
 class RenewalSettings:
     reminder_days: tuple[int, ...] = (14, 7, 3, 1, 0)

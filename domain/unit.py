@@ -108,7 +108,7 @@ class Domain:
     @cached_property
     def payments(self) -> Payments:
         return Payments(self.session, self.clock, self.ledger, self.context.payments, self.orders, self.payers,
-                        self.commit)
+                        self.commit, self.notifications)
 
     @cached_property
     def notifications(self) -> Notifications:
@@ -140,7 +140,7 @@ class Domain:
 
     @cached_property
     def checkout(self) -> Checkout:
-        return Checkout(self.session, self.orders, self.payers, self.autopay)
+        return Checkout(self.session, self.orders, self.payers, self.autopay, self.renewals, self.payments)
 
     @cached_property
     def certificates(self) -> Certificates:
@@ -162,7 +162,7 @@ class Domain:
     @cached_property
     def invoices(self) -> Invoices:
         return Invoices(self.session, self.clock, self.ledger, self.orders, self.payers, self.payments,
-                        self.context.vendor)
+                        self.context.vendor, self.notifications, self.commit)
 
     @cached_property
     def discounts(self) -> Discounts:

@@ -49,14 +49,12 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         client,
         discounts,
         fallback,
-        invoices,
         licences,
         menu,
         methods,
         notifications,
         order,
         payers,
-        payments,
         renewals,
         settings,
         staff,
@@ -70,11 +68,10 @@ def get_routers(extra: Sequence[Router] = ()) -> list[Router]:
         support.router(), notifications.router(), licences.router(), methods.router(), autopay.router(),
         certificates.router(), client.router(), payers.router(), discounts.router(), tickets.router(),
     )
-    # The staff section's catch-all (messages in ticket topics) comes last in its router: other sections' staff
-    # commands go before it.
-    group = branch("staff-group", StaffChat(), staff.router())
+    # Billing's staff commands (/paid, /refund) first; the staff section's catch-all (messages in ticket topics)
+    # comes last in its router.
+    group = branch("staff-group", StaffChat(), billing.staff_router(), staff.router())
     # Inner middlewares, so that they see the handler's flags; on the branch, so every staff handler is gated.
     group.message.middleware(staff.StaffGate())
     group.callback_query.middleware(staff.StaffGate())
-    return [payments.router(), invoices.router(), customer, group, *extra,
-            branch("catch-all", PrivateChat(), fallback.router())]
+    return [billing.payments_router(), customer, group, *extra, branch("catch-all", PrivateChat(), fallback.router())]

@@ -15,8 +15,7 @@ from domain.certificates import CertView, Checked, Details, EventPage, Page, Val
 from domain.models import ServiceEvent
 from domain.validation import display_domain
 from handlers.common.errors import error_text
-from handlers.common.format import day, when
-from handlers.order import text_of
+from handlers.common.format import day, text_of, when
 
 
 def label(view: CertView) -> str:

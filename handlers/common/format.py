@@ -13,6 +13,7 @@ from babel.dates import format_datetime as babel_datetime
 from babel.numbers import format_currency, get_currency_precision
 
 from domain.renewals import label_of
+from domain.values import parse_amount as parse_minor
 
 BABEL_LOCALES = {"en": "en_GB", "ru": "ru_RU"}
 
@@ -30,6 +31,11 @@ def money(minor: int, currency: str, locale: str) -> str:
     if currency == "XTR":
         return f"★ {minor}"
     return format_currency(minor_to_decimal(minor, currency), currency, locale=babel_locale(locale))
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """'12.50', '12,50', '€ 12.5' -> minor units of `currency`; anything else is refused (InvalidInput)."""
+    return parse_minor(text, get_currency_precision(currency))
 
 
 def zone(time_zone: str | None) -> ZoneInfo:
@@ -54,6 +60,11 @@ def day(moment: datetime, time_zone: str | None, locale: str) -> str:
 def calendar_day(value: date, locale: str) -> str:
     """A calendar day as it is (no time zone shift): '26 Nov 2026'."""
     return babel_date(value, "d MMM y", locale=babel_locale(locale))
+
+
+def text_of(texts: dict[str, str], locale: str) -> str:
+    """A catalogue name or description in the reader's language, else English, else whichever there is."""
+    return texts.get(locale) or texts.get("en") or next(iter(texts.values()), "")
 
 
 def service_title(service: Any) -> str:

@@ -39,6 +39,17 @@ class MenuCb(Callback, prefix="m"):
 HOME = MenuCb(section="home")
 
 
+class TopupCb(Callback, prefix="t"):
+    """A top-up, offered by several sections (billing, the cart, licences, automatic payments, notifications) and
+    sent as an invoice by billing: `amount` in minor units of a preset; `then` tops up what the cart of revision
+    `rev` lacks (computed by the domain, never taken from the button) and buys that cart once it is paid."""
+
+    amount: int = 0
+    then: bool = False
+    payer: int = 0
+    rev: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class MenuSection:
     """A main-menu button. Section modules register themselves; only working sections appear."""

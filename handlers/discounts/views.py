@@ -11,8 +11,7 @@ from babel.numbers import format_decimal
 from domain.discounts import Applied
 from domain.models import Discount
 from domain.promos import Redeemed
-from handlers.common.format import babel_locale, day, money
-from handlers.order import text_of
+from handlers.common.format import babel_locale, day, money, text_of
 
 
 def percent_text(basis_points: int, locale: str) -> str:

@@ -10,11 +10,9 @@ from aiogram_i18n import I18nContext
 
 from domain.services import Details
 from domain.unit import Domain
-from handlers.cart import TopupCb
-from handlers.common.format import money
-from handlers.common.ui import Callback, button, keyboard, nav_row
+from handlers.common.format import money, text_of
+from handlers.common.ui import Callback, TopupCb, button, keyboard, nav_row
 from handlers.licences.views import plain_title
-from handlers.order import text_of
 from handlers.tickets import question
 
 

@@ -18,7 +18,7 @@ from domain.ledger import InsufficientFunds
 from domain.services import FILTERS, IpChangeLimited, KeyLimited, QuoteChanged
 from domain.unit import Domain
 from handlers.common.errors import refuse
-from handlers.common.format import day, money, when
+from handlers.common.format import day, money, text_of, when
 from handlers.common.guard import GUARDED
 from handlers.common.ui import MenuCb, MenuSection, button, keyboard, nav_row, pager, register_section, show
 from handlers.licences.keyboards import (
@@ -42,7 +42,6 @@ from handlers.licences.views import (
     signed,
     title,
 )
-from handlers.order import text_of
 
 SUPPORT = MenuCb(section="support")
 

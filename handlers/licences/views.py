@@ -11,8 +11,7 @@ from domain.accounts import Customer
 from domain.models import Service, ServiceEvent
 from domain.services import Details, IpChangeLimited, KeyLimited, Row
 from domain.unit import Domain
-from handlers.common.format import day, money, when
-from handlers.order import text_of
+from handlers.common.format import day, money, text_of, when
 
 
 # text helpers ---------------------------------------------------------------------------------------------

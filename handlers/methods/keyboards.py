@@ -9,9 +9,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram_i18n import I18nContext
 
 from domain.models import PaymentMethod
+from handlers.billing import INVOICES
 from handlers.common.format import method_label as label
 from handlers.common.ui import Callback, button, keyboard, nav_row
-from handlers.invoices import INVOICES
 from handlers.payers import PAYERS
 
 

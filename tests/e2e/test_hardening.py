@@ -13,8 +13,9 @@ import pytest
 from domain.models import Notification, Payment, PaymentCharge, TicketMessage
 from domain.security import MAX_FAILURES
 from domain.tickets import BODY_MAX
-from handlers.cart import CartCb, TopupCb
-from handlers.invoices import InvoiceCb
+from handlers.billing import InvoiceCb
+from handlers.cart import CartCb
+from handlers.common.ui import TopupCb
 from handlers.settings import SettingsCb
 from sandbox import FloodLimits, Sandbox
 from sandbox.models import Payment as SandboxPayment

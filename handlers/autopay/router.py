@@ -1,43 +1,30 @@
 """Automatic payments (Billing -> Automatic payments): on for a saved card with a monthly limit, change the limit
-or the card, off; and the checkout's hook that charges a short cart's shortfall to that card."""
+or the card, off. The checkout and renewals charge a shortfall to that card in the domain."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
 from domain.errors import InvalidInput
 from domain.unit import Domain
-from handlers.billing import parse_amount
-from handlers.cart import TopupCb
+from handlers.autopay.keyboards import (
+    AUTOPAY,
+    ApCb,
+    AutopayAction,
+    autopay_markup,
+    cancel_markup,
+    cards_markup,
+    limit_markup,
+)
+from handlers.autopay.states import AutopayForm, AutopayFormData
 from handlers.common.errors import refuse
-from handlers.common.format import money
-from handlers.common.ui import Callback, MenuCb, button, keyboard, nav_row, show
-from handlers.methods import ADD_CARD, label
+from handlers.common.format import method_label, money, parse_amount
+from handlers.common.ui import MenuCb, TopupCb, show
 from handlers.notifications import register_action
-
-BILLING = MenuCb(section="billing")
-
-
-class ApCb(Callback, prefix="ap"):
-    """a: show, on (choose a card), card (card chosen: ask the limit), limit, off; id: the card."""
-
-    a: str
-    id: int = 0
-
-
-AUTOPAY = ApCb(a="show")
-
-register_action("autopay-topup", lambda args: TopupCb(then=1, rev=str(args.get("rev", ""))))
-register_action("autopay", lambda args: AUTOPAY)
-
-
-class AutopayForm(StatesGroup):
-    limit = State()
 
 
 async def show_autopay(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
@@ -45,23 +32,16 @@ async def show_autopay(event: Message | CallbackQuery, domain: Domain, i18n: I18
     view = await domain.autopay.view(user.id)
     currency, locale = domain.ledger.currency, i18n.locale
     cards = await domain.autopay.cards(user.id)
-    rows = []
     if view.enabled and view.method is not None:
-        text = i18n.get("methods-autopay-text-on", card=label(i18n, view.method),
+        text = i18n.get("methods-autopay-text-on", card=method_label(i18n, view.method),
                         limit=money(view.monthly_limit, currency, locale), used=money(view.used, currency, locale),
                         max=view.max_failures)
-        rows.append([button(i18n.get("methods-autopay-button-limit"), ApCb(a="limit")),
-                     button(i18n.get("methods-autopay-button-card"), ApCb(a="on"))])
-        rows.append([button(i18n.get("methods-autopay-button-off"), ApCb(a="off"))])
     else:
         text = i18n.get("methods-autopay-text-off")
-        if cards:
-            rows.append([button(i18n.get("methods-autopay-button-on"), ApCb(a="on"))])
-        else:
+        if not cards:
             text += "\n\n" + i18n.get("methods-autopay-need-card")
-            if domain.payment_methods.cards_available:
-                rows.append([button(i18n.get("methods-autopay-button-add-card"), ADD_CARD)])
-    await show(event, f"{notice}\n\n{text}" if notice else text, keyboard(*rows, nav_row(i18n, BILLING)))
+    markup = autopay_markup(i18n, view, bool(cards), domain.payment_methods.cards_available)
+    await show(event, f"{notice}\n\n{text}" if notice else text, markup)
 
 
 async def autopay_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
@@ -70,9 +50,8 @@ async def autopay_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCon
 
 async def ask_limit(callback: CallbackQuery, i18n: I18nContext, state: FSMContext, card_id: int) -> None:
     await state.set_state(AutopayForm.limit)
-    await state.set_data({"card": card_id})
-    await show(callback, i18n.get("methods-autopay-ask-limit"),
-               keyboard([button(i18n.get("button-back"), AUTOPAY), button(i18n.get("button-cancel"), "cancel")]))
+    await AutopayFormData(card=card_id).save(state)
+    await show(callback, i18n.get("methods-autopay-ask-limit"), limit_markup(i18n))
 
 
 async def on_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
@@ -85,8 +64,7 @@ async def on_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext,
     if len(cards) == 1:
         await ask_limit(callback, i18n, state, cards[0].id)
         return
-    rows = [[button(label(i18n, card), ApCb(a="card", id=card.id))] for card in cards]
-    await show(callback, i18n.get("methods-autopay-choose-card"), keyboard(*rows, nav_row(i18n, AUTOPAY)))
+    await show(callback, i18n.get("methods-autopay-choose-card"), cards_markup(i18n, cards))
 
 
 async def card_chosen(callback: CallbackQuery, callback_data: ApCb, domain: Domain, i18n: I18nContext,
@@ -106,12 +84,11 @@ async def limit_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nConte
 
 async def limit_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
                         state: FSMContext) -> None:
-    card_id = int((await state.get_data())["card"])
+    card_id = (await AutopayFormData.load(state)).card
     try:
-        limit = domain.autopay.check_limit(parse_amount(message.text or "", domain.ledger.currency))
-        await domain.autopay.enable(user.id, card_id, limit)
+        await domain.autopay.enable(user.id, card_id, parse_amount(message.text or "", domain.ledger.currency))
     except InvalidInput as exc:
-        await refuse(message, i18n, exc, user.time_zone, keyboard([button(i18n.get("button-cancel"), "cancel")]))
+        await refuse(message, i18n, exc, user.time_zone, cancel_markup(i18n))
         return
     await state.clear()
     await show_autopay(message, domain, i18n, user, i18n.get("methods-autopay-enabled"))
@@ -125,11 +102,16 @@ async def off_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext
 def router() -> Router:
     """This section's handlers, in the order they are tried."""
     routes = Router(name=__name__)
-    routes.callback_query.register(autopay_pressed, ApCb.filter(F.a == "show"))
+    routes.callback_query.register(autopay_pressed, ApCb.filter(F.action == AutopayAction.SHOW))
     routes.callback_query.register(autopay_pressed, MenuCb.filter(F.section == "autopay"))
-    routes.callback_query.register(on_pressed, ApCb.filter(F.a == "on"))
-    routes.callback_query.register(card_chosen, ApCb.filter(F.a == "card"))
-    routes.callback_query.register(limit_pressed, ApCb.filter(F.a == "limit"))
+    routes.callback_query.register(on_pressed, ApCb.filter(F.action == AutopayAction.ON))
+    routes.callback_query.register(card_chosen, ApCb.filter(F.action == AutopayAction.CARD))
+    routes.callback_query.register(limit_pressed, ApCb.filter(F.action == AutopayAction.LIMIT))
     routes.message.register(limit_entered, AutopayForm.limit, F.text)
-    routes.callback_query.register(off_pressed, ApCb.filter(F.a == "off"))
+    routes.callback_query.register(off_pressed, ApCb.filter(F.action == AutopayAction.OFF))
     return routes
+
+
+# Buttons under notifications of automatic payments: top up a short cart by hand, or open these settings.
+register_action("autopay-topup", lambda args: TopupCb(then=True, rev=str(args.get("rev", ""))))
+register_action("autopay", lambda args: AUTOPAY)

@@ -1,0 +1,315 @@
+"""Billing: the balance, top-ups (presets or a typed amount, sent as a Telegram invoice), the payments and
+expenses histories and a month's CSV export; Billing -> Invoices: the list, an invoice for a top-up amount or
+for the cart issued to a payer (a PDF document), cancel an unpaid one."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, LabeledPrice, Message
+from aiogram_i18n import I18nContext
+
+from domain.accounts import Customer
+from domain.errors import DomainError, InvalidInput, NotFound
+from domain.invoice_pdf import render_pdf
+from domain.ledger import EXPENSE_KINDS, PAYMENT_KINDS
+from domain.models import Invoice, LedgerEntry, Payment
+from domain.payments import STARS
+from domain.unit import Domain
+from handlers.billing.keyboards import (
+    BILLING,
+    HISTORIES,
+    INVOICES,
+    BillAction,
+    BillCb,
+    InvoiceAction,
+    InvoiceCb,
+    billing_markup,
+    cancel_confirm_markup,
+    cancel_markup,
+    history_markup,
+    invoice_amount_markup,
+    invoice_markup,
+    invoices_markup,
+    months_markup,
+    topup_markup,
+)
+from handlers.billing.states import InvoiceForm, InvoiceFormData, TopupAmount
+from handlers.billing.views import (
+    billing_text,
+    document_of,
+    export_months,
+    history_text,
+    invoice_text,
+    invoices_text,
+    ledger_csv,
+    month_bounds,
+    service_labels,
+    topup_text,
+)
+from handlers.common.errors import refuse
+from handlers.common.format import money, parse_amount
+from handlers.common.ui import MenuCb, MenuSection, TopupCb, register_section, show
+from handlers.payers import pick_payer
+
+
+# the balance ---------------------------------------------------------------------------------------------
+async def billing_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+    """Balance and what can be done with it."""
+    balance = await domain.ledger.balance(user.id)
+    await show(callback, billing_text(i18n, balance, domain.ledger.currency), billing_markup(i18n))
+
+
+# top-ups -------------------------------------------------------------------------------------------------
+async def send_invoice(bot: Bot, chat_id: int, payment: Payment, i18n: I18nContext, provider_token: str) -> None:
+    """The Telegram invoice of a top-up (its payment row is on disk already: the domain committed it)."""
+    amount = money(payment.amount, payment.currency, i18n.locale)
+    await bot.send_invoice(
+        chat_id=chat_id,
+        title=i18n.get("invoice-title"),
+        description=i18n.get("invoice-description-checkout" if payment.then_checkout else "invoice-description",
+                             amount=amount),
+        payload=payment.payload,
+        currency=payment.invoice_currency,
+        prices=[LabeledPrice(label=i18n.get("invoice-label", amount=amount), amount=payment.invoice_amount)],
+        provider_token="" if payment.method == STARS else provider_token,
+    )
+
+
+async def topup_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext) -> None:
+    """The preset amounts, and one of the customer's own."""
+    settings, currency = domain.payments.settings, domain.ledger.currency
+    await show(callback, topup_text(i18n, settings, currency), topup_markup(i18n, settings, currency))
+
+
+async def custom_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, state: FSMContext) -> None:
+    settings = domain.payments.settings
+    currency = domain.ledger.currency
+    await state.set_state(TopupAmount.amount)
+    await show(callback, i18n.get("topup-ask-amount", minimum=money(settings.topup_min, currency, i18n.locale),
+                                  maximum=money(settings.topup_max, currency, i18n.locale)),
+               cancel_markup(i18n))
+
+
+async def amount_entered(message: Message, bot: Bot, domain: Domain, i18n: I18nContext, user: Customer,
+                         state: FSMContext, payment_provider_token: str) -> None:
+    """A typed amount within the limits: which payer (when there are several), then the invoice."""
+    try:
+        amount = domain.payments.check_amount(parse_amount(message.text or "", domain.ledger.currency))
+    except InvalidInput as exc:
+        await refuse(message, i18n, exc, user.time_zone, cancel_markup(i18n))
+        return
+    await state.clear()
+    if await pick_payer(message, domain, i18n, user, lambda payer: TopupCb(amount=amount, payer=payer), BILLING):
+        return
+    payment = await domain.payments.open_topup(user.id, amount)
+    await send_invoice(bot, user.id, payment, i18n, payment_provider_token)
+
+
+async def topup_chosen(callback: CallbackQuery, callback_data: TopupCb, bot: Bot, domain: Domain,
+                       i18n: I18nContext, user: Customer, payment_provider_token: str) -> None:
+    """A preset amount, or what the cart shown lacks (the domain computes it): send the invoice."""
+    cart = callback_data.then
+    if not callback_data.payer and await pick_payer(
+            callback, domain, i18n, user,
+            lambda payer: callback_data.model_copy(update={"payer": payer}),
+            MenuCb(section="cart" if cart else "billing")):
+        return
+    try:
+        payment = await domain.payments.open_topup(user.id, callback_data.amount,
+                                                   cart_revision=callback_data.rev if cart else None,
+                                                   payer_id=callback_data.payer or None)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        await refuse(callback, i18n, exc, user.time_zone)
+        return
+    await send_invoice(bot, user.id, payment, i18n, payment_provider_token)
+
+
+# payments and expenses -----------------------------------------------------------------------------------
+async def labels_of(domain: Domain, i18n: I18nContext, entries: list[LedgerEntry]) -> dict[int, str]:
+    return service_labels(i18n, await domain.orders.service_names({e.service_id for e in entries if e.service_id}))
+
+
+async def history_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Domain, i18n: I18nContext,
+                          user: Customer) -> None:
+    """Payments (top-ups, refunds) or expenses (charges per service), newest first, paginated."""
+    action = callback_data.action
+    kinds = PAYMENT_KINDS if action == BillAction.PAYMENTS else EXPENSE_KINDS
+    result = await domain.ledger.entries(user.id, kinds, callback_data.page)
+    labels = await labels_of(domain, i18n, result.entries)
+    await show(callback, history_text(i18n, action, result.entries, user, labels),
+               history_markup(i18n, action, result.page, result.pages))
+
+
+async def export_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer) -> None:
+    """Offer the months (in the customer's zone) that have entries, newest first."""
+    span = await domain.ledger.months_with_entries(user.id)
+    if not span:
+        await callback.answer(i18n.get("billing-export-none"), show_alert=True)
+        return
+    await show(callback, i18n.get("billing-export-choose"), months_markup(i18n, export_months(span, user.time_zone)))
+
+
+async def csv_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Domain, i18n: I18nContext,
+                      user: Customer) -> None:
+    """One month of the ledger as a CSV document, times in the customer's zone."""
+    try:
+        start, end = month_bounds(callback_data.month, user.time_zone)
+    except ValueError:
+        await callback.answer(i18n.get("error-generic"))
+        return
+    entries = await domain.ledger.between(user.id, start, end)
+    data = ledger_csv(entries, await labels_of(domain, i18n, entries), domain.ledger.currency, user.time_zone)
+    document = BufferedInputFile(data, filename=f"ledger-{callback_data.month}.csv")
+    await callback.answer()
+    await callback.message.answer_document(  # type: ignore[union-attr]
+        document, caption=i18n.get("billing-export-caption", month=callback_data.month, count=len(entries)))
+
+
+# invoices ------------------------------------------------------------------------------------------------
+async def show_invoices(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                        page: int = 0) -> None:
+    result = await domain.invoices.page(user.id, page)
+    await show(event, invoices_text(i18n, result.invoices), invoices_markup(i18n, result.invoices, result.page,
+                                                                           result.pages))
+
+
+async def invoices_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
+                           user: Customer, state: FSMContext, raw_state: str | None) -> None:
+    """The customer's invoices, newest first."""
+    if raw_state is not None:
+        await state.clear()
+    await show_invoices(callback, domain, i18n, user, callback_data.page)
+
+
+async def show_invoice(event: Message | CallbackQuery, i18n: I18nContext, user: Customer, invoice: Invoice) -> None:
+    await show(event, invoice_text(i18n, invoice, user.time_zone), invoice_markup(i18n, invoice))
+
+
+async def render(domain: Domain, i18n: I18nContext, user: Customer, invoice: Invoice) -> bytes:
+    """The PDF in the customer's language; about half a second of CPU (font subsetting), so off the event loop."""
+    document = document_of(i18n.get, invoice, domain.invoices.vendor, i18n.locale, user.time_zone)
+    return await asyncio.to_thread(render_pdf, document)
+
+
+async def send_pdf(message: Message, i18n: I18nContext, invoice: Invoice, data: bytes) -> None:
+    await message.answer_document(BufferedInputFile(data, filename=f"invoice-{invoice.number}.pdf"),
+                                  caption=i18n.get("invoices-pdf-caption", number=invoice.number))
+
+
+async def issued(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                 invoice: Invoice) -> None:
+    """A new invoice: its screen, then its PDF as a message of its own."""
+    data = await render(domain, i18n, user, invoice)
+    await show_invoice(event, i18n, user, invoice)
+    message = event if isinstance(event, Message) else event.message
+    await send_pdf(message, i18n, invoice, data)  # type: ignore[arg-type]
+
+
+async def invoice_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
+                          user: Customer) -> None:
+    await show_invoice(callback, i18n, user, await domain.invoices.get(user.id, callback_data.id))
+
+
+async def invoice_pdf_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
+                              user: Customer) -> None:
+    """The invoice as a PDF document, in the customer's language."""
+    invoice = await domain.invoices.get(user.id, callback_data.id)
+    data = await render(domain, i18n, user, invoice)
+    await callback.answer()
+    await send_pdf(callback.message, i18n, invoice, data)  # type: ignore[arg-type]
+
+
+async def invoice_cancel_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain,
+                                 i18n: I18nContext, user: Customer) -> None:
+    invoice = await domain.invoices.get(user.id, callback_data.id)
+    await show(callback, i18n.get("invoices-cancel-confirm", number=invoice.number),
+               cancel_confirm_markup(i18n, invoice))
+
+
+async def invoice_cancel_confirmed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain,
+                                   i18n: I18nContext, user: Customer) -> None:
+    """Cancel an open invoice; one paid or cancelled meanwhile is refused, and the list shows how it stands."""
+    try:
+        await domain.invoices.cancel(user.id, callback_data.id)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        await refuse(callback, i18n, exc, user.time_zone)
+    await show_invoices(callback, domain, i18n, user)
+
+
+async def invoice_topup_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain,
+                                i18n: I18nContext, user: Customer, state: FSMContext) -> None:
+    """Pick the payer (when there are several), then ask the amount."""
+    if not callback_data.payer and await pick_payer(
+            callback, domain, i18n, user, lambda payer: InvoiceCb(action=InvoiceAction.TOPUP, payer=payer),
+            INVOICES):
+        return
+    payer_id = await domain.payers.resolve(user.id, callback_data.payer or None)
+    settings = domain.payments.settings
+    currency = domain.ledger.currency
+    await state.set_state(InvoiceForm.amount)
+    await InvoiceFormData(payer=payer_id).save(state)
+    await show(callback, i18n.get("invoices-ask-amount", minimum=money(settings.topup_min, currency, i18n.locale),
+                                  maximum=money(settings.topup_max, currency, i18n.locale)),
+               invoice_amount_markup(i18n))
+
+
+async def invoice_amount_entered(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
+                                 state: FSMContext) -> None:
+    data = await InvoiceFormData.load(state)
+    try:
+        invoice = await domain.invoices.issue_topup(user.id, data.payer,
+                                                    parse_amount(message.text or "", domain.ledger.currency))
+    except InvalidInput as exc:
+        await refuse(message, i18n, exc, user.time_zone, cancel_markup(i18n))
+        return
+    await state.clear()
+    await issued(message, domain, i18n, user, invoice)
+
+
+async def invoice_cart_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
+                               user: Customer) -> None:
+    """An invoice for the cart as it is now."""
+    if not callback_data.payer and await pick_payer(
+            callback, domain, i18n, user, lambda payer: InvoiceCb(action=InvoiceAction.CART, payer=payer), INVOICES):
+        return
+    try:
+        invoice = await domain.invoices.issue_for_cart(user.id, callback_data.payer or None)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        await refuse(callback, i18n, exc, user.time_zone)
+        return
+    await issued(callback, domain, i18n, user, invoice)
+
+
+def router() -> Router:
+    """The customer's side of billing, in the order its handlers are tried."""
+    routes = Router(name=__name__)
+    routes.callback_query.register(billing_pressed, MenuCb.filter(F.section == "billing"))
+    routes.callback_query.register(topup_pressed, BillCb.filter(F.action == BillAction.TOPUP))
+    routes.callback_query.register(custom_pressed, BillCb.filter(F.action == BillAction.CUSTOM))
+    routes.message.register(amount_entered, TopupAmount.amount, F.text)
+    routes.callback_query.register(topup_chosen, TopupCb.filter())
+    routes.callback_query.register(history_pressed, BillCb.filter(F.action.in_(HISTORIES)))
+    routes.callback_query.register(export_pressed, BillCb.filter(F.action == BillAction.EXPORT))
+    routes.callback_query.register(csv_pressed, BillCb.filter(F.action == BillAction.CSV))
+    routes.callback_query.register(invoices_pressed, InvoiceCb.filter(F.action == InvoiceAction.LIST))
+    routes.callback_query.register(invoice_pressed, InvoiceCb.filter(F.action == InvoiceAction.VIEW))
+    routes.callback_query.register(invoice_pdf_pressed, InvoiceCb.filter(F.action == InvoiceAction.PDF))
+    routes.callback_query.register(invoice_cancel_pressed, InvoiceCb.filter(F.action == InvoiceAction.CANCEL))
+    routes.callback_query.register(invoice_cancel_confirmed,
+                                   InvoiceCb.filter(F.action == InvoiceAction.CANCEL_CONFIRM))
+    routes.callback_query.register(invoice_topup_pressed, InvoiceCb.filter(F.action == InvoiceAction.TOPUP))
+    routes.message.register(invoice_amount_entered, InvoiceForm.amount, F.text)
+    routes.callback_query.register(invoice_cart_pressed, InvoiceCb.filter(F.action == InvoiceAction.CART))
+    return routes
+
+
+register_section(MenuSection(key="billing", text_key="menu-button-billing", order=300))

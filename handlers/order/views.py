@@ -1,0 +1,100 @@
+"""The order wizard: its screens (text and buttons)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram_i18n import I18nContext
+
+from domain.accounts import Customer
+from domain.models import Product, Tariff
+from domain.unit import Domain
+from domain.validation import display_domain
+from handlers.common.format import money, text_of
+from handlers.order.keyboards import (
+    LAST_PARAM,
+    OrderAction,
+    OrderStep,
+    choices_markup,
+    needs_licence_markup,
+    summary_markup,
+)
+from handlers.order.states import OrderData
+
+Screen = tuple[str, InlineKeyboardMarkup]
+
+
+async def products_screen(domain: Domain, i18n: I18nContext) -> Screen:
+    products = await domain.catalogue.products()
+    lines = [i18n.get("order-choose-product")]
+    choices = []
+    for product in products:
+        name = escape(text_of(product.names, i18n.locale))
+        lines.append(f"\n<b>{name}</b>\n{escape(text_of(product.descriptions, i18n.locale))}")
+        choices.append((text_of(product.names, i18n.locale), product.code))
+    return "\n".join(lines), choices_markup(i18n, OrderAction.PRODUCT, choices, None)
+
+
+async def tariffs_screen(domain: Domain, i18n: I18nContext, product: Product) -> Screen:
+    currency = domain.ledger.currency
+    lines = [i18n.get("order-choose-tariff", product=escape(text_of(product.names, i18n.locale)))]
+    choices = []
+    for tariff in await domain.catalogue.tariffs(product.code):
+        price = money(tariff.price, currency, i18n.locale)
+        per = i18n.get("order-price-per-month" if product.base_months == 1 else "order-price-per-year", price=price)
+        lines.append(f"\n<b>{escape(text_of(tariff.names, i18n.locale))}</b> — {per}\n"
+                     f"{escape(text_of(tariff.descriptions, i18n.locale))}")
+        choices.append((f"{text_of(tariff.names, i18n.locale)} · {per}", str(tariff.id)))
+    return "\n".join(lines), choices_markup(i18n, OrderAction.TARIFF, choices, OrderStep.PRODUCTS)
+
+
+async def periods_screen(domain: Domain, i18n: I18nContext, product: Product, tariff: Tariff) -> Screen:
+    currency = domain.ledger.currency
+    choices = []
+    for period in product.periods:
+        price = await domain.catalogue.price(tariff, period["months"])
+        label = i18n.get("order-period-option", months=period["months"],
+                         price=money(price.total, currency, i18n.locale))
+        if price.discount:
+            label += " " + i18n.get("order-period-discount", percent=period["discount_bp"] // 100)
+        choices.append((label, str(period["months"])))
+    text = i18n.get("order-choose-period", product=escape(text_of(product.names, i18n.locale)),
+                    tariff=escape(text_of(tariff.names, i18n.locale)))
+    return text, choices_markup(i18n, OrderAction.PERIOD, choices, OrderStep.TARIFFS)
+
+
+async def licences_screen(domain: Domain, i18n: I18nContext, user: Customer) -> Screen:
+    licences = await domain.orders.licences_for_modules(user.id)
+    if not licences:
+        return i18n.get("order-module-needs-licence"), needs_licence_markup(i18n)
+    choices = [(f"#{lic.id} {lic.name or ''} {lic.ip_address}".replace("  ", " "), str(lic.id)) for lic in licences]
+    return i18n.get("order-choose-licence"), choices_markup(i18n, OrderAction.LICENCE, choices, OrderStep.PERIODS)
+
+
+async def summary_screen(domain: Domain, i18n: I18nContext, data: OrderData) -> Screen:
+    product = await domain.catalogue.product(data.product or "")
+    tariff = await domain.catalogue.tariff(data.tariff or 0)
+    months = data.months or 0
+    price = await domain.catalogue.price(tariff, months)
+    currency = domain.ledger.currency
+    params = []
+    if data.name:
+        params.append(i18n.get("order-param-name", name=escape(data.name)))
+    if data.ip:
+        params.append(i18n.get("order-param-ip", ip=data.ip))
+    if data.domain:
+        params.append(i18n.get("order-param-domain", domain=escape(display_domain(data.domain))))
+    if data.licence_id:
+        params.append(i18n.get("order-param-licence", licence=str(data.licence_id)))
+    text = i18n.get(
+        "order-summary",
+        product=escape(text_of(product.names, i18n.locale)),
+        tariff=escape(text_of(tariff.names, i18n.locale)),
+        months=months,
+        params="\n".join(params) or "—",
+        list_price=money(price.list_price, currency, i18n.locale),
+        discount=money(price.discount, currency, i18n.locale),
+        total=money(price.total, currency, i18n.locale),
+    )
+    return text, summary_markup(i18n, LAST_PARAM[product.kind])
