@@ -12,6 +12,11 @@ from domain.clock import FrozenClock
 from domain.models import User
 from domain.unit import Domain, DomainContext
 
+# A Russian company as the payer tests and the billing use cases fill it in.
+COMPANY = {"name": "ООО «Ромашка»", "country": "RU", "reg_number": "1027700132195",
+           "tax_number": "7707083893/773601001", "address": "Москва, Пресненская наб., 10", "contact": "Пётр",
+           "email": "buh@romashka.ru"}
+
 
 @pytest.fixture
 def clock() -> FrozenClock:

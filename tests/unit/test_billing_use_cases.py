@@ -14,8 +14,7 @@ from domain.models import LedgerEntry, Notification, Payment, ServiceEvent
 from domain.orders import CartChanged
 from domain.payments import APPLIED, RefundRefused
 from domain.renewals import RenewalCovered, RenewalOutdated, period_key
-from tests.unit.conftest import domain_with_customers
-from tests.unit.test_payers import COMPANY
+from tests.unit.conftest import COMPANY, domain_with_customers
 
 CATALOGUE = (Path(__file__).resolve().parents[2] / "catalogue" / "catalogue.toml").read_text(encoding="utf-8")
 

@@ -19,6 +19,7 @@ from domain.invoices import VendorDetails, format_number, vat_of
 from domain.models import LedgerEntry
 from domain.payers import PayerInUse, country_name, parse_country, reg_number, tax_number
 from domain.unit import DomainContext, unit_of_work
+from tests.unit.conftest import COMPANY
 
 
 @pytest.mark.parametrize(("net", "rate", "vat"), [
@@ -116,9 +117,6 @@ async def customers(sessions, context, *ids: int) -> None:
 
 
 PERSON = {"name": "Ann Lee", "country": "GB", "address": None}
-COMPANY = {"name": "ООО «Ромашка»", "country": "RU", "reg_number": "1027700132195",
-           "tax_number": "7707083893/773601001", "address": "Москва, Пресненская наб., 10", "contact": "Пётр",
-           "email": "buh@romashka.ru"}
 
 
 async def test_default_payer_rules_and_ownership(sessions, context) -> None:
