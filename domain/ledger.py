@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.models import Balance, LedgerEntry
+from domain.models import Balance, EntryKind, LedgerEntry
 from domain.values import Money
 
-KINDS = ("topup", "charge", "refund", "adjustment")
-PAYMENT_KINDS = ("topup", "refund")
-EXPENSE_KINDS = ("charge",)
+KINDS = tuple(EntryKind)
+PAYMENT_KINDS = (EntryKind.TOPUP, EntryKind.REFUND)
+EXPENSE_KINDS = (EntryKind.CHARGE,)
 
 
 class InsufficientFunds(DomainError):
@@ -93,7 +93,7 @@ class Ledger:
         total = sum(amount for amount, _, _ in charges)
         now = self._clock.now()
         await self._session.execute(insert(LedgerEntry), [
-            {"user_id": user_id, "kind": "charge", "amount": -amount, "currency": self.currency,
+            {"user_id": user_id, "kind": EntryKind.CHARGE, "amount": -amount, "currency": self.currency,
              "reference": reference, "service_id": service_id, "created_at": now}
             for amount, reference, service_id in charges
         ])

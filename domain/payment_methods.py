@@ -17,14 +17,13 @@ from domain.clock import Clock
 from domain.crypto import Cipher
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import upsert
-from domain.models import Autopay, PaymentMethod, StripeCustomer, StripeEvent
+from domain.models import Autopay, MethodKind, NotificationCategory, PaymentMethod, StripeCustomer, StripeEvent
 from domain.notifications import Notifications, button
 from domain.stripe_gateway import CardGateway
 
 log = logging.getLogger(__name__)
 
-CARD = "card"
-TELEGRAM = "telegram"
+CARD, TELEGRAM = MethodKind.CARD, MethodKind.TELEGRAM
 MAX_METHODS = 10
 MAX_NAME = 32
 SETUP_EVENTS = ("checkout.session.completed", "setup_intent.succeeded")
@@ -190,7 +189,7 @@ class PaymentMethods:
             return None
         method = await self.get(user_id, method_id)
         await self._notifications.notify(
-            user_id, category="finance", key="methods-card-saved-note",
+            user_id, category=NotificationCategory.FINANCE, key="methods-card-saved-note",
             args={"brand": card.brand.title(), "last4": card.last4},
             buttons=[button("methods-autopay-billing-button", action="autopay")],
             dedupe_key=f"card-saved:{digest(card.payment_method)[:32]}")

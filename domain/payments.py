@@ -19,18 +19,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import Ledger, upsert
-from domain.models import Payment, PaymentCharge
+from domain.models import (
+    EntryKind,
+    Payment,
+    PaymentCharge,
+    PaymentChargeOutcome,
+    PaymentStatus,
+    TopupMethod,
+)
 from domain.orders import AlreadyPaid, CartChanged, CheckoutResult, EmptyCart, Orders
 from domain.payers import Payers
 from domain.values import Money
 
-STARS = "telegram-stars"
-PROVIDER = "telegram-provider"
-METHODS = (STARS, PROVIDER)
+STARS, PROVIDER = TopupMethod.STARS, TopupMethod.PROVIDER
+METHODS = tuple(TopupMethod)
 # How long a pre-checkout that was let through holds its invoice: Telegram reports the payment within seconds.
 CHECKOUT_LEASE = timedelta(minutes=2)
 
-APPLIED, EXTRA, UNMATCHED = "applied", "extra", "unmatched"
+APPLIED, EXTRA, UNMATCHED = PaymentChargeOutcome.APPLIED, PaymentChargeOutcome.EXTRA, PaymentChargeOutcome.UNMATCHED
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ class Payments:
         payment = Payment(
             user_id=user_id, payload=f"topup:{secrets.token_urlsafe(18)}", method=method, amount=amount,
             currency=self._ledger.currency, invoice_amount=self.stars_for(amount) if stars else amount,
-            invoice_currency="XTR" if stars else self._ledger.currency, status="pending",
+            invoice_currency="XTR" if stars else self._ledger.currency, status=PaymentStatus.PENDING,
             then_checkout=then_checkout, cart_revision=cart_revision, created_at=self._clock.now(),
         )
         if self._payers is not None:
@@ -155,14 +161,14 @@ class Payments:
         payment = await self._by_payload(payload)
         if payment is None or payment.user_id != user_id:
             raise PaymentRejected("payment-rejected-unknown")
-        if payment.status != "pending":
+        if payment.status != PaymentStatus.PENDING:
             raise PaymentRejected("payment-rejected-paid")
         if currency != payment.invoice_currency or total_amount != payment.invoice_amount:
             raise PaymentRejected("payment-rejected-amount")
         now = self._clock.now()
         held = await self._session.execute(
             update(Payment).where(
-                Payment.id == payment.id, Payment.status == "pending",
+                Payment.id == payment.id, Payment.status == PaymentStatus.PENDING,
                 or_(Payment.checkout_started_at.is_(None), Payment.checkout_started_at <= now - CHECKOUT_LEASE))
             .values(checkout_started_at=now).execution_options(synchronize_session=False))
         if held.rowcount != 1:  # type: ignore[attr-defined]
@@ -179,13 +185,13 @@ class Payments:
             upsert(self._session, PaymentCharge)  # type: ignore[attr-defined]
             .values(telegram_charge_id=telegram_charge_id, provider_charge_id=provider_charge_id, user_id=user_id,
                     payload=payload[:128], currency=currency, total_amount=total_amount, credited=0,
-                    outcome="received", received_at=now)
+                    outcome=PaymentChargeOutcome.RECEIVED, received_at=now)
             .on_conflict_do_nothing(index_elements=["telegram_charge_id"])
             .returning(PaymentCharge.id))
         if charge_id is None:
             charge = await self._charge(telegram_charge_id)
             payment = await self._session.get(Payment, charge.payment_id) if charge.payment_id else None
-            if charge.outcome != "received":
+            if charge.outcome != PaymentChargeOutcome.RECEIVED:
                 return Receipt(charge, payment, duplicate=True)
         else:
             if self._commit is not None:
@@ -222,11 +228,11 @@ class Payments:
         charge.payment_id = payment.id
         # Guarded on status: the first charge pays the invoice; a second one is money all the same.
         first = await self._session.execute(
-            update(Payment).where(Payment.id == payment.id, Payment.status == "pending")
-            .values(status="paid", telegram_charge_id=charge.telegram_charge_id,
+            update(Payment).where(Payment.id == payment.id, Payment.status == PaymentStatus.PENDING)
+            .values(status=PaymentStatus.PAID, telegram_charge_id=charge.telegram_charge_id,
                     provider_charge_id=charge.provider_charge_id, paid_at=now)
             .execution_options(synchronize_session=False))
-        await self._ledger.post(user_id, "topup", payment.amount, f"tg:{charge.telegram_charge_id}",
+        await self._ledger.post(user_id, EntryKind.TOPUP, payment.amount, f"tg:{charge.telegram_charge_id}",
                                 payment_id=payment.id)
         charge.credited = payment.amount
         charge.outcome = APPLIED if first.rowcount == 1 else EXTRA  # type: ignore[attr-defined]
@@ -264,13 +270,13 @@ class Payments:
         """After Telegram refunded: the ledger entry (once), the charge and its payment marked refunded."""
         posted = True
         if charge.credited:
-            posted = await self._ledger.post(charge.user_id, "refund", -charge.credited,
+            posted = await self._ledger.post(charge.user_id, EntryKind.REFUND, -charge.credited,
                                              f"refund:{charge.telegram_charge_id}", payment_id=charge.payment_id)
         now = self._clock.now()
         charge.refunded_at = now
         await self._session.execute(
             update(Payment).where(Payment.telegram_charge_id == charge.telegram_charge_id)
-            .values(status="refunded", refunded_at=now).execution_options(synchronize_session=False))
+            .values(status=PaymentStatus.REFUNDED, refunded_at=now).execution_options(synchronize_session=False))
         await self._session.flush()
         return posted
 
