@@ -52,6 +52,13 @@ class CoverStatus(StrEnum):
     PENDING = "pending"  # Stripe could not be reached: asked again later with the same key
 
 
+class CoverReason(StrEnum):
+    """What the card is charged for; the notices say it, and an attempt's purpose starts with it."""
+
+    RENEWAL = "renewal"
+    CHECKOUT = "checkout"
+
+
 CHARGED, OFF, LIMIT = CoverStatus.CHARGED, CoverStatus.OFF, CoverStatus.LIMIT
 FAILED, PENDING = CoverStatus.FAILED, CoverStatus.PENDING
 MAX_LIMIT = 10_000_000
@@ -176,7 +183,7 @@ class AutomaticPayments:
         """One renewal's shortfall to the card. The sweep and the customer's "Renew now" share the attempt's key
         (service and period), so both together still charge once."""
         return await self.cover(
-            user_id, shortfall, renewal_reference(service_id, expires_at), reason="renewal", service=label,
+            user_id, shortfall, renewal_reference(service_id, expires_at), reason=CoverReason.RENEWAL, service=label,
             buttons=[button("notification-button-top-up", action="renewal-topup", service_id=service_id,
                             amount=money_arg(shortfall, self._ledger.currency))],
             notice_key=renewal_notice_key(service_id, expires_at, self._clock.now()))

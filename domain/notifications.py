@@ -38,15 +38,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
 from domain.errors import InvalidInput, NotFound
-from domain.models.notifications import Notification, NotificationMute, OutboxMessage
+from domain.models.notifications import (
+    Notification,
+    NotificationCategory,
+    NotificationMute,
+    OutboxMessage,
+    OutboxStatus,
+)
 from domain.models.user import User
 
-CATEGORIES = ("services", "finance", "support", "news", "security")
+CATEGORIES = tuple(NotificationCategory)
 # Legally required notices (payments, refunds, renewals, account security) are always pushed.
-MANDATORY = frozenset({"finance", "security"})
+MANDATORY = frozenset({NotificationCategory.FINANCE, NotificationCategory.SECURITY})
 MUTABLE = tuple(c for c in CATEGORIES if c not in MANDATORY)
 BULK_CHUNK = 500
-STATUSES = ("pending", "sent", "failed", "dropped")
+STATUSES = tuple(OutboxStatus)
+MISSING = "missing"  # what `Outbox.retry_or_fail` answers for a row that is not there: not a status of a row
 MAX_CALLBACK_BYTES = 64
 MAX_BUTTONS = 6
 
@@ -194,8 +201,9 @@ class Notifications:
         if push and category not in MANDATORY:
             push = category not in await self.muted(user_id)
         if push:
-            self._session.add(OutboxMessage(notification_id=notification_id, chat_id=user_id, status="pending",
-                                            attempts=0, next_attempt_at=now, created_at=now))
+            self._session.add(OutboxMessage(notification_id=notification_id, chat_id=user_id,
+                                            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
+                                            created_at=now))
             await self._session.flush()
         return notification_id
 
@@ -232,7 +240,7 @@ class Notifications:
             created += len(rows)
             muted = await self._muted_among({r.user_id for r in rows if r.category not in MANDATORY})
             outbox = [
-                {"notification_id": r.id, "chat_id": r.user_id, "status": "pending", "attempts": 0,
+                {"notification_id": r.id, "chat_id": r.user_id, "status": OutboxStatus.PENDING, "attempts": 0,
                  "next_attempt_at": now, "created_at": now}
                 for r in rows if pushed[r.dedupe_key] and (r.user_id, r.category) not in muted
             ]
@@ -355,14 +363,14 @@ class Outbox:
         lease_until = now + lease
         due = (
             select(OutboxMessage.id)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         claimed = (await self._session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.status == "pending")
+            .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.status == OutboxStatus.PENDING)
             .values(next_attempt_at=lease_until)
             .returning(OutboxMessage.id)
             .execution_options(synchronize_session=False)
@@ -385,8 +393,8 @@ class Outbox:
 
     async def mark_sent(self, outbox_id: int, message_id: int | None) -> None:
         await self._session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
-            .values(status="sent", sent_at=self._clock.now(), message_id=message_id,
+            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENT, sent_at=self._clock.now(), message_id=message_id,
                     attempts=OutboxMessage.attempts + 1, last_error=None)
             .execution_options(synchronize_session=False)
         )
@@ -396,7 +404,7 @@ class Outbox:
         if outbox_ids:
             await self._session.execute(
                 update(OutboxMessage).where(OutboxMessage.id.in_(list(outbox_ids)),
-                                            OutboxMessage.status == "pending")
+                                            OutboxMessage.status == OutboxStatus.PENDING)
                 .values(next_attempt_at=at or self._clock.now())
                 .execution_options(synchronize_session=False)
             )
@@ -406,12 +414,12 @@ class Outbox:
         """Count a failed attempt: due again after `backoff * 2**(attempts-1)`, or `failed` after the last
         allowed attempt. Returns the new status."""
         row = await self._session.get(OutboxMessage, outbox_id)
-        if row is None or row.status != "pending":
-            return row.status if row is not None else "missing"
+        if row is None or row.status != OutboxStatus.PENDING:
+            return row.status if row is not None else MISSING
         row.attempts += 1
         row.last_error = error[:1000]
         if row.attempts >= max_attempts:
-            row.status = "failed"
+            row.status = OutboxStatus.FAILED
         else:
             row.next_attempt_at = self._clock.now() + backoff * (2 ** (row.attempts - 1))
         await self._session.flush()
@@ -421,24 +429,24 @@ class Outbox:
         """Give up on one row at once: retrying cannot help (Telegram refused its content, it cannot be
         rendered)."""
         await self._session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
-            .values(status="failed", attempts=OutboxMessage.attempts + 1, last_error=error[:1000])
+            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.FAILED, attempts=OutboxMessage.attempts + 1, last_error=error[:1000])
             .execution_options(synchronize_session=False)
         )
 
     async def drop(self, outbox_id: int, error: str) -> None:
         """Nobody to deliver to (the recipient blocked the bot): not an error of the message."""
         await self._session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
-            .values(status="dropped", last_error=error[:1000])
+            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.DROPPED, last_error=error[:1000])
             .execution_options(synchronize_session=False)
         )
 
     async def drop_pending_for(self, chat_id: int, reason: str) -> int:
         """The recipient cannot be reached: none of their pending messages will be sent."""
         result = await self._session.execute(
-            update(OutboxMessage).where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending")
-            .values(status="dropped", last_error=reason[:1000])
+            update(OutboxMessage).where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.DROPPED, last_error=reason[:1000])
             .execution_options(synchronize_session=False)
         )
         return result.rowcount or 0  # type: ignore[attr-defined]
@@ -451,7 +459,7 @@ class Outbox:
 
     async def next_due(self) -> datetime | None:
         return await self._session.scalar(
-            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
+            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == OutboxStatus.PENDING)
         )
 
 
@@ -459,11 +467,14 @@ __all__ = [
     "CATEGORIES",
     "MANDATORY",
     "MUTABLE",
+    "STATUSES",
     "Delivery",
     "InboxPage",
+    "NotificationCategory",
     "NotificationView",
     "Notifications",
     "Outbox",
+    "OutboxStatus",
     "button",
     "date_arg",
     "datetime_arg",

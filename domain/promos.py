@@ -24,10 +24,10 @@ from domain.clock import Clock
 from domain.discounts import Discounts, Terms, parse_scope, parse_until, parse_value
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import Ledger, upsert
-from domain.models import Discount, Order, PromoCode, PromoRedemption
+from domain.models import Discount, DiscountScope, EntryKind, Order, PromoCode, PromoKind, PromoRedemption, PromoSource
 
 CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
-PROMO_KINDS = ("percent", "fixed", "credit")
+PROMO_KINDS = tuple(PromoKind)
 
 
 class PromoRefused(DomainError):
@@ -45,9 +45,9 @@ class PromoSpec:
     """A code's terms, from a staff command or the catalogue file."""
 
     code: str
-    kind: str
+    kind: str  # PromoKind
     value: int
-    scope: str = "all"
+    scope: str = DiscountScope.ALL
     target: str | None = None
     max_uses: int | None = None
     once_per_customer: bool = False
@@ -95,7 +95,7 @@ def parse_promo(args: str, precision: int, today: date) -> PromoSpec:
             options["scope"], options["target"] = scope
         else:
             raise InvalidInput("promo-error-option", option=token)
-    if kind == "credit" and options.get("scope", "all") != "all":
+    if kind == PromoKind.CREDIT and options.get("scope", DiscountScope.ALL) != DiscountScope.ALL:
         raise InvalidInput("promo-error-credit-scope")
     return PromoSpec(code, kind, value, **options)
 
@@ -124,13 +124,13 @@ def parse_file_promos(text: str, precision: int) -> list[PromoSpec]:
         kind, value = entry.get("kind"), entry.get("value")
         if kind not in PROMO_KINDS:
             raise CatalogueError(f"{where}: `kind` must be one of {', '.join(PROMO_KINDS)}")
-        if not isinstance(value, int) or value <= 0 or (kind == "percent" and value > BASIS_POINTS):
+        if not isinstance(value, int) or value <= 0 or (kind == PromoKind.PERCENT and value > BASIS_POINTS):
             raise CatalogueError(f"{where}: `value` must be a positive whole number (basis points or minor units)")
         try:
-            scope = parse_scope(str(entry.get("scope", "all")))
+            scope = parse_scope(str(entry.get("scope", DiscountScope.ALL)))
         except InvalidInput:
             scope = None
-        if scope is None or (kind == "credit" and scope[0] != "all"):
+        if scope is None or (kind == PromoKind.CREDIT and scope[0] != DiscountScope.ALL):
             raise CatalogueError(f"{where}: bad `scope` {entry.get('scope')!r}")
         uses = entry.get("uses")
         if uses is not None and (not isinstance(uses, int) or uses < 1):
@@ -148,7 +148,7 @@ def parse_file_promos(text: str, precision: int) -> list[PromoSpec]:
 
 def usable(promo: PromoCode) -> bool:
     """Not switched off by staff, and a file code still in the file."""
-    return promo.active and (promo.source != "file" or promo.in_file)
+    return promo.active and (promo.source != PromoSource.FILE or promo.in_file)
 
 
 class Promos:
@@ -163,10 +163,11 @@ class Promos:
 
     # --- staff and the catalogue file ----------------------------------------------------------------------
 
-    async def create(self, spec: PromoSpec, created_by: int | None = None, source: str = "staff") -> PromoCode:
+    async def create(self, spec: PromoSpec, created_by: int | None = None,
+                     source: str = PromoSource.STAFF) -> PromoCode:
         if await self._by_code(spec.code) is not None:
             raise InvalidInput("promo-error-exists", code=spec.code)
-        if spec.kind != "credit":
+        if spec.kind != PromoKind.CREDIT:
             await self._discounts.check_terms(Terms(spec.kind, spec.value, spec.scope, spec.target))
         promo = PromoCode(source=source, created_by=created_by, created_at=self._clock.now(), uses=0, active=True)
         self._apply(promo, spec)
@@ -178,7 +179,7 @@ class Promos:
     def _apply(promo: PromoCode, spec: PromoSpec) -> None:
         promo.code, promo.kind, promo.value = spec.code, spec.kind, spec.value
         promo.scope, promo.target, promo.max_uses = spec.scope, spec.target, spec.max_uses
-        promo.once_per_customer = spec.once_per_customer or spec.kind == "credit"
+        promo.once_per_customer = spec.once_per_customer or spec.kind == PromoKind.CREDIT
         promo.first_order_only, promo.valid_until = spec.first_order_only, spec.valid_until
 
     async def all(self) -> list[PromoCode]:
@@ -224,15 +225,15 @@ class Promos:
         redemption_id = await self._session.scalar(
             upsert(self._session, PromoRedemption)  # type: ignore[attr-defined]
             .values(promo_id=promo.id, user_id=user_id, once_user_id=user_id if promo.once_per_customer else None,
-                    credit=promo.value if promo.kind == "credit" else 0, created_at=now)
+                    credit=promo.value if promo.kind == PromoKind.CREDIT else 0, created_at=now)
             .on_conflict_do_nothing(index_elements=["promo_id", "once_user_id"])
             .returning(PromoRedemption.id)
         )
         if redemption_id is None:  # the same customer, twice at once
             raise PromoRefused("promo-error-already-used", code=code)
         await self._session.refresh(promo)
-        if promo.kind == "credit":
-            if not await self._ledger.post(user_id, "adjustment", promo.value, f"promo:{promo.id}:{user_id}"):
+        if promo.kind == PromoKind.CREDIT:
+            if not await self._ledger.post(user_id, EntryKind.ADJUSTMENT, promo.value, f"promo:{promo.id}:{user_id}"):
                 raise PromoRefused("promo-error-already-used", code=code)
             balance = await self._ledger.balance(user_id)
             return Redeemed(promo, None, promo.value, balance)
@@ -260,9 +261,9 @@ async def sync_file_promos(session: AsyncSession, clock: Clock, text: str, preci
             session.add(promo)
             promo.active = True
         Promos._apply(promo, spec)
-        promo.source, promo.in_file = "file", True
+        promo.source, promo.in_file = PromoSource.FILE, True
     for code, promo in existing.items():
-        if promo.source == "file" and code not in listed:
+        if promo.source == PromoSource.FILE and code not in listed:
             promo.in_file = False
     await session.flush()
     return len(specs)

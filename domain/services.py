@@ -205,7 +205,7 @@ class Services:
         self._refund_on_delete = refund_on_delete
 
     # reading ----------------------------------------------------------------------------------------------
-    async def page(self, user_id: int, kind: str, status: str = "all", page: int = 0,
+    async def page(self, user_id: int, kind: str, status: str = ALL, page: int = 0,
                    per_page: int = PER_PAGE) -> Page:
         """One page of the customer's services of a kind. One statement: the total rides along as a window
         count (a second one only when the page asked for is past the end)."""

@@ -26,12 +26,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import Ledger
-from domain.models import Payer, Service, ServiceEvent, Ticket, TicketGroupMessage, TicketMessage, User
+from domain.models import (
+    MessageAuthor,
+    MessageKind,
+    NotificationCategory,
+    Payer,
+    Service,
+    ServiceEvent,
+    ServiceStatus,
+    Ticket,
+    TicketGroupMessage,
+    TicketMessage,
+    TicketStatus,
+    User,
+)
 from domain.notifications import Notifications, button
 
-ACTIVE = ("open", "answered", "awaiting")
-STATUSES = (*ACTIVE, "closed", "archived")
-KINDS = ("text", "photo", "document")
+ACTIVE = (TicketStatus.OPEN, TicketStatus.ANSWERED, TicketStatus.AWAITING)
+STATUSES = tuple(TicketStatus)
+KINDS = tuple(MessageKind)
 SUBJECT_MAX = 100
 BODY_MAX = 3500
 # How long a relay holds the customer messages it is posting; past it, they are the next relay's.
@@ -65,7 +78,7 @@ class ReopenExpired(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    kind: str  # photo or document
+    kind: str  # MessageKind.PHOTO or MessageKind.DOCUMENT
     file_id: str
     file_name: str | None = None
 
@@ -151,7 +164,7 @@ class Tickets:
     async def linkable_services(self, user_id: int) -> list[Service]:
         """The customer's services a ticket can be about (not deleted), newest first."""
         return list(await self._session.scalars(
-            select(Service).where(Service.user_id == user_id, Service.status != "deleted")
+            select(Service).where(Service.user_id == user_id, Service.status != ServiceStatus.DELETED)
             .order_by(Service.id.desc()).limit(20)
         ))
 
@@ -173,13 +186,13 @@ class Tickets:
             await self.service_of(user_id, service_id)
         now = self._clock.now()
         ticket = Ticket(user_id=user_id, department=department, subject=subject, service_id=service_id,
-                        status="open", created_at=now, updated_at=now)
+                        status=TicketStatus.OPEN, created_at=now, updated_at=now)
         self._session.add(ticket)
         await self._session.flush()
-        self._session.add(TicketMessage(ticket_id=ticket.id, author="customer", author_id=user_id, kind="text",
-                                        text=body, created_at=now))
+        self._session.add(TicketMessage(ticket_id=ticket.id, author=MessageAuthor.CUSTOMER, author_id=user_id,
+                                        kind=MessageKind.TEXT, text=body, created_at=now))
         for item in attachments:
-            self._session.add(TicketMessage(ticket_id=ticket.id, author="customer", author_id=user_id,
+            self._session.add(TicketMessage(ticket_id=ticket.id, author=MessageAuthor.CUSTOMER, author_id=user_id,
                                             kind=item.kind, file_id=item.file_id, file_name=item.file_name,
                                             created_at=now))
         await self._session.flush()
@@ -189,7 +202,7 @@ class Tickets:
                    per_page: int = PER_PAGE) -> TicketPage:
         """Active and closed tickets (or the archived ones), most recent activity first."""
         where = [Ticket.user_id == user_id,
-                 Ticket.status == "archived" if archived else Ticket.status != "archived"]
+                 Ticket.status == TicketStatus.ARCHIVED if archived else Ticket.status != TicketStatus.ARCHIVED]
         total = await self._session.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0
         pages = max(1, -(-total // per_page))
         page = min(max(page, 0), pages - 1)
@@ -208,7 +221,7 @@ class Tickets:
     async def conversation(self, user_id: int, ticket_id: int, last: int = 8) -> Conversation:
         """The ticket and its last `last` messages the customer may see (never staff notes)."""
         ticket = await self.get(user_id, ticket_id)
-        where = [TicketMessage.ticket_id == ticket.id, TicketMessage.author != "note"]
+        where = [TicketMessage.ticket_id == ticket.id, TicketMessage.author != MessageAuthor.NOTE]
         total = await self._session.scalar(select(func.count()).select_from(TicketMessage).where(*where)) or 0
         messages = list(await self._session.scalars(
             select(TicketMessage).where(*where).order_by(TicketMessage.id.desc()).limit(last)
@@ -222,18 +235,18 @@ class Tickets:
         ticket = await self.get(user_id, ticket_id)
         if ticket.status not in ACTIVE:
             raise TicketClosed()
-        if kind not in KINDS or (kind != "text" and not file_id):
+        if kind not in KINDS or (kind != MessageKind.TEXT and not file_id):
             raise InvalidInput("tickets-error-unsupported")
-        if kind == "text":
+        if kind == MessageKind.TEXT:
             text = self.body(text)
         elif text is not None:
             text = text.strip()[:1000] or None
         now = self._clock.now()
-        message = TicketMessage(ticket_id=ticket.id, author="customer", author_id=user_id, kind=kind, text=text,
-                                file_id=file_id, file_name=file_name, created_at=now)
+        message = TicketMessage(ticket_id=ticket.id, author=MessageAuthor.CUSTOMER, author_id=user_id, kind=kind,
+                                text=text, file_id=file_id, file_name=file_name, created_at=now)
         self._session.add(message)
-        if ticket.status == "answered":
-            ticket.status = "awaiting"
+        if ticket.status == TicketStatus.ANSWERED:
+            ticket.status = TicketStatus.AWAITING
         ticket.updated_at = now
         await self._session.flush()
         return message
@@ -247,13 +260,13 @@ class Tickets:
         ticket = await self.get(user_id, ticket_id)
         if ticket.status in ACTIVE:
             return ticket
-        if ticket.status == "archived" or ticket.closed_at is None or \
+        if ticket.status == TicketStatus.ARCHIVED or ticket.closed_at is None or \
                 self._clock.now() > ticket.closed_at + timedelta(days=self.settings.reopen_days):
             raise ReopenExpired(days=self.settings.reopen_days)
         return await self._reopen(ticket)
 
     def can_reopen(self, ticket: Ticket) -> bool:
-        return ticket.status == "closed" and ticket.closed_at is not None and \
+        return ticket.status == TicketStatus.CLOSED and ticket.closed_at is not None and \
             self._clock.now() <= ticket.closed_at + timedelta(days=self.settings.reopen_days)
 
     async def rate(self, user_id: int, ticket_id: int, value: int) -> Ticket:
@@ -282,7 +295,7 @@ class Tickets:
         and the next relay posts them."""
         now = self._clock.now()
         free = or_(TicketMessage.relay_claimed_until.is_(None), TicketMessage.relay_claimed_until <= now)
-        unrelayed = (TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer",
+        unrelayed = (TicketMessage.ticket_id == ticket_id, TicketMessage.author == MessageAuthor.CUSTOMER,
                      TicketMessage.relayed_at.is_(None))
         waiting = list(await self._session.scalars(
             select(TicketMessage).where(*unrelayed, free).order_by(TicketMessage.id)
@@ -319,7 +332,8 @@ class Tickets:
             update(Ticket).where(Ticket.id == ticket_id).values(staff_chat_id=None, topic_id=None)
             .execution_options(synchronize_session=False))
         await self._session.execute(
-            update(TicketMessage).where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer")
+            update(TicketMessage)
+            .where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == MessageAuthor.CUSTOMER)
             .values(relayed_at=None, relay_claimed_until=None).execution_options(synchronize_session=False))
 
     async def awaiting_relay(self, limit: int = 50) -> list[int]:
@@ -327,10 +341,10 @@ class Tickets:
         refused a post), oldest first; archived ones are left alone."""
         return list(await self._session.scalars(
             select(TicketMessage.ticket_id).join(Ticket, Ticket.id == TicketMessage.ticket_id)
-            .where(TicketMessage.author == "customer", TicketMessage.relayed_at.is_(None),
+            .where(TicketMessage.author == MessageAuthor.CUSTOMER, TicketMessage.relayed_at.is_(None),
                    or_(TicketMessage.relay_claimed_until.is_(None),
                        TicketMessage.relay_claimed_until <= self._clock.now()),
-                   Ticket.status != "archived")
+                   Ticket.status != TicketStatus.ARCHIVED)
             .group_by(TicketMessage.ticket_id).order_by(TicketMessage.ticket_id).limit(limit)
         ))
 
@@ -372,14 +386,15 @@ class Tickets:
         if ticket.status not in ACTIVE:
             raise TicketClosed()
         now = self._clock.now()
-        message = TicketMessage(ticket_id=ticket.id, author="staff", author_id=staff_id, author_name=staff_name,
-                                kind=kind, text=text, file_id=file_id, file_name=file_name, created_at=now)
+        message = TicketMessage(ticket_id=ticket.id, author=MessageAuthor.STAFF, author_id=staff_id,
+                                author_name=staff_name, kind=kind, text=text, file_id=file_id, file_name=file_name,
+                                created_at=now)
         self._session.add(message)
-        ticket.status = "answered"
+        ticket.status = TicketStatus.ANSWERED
         ticket.updated_at = now
         await self._session.flush()
         await self._notifications.notify(
-            ticket.user_id, category="support", key="tickets-notify-reply",
+            ticket.user_id, category=NotificationCategory.SUPPORT, key="tickets-notify-reply",
             args={"ticket": ticket.id, "subject": ticket.subject},
             buttons=[button("tickets-button-open", action="ticket-open", ticket=ticket.id)],
             dedupe_key=f"ticket-reply:{message.id}", push=False)
@@ -387,8 +402,9 @@ class Tickets:
 
     async def add_note(self, ticket: Ticket, staff_id: int, staff_name: str, text: str | None) -> TicketMessage:
         """An internal note: kept with the ticket, never shown to the customer."""
-        note = TicketMessage(ticket_id=ticket.id, author="note", author_id=staff_id, author_name=staff_name,
-                             kind="text", text=clean_text(text, NOTE_MAX, "tickets-staff-note-usage"),
+        note = TicketMessage(ticket_id=ticket.id, author=MessageAuthor.NOTE, author_id=staff_id,
+                             author_name=staff_name, kind=MessageKind.TEXT,
+                             text=clean_text(text, NOTE_MAX, "tickets-staff-note-usage"),
                              created_at=self._clock.now())
         self._session.add(note)
         await self._session.flush()
@@ -421,7 +437,7 @@ class Tickets:
         customer = await self._session.get(User, ticket.user_id)
         if customer is None:
             raise NotFound()
-        where = [Service.user_id == ticket.user_id, Service.status != "deleted"]
+        where = [Service.user_id == ticket.user_id, Service.status != ServiceStatus.DELETED]
         count = await self._session.scalar(select(func.count()).select_from(Service).where(*where)) or 0
         services = list(await self._session.scalars(
             select(Service).where(*where).order_by(Service.id.desc()).limit(HEADER_SERVICES)))
@@ -444,8 +460,8 @@ class Tickets:
         tickets archived now, with where they live in the staff group (to show the status there)."""
         before = self._clock.now() - timedelta(days=self.settings.archive_days)
         rows = (await self._session.execute(
-            update(Ticket).where(Ticket.status == "closed", Ticket.closed_at <= before)
-            .values(status="archived")
+            update(Ticket).where(Ticket.status == TicketStatus.CLOSED, Ticket.closed_at <= before)
+            .values(status=TicketStatus.ARCHIVED)
             .returning(Ticket.id, Ticket.subject, Ticket.staff_chat_id, Ticket.topic_id)
             .execution_options(synchronize_session=False)
         )).all()
@@ -456,8 +472,8 @@ class Tickets:
         Idempotent per `news_id` (a double confirmation sends nothing twice). Returns how many were new."""
         text = clean_text(text, BODY_MAX, "tickets-news-usage")
         user_ids = list(await self._session.scalars(select(User.id).order_by(User.id)))
-        items = [{"user_id": user_id, "category": "news", "key": "tickets-news", "args": {"text": text},
-                  "dedupe_key": f"news:{news_id}:{user_id}"} for user_id in user_ids]
+        items = [{"user_id": user_id, "category": NotificationCategory.NEWS, "key": "tickets-news",
+                  "args": {"text": text}, "dedupe_key": f"news:{news_id}:{user_id}"} for user_id in user_ids]
         return await self._notifications.notify_many(items)
 
     # --- shared rules ----------------------------------------------------------------------------------------
@@ -466,18 +482,18 @@ class Tickets:
         if ticket.status not in ACTIVE:
             raise TicketClosed()
         now = self._clock.now()
-        ticket.status = "closed"
+        ticket.status = TicketStatus.CLOSED
         ticket.closed_at = ticket.updated_at = now
         await self._session.flush()
         await self._notifications.notify(
-            ticket.user_id, category="support", key="tickets-notify-closed",
+            ticket.user_id, category=NotificationCategory.SUPPORT, key="tickets-notify-closed",
             args={"ticket": ticket.id, "subject": ticket.subject},
             buttons=[button("tickets-button-rate", action="ticket-open", ticket=ticket.id)],
             dedupe_key=f"ticket-closed:{ticket.id}:{now.isoformat()}", push=push)
         return ticket
 
     async def _reopen(self, ticket: Ticket) -> Ticket:
-        ticket.status = "awaiting"
+        ticket.status = TicketStatus.AWAITING
         ticket.closed_at = None
         ticket.updated_at = self._clock.now()
         await self._session.flush()
@@ -490,9 +506,10 @@ class Tickets:
 
     async def has_archived(self, user_id: int) -> bool:
         return bool(await self._session.scalar(
-            select(func.count()).select_from(Ticket).where(Ticket.user_id == user_id, Ticket.status == "archived")
+            select(func.count()).select_from(Ticket)
+            .where(Ticket.user_id == user_id, Ticket.status == TicketStatus.ARCHIVED)
         ))
 
 
-__all__ = ["ACTIVE", "STATUSES", "Archived", "Attachment", "Conversation", "HeaderCard", "ReopenExpired",
-           "TicketClosed", "TicketPage", "TicketSettings", "Tickets"]
+__all__ = ["ACTIVE", "STATUSES", "Archived", "Attachment", "Conversation", "HeaderCard", "MessageAuthor",
+           "MessageKind", "ReopenExpired", "TicketClosed", "TicketPage", "TicketSettings", "TicketStatus", "Tickets"]
