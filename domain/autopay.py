@@ -20,8 +20,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, InvalidInput
-from domain.ledger import Ledger, upsert
+from domain.ledger import Ledger
 from domain.models import (
     Autopay,
     AutopayCharge,
@@ -163,7 +164,7 @@ class AutomaticPayments:
             raise NoCard()
         self.check_limit(monthly_limit)
         now = self._clock.now()
-        stmt = upsert(self._session, Autopay).values(  # type: ignore[attr-defined]
+        stmt = upsert(self._session, Autopay).values(
             user_id=user_id, method_id=method.id, enabled=True, monthly_limit=monthly_limit, failures=0,
             updated_at=now)
         await self._session.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_={
@@ -220,7 +221,7 @@ class AutomaticPayments:
                 await self._commit()
                 return Cover(LIMIT, amount, method)
             await self._session.execute(
-                upsert(self._session, AutopayCharge)  # type: ignore[attr-defined]
+                upsert(self._session, AutopayCharge)
                 .values(user_id=user_id, method_id=method.id, idempotency_key=key, purpose=purpose[:128],
                         amount=amount, currency=self._ledger.currency, status=AutopayChargeStatus.PENDING,
                         created_at=now)
@@ -252,7 +253,8 @@ class AutomaticPayments:
             return Cover(PENDING, charge.amount, method)
         card = {"brand": (method.brand or "").title(), "last4": method.last4 or ""}
         money = money_arg(charge.amount, charge.currency)
-        finished = await self._session.execute(
+        finished = await rowcount(
+            self._session,
             update(AutopayCharge)
             .where(AutopayCharge.id == charge.id, AutopayCharge.status == AutopayChargeStatus.PENDING)
             .values(status=AutopayChargeStatus.SUCCEEDED if outcome.ok else AutopayChargeStatus.FAILED,
@@ -260,7 +262,7 @@ class AutomaticPayments:
                     else None,
                     error=None if outcome.ok else (outcome.error or "declined")[:64], finished_at=self._clock.now())
             .execution_options(synchronize_session=False))
-        first = finished.rowcount == 1  # type: ignore[attr-defined]
+        first = finished == 1
         if outcome.ok:
             await self._ledger.post(user_id, EntryKind.TOPUP, charge.amount, charge_reference(charge.id))
             if first:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import BASIS_POINTS, Price
 from domain.clock import Clock
+from domain.db import rowcount
 from domain.errors import InvalidInput, NotFound
 from domain.models import (
     Discount,
@@ -276,12 +277,13 @@ class Discounts:
         """Mark single-use discounts as used by `order_id`. False when one was used (or revoked) meanwhile;
         the caller's transaction must then roll back."""
         for discount_id in sorted(discount_ids):
-            result = await self._session.execute(
+            changed = await rowcount(
+                self._session,
                 update(Discount).where(Discount.id == discount_id, Discount.user_id == user_id,
                                        *self._usable(self._clock.now()))
                 .values(used_order_id=order_id).execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if changed != 1:
                 return False
         return True
 

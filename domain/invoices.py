@@ -16,8 +16,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, NotFound
-from domain.ledger import Ledger, upsert
+from domain.ledger import Ledger
 from domain.models import (
     EntryKind,
     Invoice,
@@ -91,11 +92,13 @@ class Invoices:
     async def _next_number(self, year: int) -> int:
         """Bump the year's counter in this transaction: the row lock makes concurrent issuers wait, so
         numbers are sequential without gaps from races (invoices.(year, seq) is UNIQUE as a backstop)."""
-        stmt = upsert(self._session, InvoiceCounter).values(year=year, last=1)  # type: ignore[attr-defined]
-        return int(await self._session.scalar(
+        stmt = upsert(self._session, InvoiceCounter).values(year=year, last=1)
+        last = await self._session.scalar(
             stmt.on_conflict_do_update(index_elements=["year"], set_={"last": InvoiceCounter.last + 1})
             .returning(InvoiceCounter.last)
-        ))
+        )
+        assert last is not None  # the statement returns the row it wrote
+        return int(last)
 
     async def _payer_details(self, user_id: int, payer_id: int | None) -> tuple[Payer | None, dict[str, Any]]:
         resolved = await self._payers.resolve(user_id, payer_id)
@@ -173,10 +176,11 @@ class Invoices:
 
     async def cancel(self, user_id: int, invoice_id: int) -> Invoice:
         invoice = await self.get(user_id, invoice_id)
-        result = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Invoice).where(Invoice.id == invoice.id, Invoice.status.in_(OPEN))
             .values(status=InvoiceStatus.CANCELLED, cancelled_at=self._clock.now()))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if changed != 1:
             raise DomainError("invoices-error-not-open")
         await self._session.refresh(invoice)
         return invoice

@@ -33,11 +33,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import InvalidInput, NotFound
+from domain.models.base import table_of
 from domain.models.notifications import (
     Notification,
     NotificationCategory,
@@ -190,8 +191,8 @@ class Notifications:
             "created_at": now,
             "read_at": None,
         }
-        notification_id = await self._session.scalar(
-            _insert(self._session)(Notification)
+        notification_id: int | None = await self._session.scalar(
+            upsert(self._session, Notification)
             .values(**values)
             .on_conflict_do_nothing(index_elements=[Notification.dedupe_key])
             .returning(Notification.id)
@@ -230,9 +231,9 @@ class Notifications:
                 })
             # Core table and executemany: SQLAlchemy batches it into multi-row statements ("insertmanyvalues")
             # from one cached compilation, where ORM `.values([...])` would compile every chunk anew.
-            table = Notification.__table__
+            table = table_of(Notification)
             rows = (await self._session.execute(
-                _insert(self._session)(table)
+                upsert(self._session, table)
                 .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
                 .returning(table.c.id, table.c.user_id, table.c.category, table.c.dedupe_key),
                 values,
@@ -245,7 +246,7 @@ class Notifications:
                 for r in rows if pushed[r.dedupe_key] and (r.user_id, r.category) not in muted
             ]
             if outbox:
-                await self._session.execute(insert(OutboxMessage.__table__), outbox)
+                await self._session.execute(insert(table_of(OutboxMessage)), outbox)
         return created
 
     async def _muted_among(self, user_ids: set[int]) -> set[tuple[int, str]]:
@@ -270,7 +271,7 @@ class Notifications:
             raise InvalidInput("notifications-error-not-mutable")
         if muted:
             await self._session.execute(
-                _insert(self._session)(NotificationMute).values(user_id=user_id, category=category)
+                upsert(self._session, NotificationMute).values(user_id=user_id, category=category)
                 .on_conflict_do_nothing()
             )
         else:
@@ -319,16 +320,12 @@ class Notifications:
         where = [Notification.user_id == user_id, Notification.read_at.is_(None)]
         if category is not None:
             where.append(Notification.category == category)
-        result = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Notification).where(*where).values(read_at=self._clock.now())
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount or 0  # type: ignore[attr-defined]
-
-
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return changed
 
 
 # --- the delivery side -----------------------------------------------------------------------------------
@@ -444,12 +441,13 @@ class Outbox:
 
     async def drop_pending_for(self, chat_id: int, reason: str) -> int:
         """The recipient cannot be reached: none of their pending messages will be sent."""
-        result = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(OutboxMessage).where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
             .values(status=OutboxStatus.DROPPED, last_error=reason[:1000])
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount or 0  # type: ignore[attr-defined]
+        return changed
 
     async def counts(self) -> dict[str, int]:
         rows = (await self._session.execute(

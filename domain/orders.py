@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.catalogue import Catalogue, Price, period_price
 from domain.clock import Clock
 from domain.crypto import Cipher
+from domain.db import rowcount, upsert
 from domain.discounts import Applied, Discounts
 from domain.errors import DomainError, NotFound
-from domain.ledger import InsufficientFunds, Ledger, upsert
+from domain.ledger import InsufficientFunds, Ledger
 from domain.models import (
     Actor,
     CartItem,
@@ -197,8 +198,7 @@ class Orders:
         return item
 
     async def clear(self, user_id: int) -> int:
-        result = await self._session.execute(delete(CartItem).where(CartItem.user_id == user_id))
-        return result.rowcount or 0  # type: ignore[attr-defined]
+        return await rowcount(self._session, delete(CartItem).where(CartItem.user_id == user_id))
 
     async def periods_for_item(self, user_id: int, item_id: int) -> tuple[CartItem, Product, Tariff]:
         item = await self._own_item(user_id, item_id)
@@ -224,7 +224,7 @@ class Orders:
                                     currency=self._ledger.currency)
         now = self._clock.now()
         order_id = await self._session.scalar(
-            upsert(self._session, Order)  # type: ignore[attr-defined]
+            upsert(self._session, Order)
             .values(user_id=user_id, idempotency_key=f"checkout:{user_id}:{view.revision}", total=view.total,
                     currency=self._ledger.currency, created_at=now)
             .on_conflict_do_nothing(index_elements=["idempotency_key"])

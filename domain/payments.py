@@ -17,8 +17,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.ledger import Ledger, upsert
+from domain.ledger import Ledger
 from domain.models import (
     EntryKind,
     Payment,
@@ -166,12 +167,13 @@ class Payments:
         if currency != payment.invoice_currency or total_amount != payment.invoice_amount:
             raise PaymentRejected("payment-rejected-amount")
         now = self._clock.now()
-        held = await self._session.execute(
+        held = await rowcount(
+            self._session,
             update(Payment).where(
                 Payment.id == payment.id, Payment.status == PaymentStatus.PENDING,
                 or_(Payment.checkout_started_at.is_(None), Payment.checkout_started_at <= now - CHECKOUT_LEASE))
             .values(checkout_started_at=now).execution_options(synchronize_session=False))
-        if held.rowcount != 1:  # type: ignore[attr-defined]
+        if held != 1:
             raise PaymentRejected("payment-rejected-in-progress")
         return payment
 
@@ -182,7 +184,7 @@ class Payments:
         leaves the money on the balance and says why."""
         now = self._clock.now()
         charge_id = await self._session.scalar(
-            upsert(self._session, PaymentCharge)  # type: ignore[attr-defined]
+            upsert(self._session, PaymentCharge)
             .values(telegram_charge_id=telegram_charge_id, provider_charge_id=provider_charge_id, user_id=user_id,
                     payload=payload[:128], currency=currency, total_amount=total_amount, credited=0,
                     outcome=PaymentChargeOutcome.RECEIVED, received_at=now)
@@ -227,7 +229,8 @@ class Payments:
             return Receipt(charge, payment if payment is not None and payment.user_id == user_id else None, False)
         charge.payment_id = payment.id
         # Guarded on status: the first charge pays the invoice; a second one is money all the same.
-        first = await self._session.execute(
+        first = await rowcount(
+            self._session,
             update(Payment).where(Payment.id == payment.id, Payment.status == PaymentStatus.PENDING)
             .values(status=PaymentStatus.PAID, telegram_charge_id=charge.telegram_charge_id,
                     provider_charge_id=charge.provider_charge_id, paid_at=now)
@@ -235,7 +238,7 @@ class Payments:
         await self._ledger.post(user_id, EntryKind.TOPUP, payment.amount, f"tg:{charge.telegram_charge_id}",
                                 payment_id=payment.id)
         charge.credited = payment.amount
-        charge.outcome = APPLIED if first.rowcount == 1 else EXTRA  # type: ignore[attr-defined]
+        charge.outcome = APPLIED if first == 1 else EXTRA
         await self._session.flush()
         await self._session.refresh(payment)
         return Receipt(charge, payment, False)

@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import BASIS_POINTS, CatalogueError
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.discounts import Discounts, Terms, parse_scope, parse_until, parse_value
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.ledger import Ledger, upsert
+from domain.ledger import Ledger
 from domain.models import Discount, DiscountScope, EntryKind, Order, PromoCode, PromoKind, PromoRedemption, PromoSource
 
 CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
@@ -215,15 +216,16 @@ class Promos:
             raise PromoRefused("promo-error-already-used", code=code)
         if promo.first_order_only and await self._session.scalar(select(exists().where(Order.user_id == user_id))):
             raise PromoRefused("promo-error-first-order", code=code)
-        counted = await self._session.execute(
+        counted = await rowcount(
+            self._session,
             update(PromoCode).where(PromoCode.id == promo.id, PromoCode.active.is_(True),
                                     (PromoCode.max_uses.is_(None)) | (PromoCode.uses < PromoCode.max_uses))
             .values(uses=PromoCode.uses + 1).execution_options(synchronize_session=False)
         )
-        if counted.rowcount != 1:  # type: ignore[attr-defined]
+        if counted != 1:
             raise PromoRefused("promo-error-used-up", code=code)
         redemption_id = await self._session.scalar(
-            upsert(self._session, PromoRedemption)  # type: ignore[attr-defined]
+            upsert(self._session, PromoRedemption)
             .values(promo_id=promo.id, user_id=user_id, once_user_id=user_id if promo.once_per_customer else None,
                     credit=promo.value if promo.kind == PromoKind.CREDIT else 0, created_at=now)
             .on_conflict_do_nothing(index_elements=["promo_id", "once_user_id"])

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import period_price
 from domain.clock import Clock
+from domain.db import rowcount
 from domain.discounts import Discounts, Offer, price_line
 from domain.errors import DomainError, NotFound
 from domain.ledger import InsufficientFunds, Ledger
@@ -39,6 +40,7 @@ from domain.models import (
     ServiceStatus,
     Tariff,
 )
+from domain.models.base import table_of
 from domain.notifications import Notifications, button, localized_arg, money_arg
 from domain.orders import add_months
 from domain.validation import display_domain
@@ -229,11 +231,12 @@ class Renewals:
                                        service_id=service.id):
             raise RenewalOutdated(service=label_of(service), expires=Day(old))
         new = quote.new_expires_at
-        changed = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Service).where(Service.id == service.id, Service.expires_at == old)
             .values(expires_at=new, status=ServiceStatus.ACTIVE).execution_options(synchronize_session=False)
         )
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
+        if changed != 1:
             raise RenewalOutdated(service=label_of(service), expires=Day(old))
         before_status = service.status
         await self._session.refresh(service)
@@ -368,7 +371,7 @@ class Renewals:
         )).all()
         if rows:
             now = self._clock.now()
-            await self._session.execute(insert(ServiceEvent.__table__), [
+            await self._session.execute(insert(table_of(ServiceEvent)), [
                 {"service_id": row[0], "actor": Actor.SYSTEM, "actor_id": None, "action": ServiceAction(new),
                  "before": {"status": old}, "after": {"status": new}, "created_at": now}
                 for row in rows

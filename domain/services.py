@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from domain.catalogue import Catalogue, period_price
 from domain.clock import Clock
 from domain.crypto import Cipher
+from domain.db import rowcount
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import InsufficientFunds, Ledger
 from domain.models import (
@@ -384,11 +385,12 @@ class Services:
                                     currency=self._ledger.currency)
         now = self._clock.now()
         # The optimistic update makes a double tap (or a race) switch, and charge, once.
-        changed = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Service).where(Service.id == service.id, Service.tariff_id == row.tariff.id)
             .values(tariff_id=quote.tariff.id).execution_options(synchronize_session=False)
         )
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
+        if changed != 1:
             raise QuoteChanged()
         reference = f"tariff:{service.id}:{row.tariff.id}-{quote.tariff.id}:{now.strftime('%Y%m%dT%H%M%S%f')}"
         if quote.amount > 0:

@@ -17,13 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import Ledger
 from domain.models import (
@@ -120,10 +119,6 @@ class HeaderCard:
     service: Service | None
     history: list[ServiceEvent] = field(default_factory=list)
     payer: Payer | None = None  # the default active payer; None: a private person
-
-
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
 
 
 def clean_text(text: str | None, limit: int, message_id: str) -> str:
@@ -302,10 +297,11 @@ class Tickets:
             .execution_options(populate_existing=True)))
         claimed = []
         for message in waiting:
-            result = await self._session.execute(
+            changed = await rowcount(
+                self._session,
                 update(TicketMessage).where(TicketMessage.id == message.id, TicketMessage.relayed_at.is_(None), free)
                 .values(relay_claimed_until=now + RELAY_CLAIM).execution_options(synchronize_session=False))
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if changed != 1:
                 break  # another relay holds it: it posts from here on, in order
             claimed.append(message)
         return claimed
@@ -362,18 +358,19 @@ class Tickets:
     async def attach_to_group(self, ticket_id: int, chat_id: int, topic_id: int | None) -> bool:
         """Record where the ticket lives in the staff group (a topic, or None in a group without topics).
         Only the first caller wins; False means another update already placed it."""
-        result = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Ticket).where(Ticket.id == ticket_id, Ticket.staff_chat_id.is_(None))
             .values(staff_chat_id=chat_id, topic_id=topic_id)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(changed)
 
     async def link_group_message(self, chat_id: int, message_id: int, ticket_id: int) -> bool:
         """Remember that a staff-group message belongs to a ticket. False when it was already known (the same
         update delivered twice): the caller must not act on it again."""
         inserted = await self._session.scalar(
-            _insert(self._session)(TicketGroupMessage)
+            upsert(self._session, TicketGroupMessage)
             .values(chat_id=chat_id, message_id=message_id, ticket_id=ticket_id)
             .on_conflict_do_nothing().returning(TicketGroupMessage.ticket_id)
         )
