@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import BASIS_POINTS, Price
@@ -236,7 +237,7 @@ class Discounts:
     def parse_grant(self, args: str, precision: int) -> Grant:
         return parse_grant(args, precision, self._clock.now().date())
 
-    def _usable(self, now: datetime) -> tuple:
+    def _usable(self, now: datetime) -> tuple[ColumnElement[bool], ...]:
         return (Discount.revoked_at.is_(None), Discount.used_order_id.is_(None), Discount.valid_from <= now,
                 or_(Discount.valid_until.is_(None), Discount.valid_until >= now))
 
@@ -322,14 +323,16 @@ class Discounts:
             )
         return discount
 
-    async def describe(self, discount: Discount) -> dict:
+    async def describe(self, discount: Discount) -> dict[str, Any]:
         """Notification arguments that say what a discount is, in any language."""
-        percent = discount.kind == DiscountKind.PERCENT
-        args: dict = {"kind": discount.kind, "percent": discount.value / 100 if percent else 0,
-                      "amount": money_arg(discount.value if discount.kind == DiscountKind.FIXED else 0, self.currency),
-                      "scope": discount.scope, "target": discount.target or "",
-                      "has_until": "yes" if discount.valid_until else "no",
-                      "until": date_arg(discount.valid_until.date()) if discount.valid_until else ""}
+        percent = discount.value / 100 if discount.kind == DiscountKind.PERCENT else 0
+        fixed = discount.value if discount.kind == DiscountKind.FIXED else 0
+        args: dict[str, Any] = {
+            "kind": discount.kind, "percent": percent, "amount": money_arg(fixed, self.currency),
+            "scope": discount.scope, "target": discount.target or "",
+            "has_until": "yes" if discount.valid_until else "no",
+            "until": date_arg(discount.valid_until.date()) if discount.valid_until else "",
+        }
         if discount.scope in (DiscountScope.PRODUCT, DiscountScope.TARIFF):
             names = await self.names()
             if discount.target in names:

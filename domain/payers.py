@@ -6,6 +6,7 @@ payer_id NULL (nothing is written on their behalf, and adding a real payer later
 
 from __future__ import annotations
 
+import builtins
 import gettext
 import re
 from functools import cache
@@ -213,7 +214,7 @@ class Payers:
             .order_by(Payer.active.desc(), Payer.is_default.desc(), Payer.id)
         ))
 
-    async def active(self, user_id: int) -> list[Payer]:
+    async def active(self, user_id: int) -> builtins.list[Payer]:  # `list` is the method above in here
         return [p for p in await self.list(user_id) if p.active]
 
     async def can_pay_by_transfer(self, user_id: int) -> bool:

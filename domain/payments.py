@@ -103,7 +103,7 @@ class Payments:
 
     def stars_for(self, amount: int) -> int:
         """Stars for `amount` minor units, rounded up: the shop never receives less than it credits."""
-        scale = 10 ** self.settings.precision
+        scale: int = 10**self.settings.precision  # an int for a precision >= 0
         return max(1, -(-amount * self.settings.stars_per_unit // scale))
 
     def check_amount(self, amount: int) -> int:

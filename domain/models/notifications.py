@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -47,9 +48,9 @@ class Notification(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     category: Mapped[str] = mapped_column(String(16))  # NotificationCategory
     key: Mapped[str] = mapped_column(String(128))
-    args: Mapped[dict] = mapped_column(JSON, default=dict)
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # [{"text_key": ..., "callback" | "url" | "action": ..., "args": {...}}]
-    buttons: Mapped[list] = mapped_column(JSON, default=list)
+    buttons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
