@@ -13,21 +13,55 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, InvalidInput
-from domain.ledger import Ledger, upsert
-from domain.models import Autopay, AutopayCharge, Balance, LedgerEntry, PaymentMethod, Product, Service, Tariff
+from domain.ledger import Ledger
+from domain.models import (
+    Autopay,
+    AutopayCharge,
+    AutopayChargeStatus,
+    Balance,
+    EntryKind,
+    LedgerEntry,
+    NotificationCategory,
+    PaymentMethod,
+    Product,
+    Service,
+    ServiceStatus,
+    Tariff,
+)
 from domain.notifications import Notifications, button, money_arg
 from domain.payment_methods import CARD, MethodSettings, PaymentMethods
 from domain.renewals import RenewalSettings, renewal_notice_key, renewal_price, renewal_reference, service_label
 from domain.stripe_gateway import StripeUnavailable
 
-CHARGED, OFF, LIMIT, FAILED, PENDING = "charged", "off", "limit", "failed", "pending"
+
+class CoverStatus(StrEnum):
+    """What an attempt to cover a shortfall with the automatic-payments card came to."""
+
+    CHARGED = "charged"  # credited, now or by an earlier attempt for the same purpose
+    OFF = "off"  # no automatic payments (or no card to charge)
+    LIMIT = "limit"  # the monthly limit would be passed
+    FAILED = "failed"  # declined
+    PENDING = "pending"  # Stripe could not be reached: asked again later with the same key
+
+
+class CoverReason(StrEnum):
+    """What the card is charged for; the notices say it, and an attempt's purpose starts with it."""
+
+    RENEWAL = "renewal"
+    CHECKOUT = "checkout"
+
+
+CHARGED, OFF, LIMIT = CoverStatus.CHARGED, CoverStatus.OFF, CoverStatus.LIMIT
+FAILED, PENDING = CoverStatus.FAILED, CoverStatus.PENDING
 MAX_LIMIT = 10_000_000
 PENDING_WINDOW = timedelta(hours=23)  # Stripe keeps idempotency keys for 24 hours
 # Stripe refuses charges below about 0.50 of most currencies: a smaller shortfall is charged as this much (the
@@ -47,10 +81,9 @@ class AutopayView:
 
 @dataclass(frozen=True, slots=True)
 class Cover:
-    """What an attempt to cover a shortfall came to: CHARGED (credited now or before), OFF (no automatic
-    payments), LIMIT (the monthly limit would be passed), FAILED (declined), PENDING (Stripe unreachable)."""
+    """What an attempt to cover a shortfall came to, and the card it was charged to."""
 
-    status: str
+    status: CoverStatus
     amount: int = 0
     method: PaymentMethod | None = None
 
@@ -105,7 +138,8 @@ class AutomaticPayments:
     async def _used(self, user_id: int, now: datetime) -> int:
         return await self._session.scalar(
             select(func.coalesce(func.sum(AutopayCharge.amount), 0))
-            .where(AutopayCharge.user_id == user_id, AutopayCharge.status.in_(("pending", "succeeded")),
+            .where(AutopayCharge.user_id == user_id,
+                   AutopayCharge.status.in_((AutopayChargeStatus.PENDING, AutopayChargeStatus.SUCCEEDED)),
                    AutopayCharge.created_at >= month_start(now))) or 0
 
     async def view(self, user_id: int) -> AutopayView:
@@ -130,7 +164,7 @@ class AutomaticPayments:
             raise NoCard()
         self.check_limit(monthly_limit)
         now = self._clock.now()
-        stmt = upsert(self._session, Autopay).values(  # type: ignore[attr-defined]
+        stmt = upsert(self._session, Autopay).values(
             user_id=user_id, method_id=method.id, enabled=True, monthly_limit=monthly_limit, failures=0,
             updated_at=now)
         await self._session.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_={
@@ -150,7 +184,7 @@ class AutomaticPayments:
         """One renewal's shortfall to the card. The sweep and the customer's "Renew now" share the attempt's key
         (service and period), so both together still charge once."""
         return await self.cover(
-            user_id, shortfall, renewal_reference(service_id, expires_at), reason="renewal", service=label,
+            user_id, shortfall, renewal_reference(service_id, expires_at), reason=CoverReason.RENEWAL, service=label,
             buttons=[button("notification-button-top-up", action="renewal-topup", service_id=service_id,
                             amount=money_arg(shortfall, self._ledger.currency))],
             notice_key=renewal_notice_key(service_id, expires_at, self._clock.now()))
@@ -173,23 +207,24 @@ class AutomaticPayments:
         now = self._clock.now()
         key = f"autopay:{purpose}:{now:%Y%m%d}"
         charge = await self._attempt(key)
-        if charge is not None and charge.status == "succeeded":
+        if charge is not None and charge.status == AutopayChargeStatus.SUCCEEDED:
             return Cover(CHARGED, charge.amount, method)
-        if charge is not None and charge.status == "failed":
+        if charge is not None and charge.status == AutopayChargeStatus.FAILED:
             return Cover(FAILED, charge.amount, method)
         if charge is None:
             if await self._used(user_id, now) + amount > row.monthly_limit:
                 await self._notifications.notify(
-                    user_id, category="finance", key="methods-autopay-limit-note",
+                    user_id, category=NotificationCategory.FINANCE, key="methods-autopay-limit-note",
                     args={"amount": money_arg(amount, self._ledger.currency),
                           "limit": money_arg(row.monthly_limit, self._ledger.currency)},
                     buttons=buttons, dedupe_key=notice_key or f"autopay-limit:{user_id}:{now:%Y%m}")
                 await self._commit()
                 return Cover(LIMIT, amount, method)
             await self._session.execute(
-                upsert(self._session, AutopayCharge)  # type: ignore[attr-defined]
+                upsert(self._session, AutopayCharge)
                 .values(user_id=user_id, method_id=method.id, idempotency_key=key, purpose=purpose[:128],
-                        amount=amount, currency=self._ledger.currency, status="pending", created_at=now)
+                        amount=amount, currency=self._ledger.currency, status=AutopayChargeStatus.PENDING,
+                        created_at=now)
                 .on_conflict_do_nothing(index_elements=["idempotency_key"]))
             charge = await self._attempt(key)
             assert charge is not None
@@ -218,20 +253,22 @@ class AutomaticPayments:
             return Cover(PENDING, charge.amount, method)
         card = {"brand": (method.brand or "").title(), "last4": method.last4 or ""}
         money = money_arg(charge.amount, charge.currency)
-        finished = await self._session.execute(
-            update(AutopayCharge).where(AutopayCharge.id == charge.id, AutopayCharge.status == "pending")
-            .values(status="succeeded" if outcome.ok else "failed",
+        finished = await rowcount(
+            self._session,
+            update(AutopayCharge)
+            .where(AutopayCharge.id == charge.id, AutopayCharge.status == AutopayChargeStatus.PENDING)
+            .values(status=AutopayChargeStatus.SUCCEEDED if outcome.ok else AutopayChargeStatus.FAILED,
                     payment_intent_secret=self._methods.seal(outcome.payment_intent) if outcome.payment_intent
                     else None,
                     error=None if outcome.ok else (outcome.error or "declined")[:64], finished_at=self._clock.now())
             .execution_options(synchronize_session=False))
-        first = finished.rowcount == 1  # type: ignore[attr-defined]
+        first = finished == 1
         if outcome.ok:
-            await self._ledger.post(user_id, "topup", charge.amount, charge_reference(charge.id))
+            await self._ledger.post(user_id, EntryKind.TOPUP, charge.amount, charge_reference(charge.id))
             if first:
                 await self._session.execute(update(Autopay).where(Autopay.user_id == user_id).values(failures=0))
                 await self._notifications.notify(
-                    user_id, category="finance", key="methods-autopay-charged-note",
+                    user_id, category=NotificationCategory.FINANCE, key="methods-autopay-charged-note",
                     args={"amount": money, "reason": reason, "service": service or "", **card},
                     dedupe_key=f"autopay-charged:{key}")
             await self._commit()
@@ -244,12 +281,12 @@ class AutomaticPayments:
                 changes["enabled"] = False
             await self._session.execute(update(Autopay).where(Autopay.user_id == user_id).values(**changes))
             await self._notifications.notify(
-                user_id, category="finance", key="methods-autopay-failed-note",
+                user_id, category=NotificationCategory.FINANCE, key="methods-autopay-failed-note",
                 args={"amount": money, "reason": reason, "service": service or "", "error": outcome.error or "",
                       **card}, buttons=buttons, dedupe_key=notice_key or f"autopay-failed:{key}")
             if turn_off:
                 await self._notifications.notify(
-                    user_id, category="finance", key="methods-autopay-off-note",
+                    user_id, category=NotificationCategory.FINANCE, key="methods-autopay-off-note",
                     args={"failures": failures, **card}, dedupe_key=f"autopay-off:{key}")
         await self._commit()
         return Cover(FAILED, charge.amount, method)
@@ -260,7 +297,7 @@ class AutomaticPayments:
         no second charge is made. Returns how many were credited."""
         now = self._clock.now()
         pending = list(await self._session.scalars(
-            select(AutopayCharge).where(AutopayCharge.status == "pending",
+            select(AutopayCharge).where(AutopayCharge.status == AutopayChargeStatus.PENDING,
                                         AutopayCharge.created_at > now - PENDING_WINDOW)
             .order_by(AutopayCharge.id)))
         credited = 0
@@ -281,7 +318,7 @@ class AutomaticPayments:
     async def cover_renewals(self) -> dict[str, int]:
         """Before the auto-renewal sweep: for customers with automatic payments on, charge what the balance lacks
         for the services due (in expiry order per customer, like the sweep), so the sweep then renews them."""
-        counts = {CHARGED: 0, FAILED: 0, LIMIT: 0, PENDING: 0, OFF: 0}
+        counts: dict[str, int] = {CHARGED: 0, FAILED: 0, LIMIT: 0, PENDING: 0, OFF: 0}
         if self._methods.gateway is None:
             return counts
         counts["settled"] = await self.settle_pending()
@@ -292,7 +329,7 @@ class AutomaticPayments:
                    Balance.amount)
             .join(Autopay, Autopay.user_id == Service.user_id)
             .outerjoin(Balance, Balance.user_id == Service.user_id)
-            .where(Autopay.enabled.is_(True), Service.status == "active", Service.auto_renew.is_(True),
+            .where(Autopay.enabled.is_(True), Service.status == ServiceStatus.ACTIVE, Service.auto_renew.is_(True),
                    Service.expires_at <= now + timedelta(days=self._renewals.renew_days_before),
                    Service.expires_at > now - timedelta(days=self._renewals.suspend_after_days))
             .order_by(Service.user_id, Service.expires_at, Service.id)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError, NotFound
-from domain.models import Product, Tariff
+from domain.models import Product, ServiceKind, Tariff
 
-KINDS = ("licence", "module", "ssl")
+KINDS = tuple(ServiceKind)
 BASIS_POINTS = 10_000
 DEFAULT_SAN_LIMIT = 1
 MAX_SAN_LIMIT = 100

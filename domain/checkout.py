@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.autopay import OFF, AutomaticPayments, Cover
+from domain.autopay import OFF, AutomaticPayments, Cover, CoverReason
 from domain.errors import DomainError
 from domain.ledger import InsufficientFunds
 from domain.models import Payment, PaymentMethod
@@ -76,7 +76,7 @@ class Checkout:
             shortfall = short
         currency = shortfall.currency
         card = await self._autopay.cover(
-            user_id, shortfall.shortfall, f"checkout:{user_id}:{revision}", reason="checkout",
+            user_id, shortfall.shortfall, f"checkout:{user_id}:{revision}", reason=CoverReason.CHECKOUT,
             buttons=[button("methods-autopay-button-topup", action="autopay-topup",
                             amount=money_arg(shortfall.shortfall, currency), rev=revision)])
         if card.status == OFF:

@@ -1,13 +1,17 @@
-"""Engine and session factory. SQLite gets WAL and foreign keys; every backend gets UTC timestamps."""
+"""Engine and session factory (SQLite gets WAL and foreign keys; every backend gets UTC timestamps), and the
+statement helpers that hide the differences between the backends and their typing."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Executable, Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from domain.models import Base
 
 
 def is_sqlite(url: str) -> bool:
@@ -51,3 +55,18 @@ async def ping(engine: AsyncEngine) -> None:
     """Raise if the database cannot be reached."""
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
+
+
+def upsert(session: AsyncSession, target: type[Base] | Table) -> postgresql.Insert | sqlite.Insert:
+    """INSERT ... ON CONFLICT for the session's dialect (SQLite and PostgreSQL share the syntax)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(target)
+    return sqlite.insert(target)
+
+
+async def rowcount(session: AsyncSession, statement: Executable) -> int:
+    """Run an UPDATE or DELETE and say how many rows it matched. `execute` is typed as returning a plain Result;
+    for these statements it is the CursorResult that has the count."""
+    result = await session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result.rowcount

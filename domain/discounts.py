@@ -14,38 +14,59 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import BASIS_POINTS, Price
 from domain.clock import Clock
+from domain.db import rowcount
 from domain.errors import InvalidInput, NotFound
-from domain.models import Discount, Product, Tariff, User
+from domain.models import (
+    Discount,
+    DiscountKind,
+    DiscountScope,
+    NotificationCategory,
+    Product,
+    PromoKind,
+    Tariff,
+    User,
+)
 from domain.notifications import Notifications, button, date_arg, localized_arg, money_arg
 from domain.values import parse_amount as typed_amount
 
-KINDS = ("percent", "fixed")
-SCOPES = ("all", "product", "tariff", "period")
+KINDS = tuple(DiscountKind)
+SCOPES = tuple(DiscountScope)
 MAX_PERIOD_MONTHS = 120
 REASON_LENGTH = 200
+
+
+class DiscountState(StrEnum):
+    """Where a customer's discount stands now (for staff: `Discounts.status`)."""
+
+    ACTIVE = "active"
+    USED = "used"  # a single-use one an order consumed
+    EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 @dataclass(frozen=True, slots=True)
 class Terms:
     """What a discount (or a promo code's discount) takes off, and which lines it applies to."""
 
-    kind: str  # percent (value in basis points) or fixed (value in minor units)
+    kind: str  # DiscountKind
     value: int
-    scope: str = "all"
+    scope: str = DiscountScope.ALL
     target: str | None = None
 
     def matches(self, product_code: str, tariff_code: str, months: int) -> bool:
-        if self.scope == "all":
+        if self.scope == DiscountScope.ALL:
             return True
-        if self.scope == "product":
+        if self.scope == DiscountScope.PRODUCT:
             return self.target == product_code
-        if self.scope == "tariff":
+        if self.scope == DiscountScope.TARIFF:
             return self.target in (tariff_code, f"{product_code}/{tariff_code}")
         return self.target == str(months)
 
@@ -81,7 +102,7 @@ def floor_of(list_price: int, floor_bp: int) -> int:
 def saving(terms: Terms, price: Price, floor_bp: int) -> int:
     """What `terms` take off a line already priced by the catalogue, kept above the floor and zero."""
     wanted = terms.value
-    if terms.kind == "percent":
+    if terms.kind == DiscountKind.PERCENT:
         wanted = (price.total * terms.value + BASIS_POINTS // 2) // BASIS_POINTS
     room = price.total - max(floor_of(price.list_price, floor_bp), 0)
     return max(0, min(wanted, room))
@@ -115,10 +136,10 @@ def parse_amount(text: str, precision: int) -> int:
     return amount
 
 
-def parse_value(text: str, precision: int, *, credit: bool = False) -> tuple[str, int]:
+def parse_value(text: str, precision: int, *, credit: bool = False) -> tuple[PromoKind, int]:
     """'10%' (or '12.5%') -> percent in basis points; '5.00' -> a fixed amount; 'credit:5.00' when allowed."""
     if credit and text.lower().startswith("credit:"):
-        return "credit", parse_amount(text[7:], precision)
+        return PromoKind.CREDIT, parse_amount(text[7:], precision)
     if text.endswith("%"):
         number = text[:-1]
         if not _AMOUNT.match(number):
@@ -126,24 +147,25 @@ def parse_value(text: str, precision: int, *, credit: bool = False) -> tuple[str
         bp = Decimal(number.replace(",", ".")) * 100
         if bp != bp.to_integral_value() or not 0 < bp <= BASIS_POINTS:
             raise InvalidInput("discounts-error-percent", value=text)
-        return "percent", int(bp)
-    return "fixed", parse_amount(text, precision)
+        return PromoKind.PERCENT, int(bp)
+    return PromoKind.FIXED, parse_amount(text, precision)
 
 
-def parse_scope(text: str) -> tuple[str, str | None] | None:
+def parse_scope(text: str) -> tuple[DiscountScope, str | None] | None:
     """'all', 'product:<code>', 'tariff:<code>' or 'tariff:<product>/<code>', 'period:<months>'; None: not a scope."""
-    if text.lower() == "all":
-        return "all", None
-    name, sep, target = text.partition(":")
-    name = name.lower()
-    if not sep or name not in SCOPES or name == "all":
+    if text.lower() == DiscountScope.ALL:
+        return DiscountScope.ALL, None
+    word, sep, target = text.partition(":")
+    word = word.lower()
+    if not sep or word not in SCOPES or word == DiscountScope.ALL:
         return None
+    name = DiscountScope(word)
     target = target.strip().lower()
     if not target or len(target) > 70:
         raise InvalidInput("discounts-error-scope", scope=text)
-    if name == "period" and (not target.isdigit() or not 1 <= int(target) <= MAX_PERIOD_MONTHS):
+    if name == DiscountScope.PERIOD and (not target.isdigit() or not 1 <= int(target) <= MAX_PERIOD_MONTHS):
         raise InvalidInput("discounts-error-scope", scope=text)
-    return name, str(int(target)) if name == "period" else target
+    return name, str(int(target)) if name == DiscountScope.PERIOD else target
 
 
 def parse_until(text: str, today: date) -> datetime:
@@ -176,7 +198,7 @@ def parse_grant(args: str, precision: int, today: date) -> Grant:
     if not tokens[0].isdigit():
         raise InvalidInput("discounts-error-user", user=tokens[0])
     kind, value = parse_value(tokens[1], precision)
-    scope: tuple[str, str | None] = ("all", None)
+    scope: tuple[str, str | None] = (DiscountScope.ALL, None)
     until = None
     rest = tokens[2:]
     while rest:
@@ -215,7 +237,7 @@ class Discounts:
     def parse_grant(self, args: str, precision: int) -> Grant:
         return parse_grant(args, precision, self._clock.now().date())
 
-    def _usable(self, now: datetime) -> tuple:
+    def _usable(self, now: datetime) -> tuple[ColumnElement[bool], ...]:
         return (Discount.revoked_at.is_(None), Discount.used_order_id.is_(None), Discount.valid_from <= now,
                 or_(Discount.valid_until.is_(None), Discount.valid_until >= now))
 
@@ -256,23 +278,25 @@ class Discounts:
         """Mark single-use discounts as used by `order_id`. False when one was used (or revoked) meanwhile;
         the caller's transaction must then roll back."""
         for discount_id in sorted(discount_ids):
-            result = await self._session.execute(
+            changed = await rowcount(
+                self._session,
                 update(Discount).where(Discount.id == discount_id, Discount.user_id == user_id,
                                        *self._usable(self._clock.now()))
                 .values(used_order_id=order_id).execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if changed != 1:
                 return False
         return True
 
     async def check_terms(self, terms: Terms) -> None:
         """A scope must name something in the catalogue (withdrawn products still count: services renew)."""
-        if terms.kind not in KINDS or terms.value <= 0 or (terms.kind == "percent" and terms.value > BASIS_POINTS):
+        if terms.kind not in KINDS or terms.value <= 0 \
+                or (terms.kind == DiscountKind.PERCENT and terms.value > BASIS_POINTS):
             raise InvalidInput("discounts-error-value", value=str(terms.value))
-        if terms.scope == "product":
+        if terms.scope == DiscountScope.PRODUCT:
             if await self._session.get(Product, terms.target) is None:
                 raise InvalidInput("discounts-error-product", code=terms.target or "")
-        elif terms.scope == "tariff":
+        elif terms.scope == DiscountScope.TARIFF:
             product, _, code = (terms.target or "").rpartition("/")
             where = [Tariff.code == code] + ([Tariff.product_code == product] if product else [])
             if not await self._session.scalar(select(exists().where(*where))):
@@ -292,7 +316,7 @@ class Discounts:
         await self._session.flush()
         if notify:
             await self._notifications.notify(
-                user_id, category="finance", key="discounts-notification-granted",
+                user_id, category=NotificationCategory.FINANCE, key="discounts-notification-granted",
                 args={**await self.describe(discount), "reason": discount.reason},
                 buttons=[button("discounts-button-open", action="discounts")],
                 dedupe_key=f"discount:{discount.id}",
@@ -305,14 +329,17 @@ class Discounts:
         return await self.grant(grant.user_id, grant.terms, grant.reason, valid_until=grant.valid_until,
                                 granted_by=granted_by)
 
-    async def describe(self, discount: Discount) -> dict:
+    async def describe(self, discount: Discount) -> dict[str, Any]:
         """Notification arguments that say what a discount is, in any language."""
-        args: dict = {"kind": discount.kind, "percent": discount.value / 100 if discount.kind == "percent" else 0,
-                      "amount": money_arg(discount.value if discount.kind == "fixed" else 0, self.currency),
-                      "scope": discount.scope, "target": discount.target or "",
-                      "has_until": "yes" if discount.valid_until else "no",
-                      "until": date_arg(discount.valid_until.date()) if discount.valid_until else ""}
-        if discount.scope in ("product", "tariff"):
+        percent = discount.value / 100 if discount.kind == DiscountKind.PERCENT else 0
+        fixed = discount.value if discount.kind == DiscountKind.FIXED else 0
+        args: dict[str, Any] = {
+            "kind": discount.kind, "percent": percent, "amount": money_arg(fixed, self.currency),
+            "scope": discount.scope, "target": discount.target or "",
+            "has_until": "yes" if discount.valid_until else "no",
+            "until": date_arg(discount.valid_until.date()) if discount.valid_until else "",
+        }
+        if discount.scope in (DiscountScope.PRODUCT, DiscountScope.TARIFF):
             names = await self.names()
             if discount.target in names:
                 args["target"] = localized_arg(names[discount.target])
@@ -333,12 +360,12 @@ class Discounts:
             select(Discount).where(Discount.user_id == user_id).order_by(Discount.id.desc()).limit(limit)
         ))
 
-    def status(self, discount: Discount) -> str:
+    def status(self, discount: Discount) -> DiscountState:
         now = self._clock.now()
         if discount.revoked_at is not None:
-            return "revoked"
+            return DiscountState.REVOKED
         if discount.used_order_id is not None:
-            return "used"
+            return DiscountState.USED
         if discount.valid_until is not None and discount.valid_until < now:
-            return "expired"
-        return "active"
+            return DiscountState.EXPIRED
+        return DiscountState.ACTIVE

@@ -17,16 +17,29 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, NotFound
-from domain.ledger import Ledger, upsert
-from domain.models import Invoice, InvoiceCounter, Order, Payer, User
+from domain.ledger import Ledger
+from domain.models import (
+    EntryKind,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLineKind,
+    InvoicePurpose,
+    InvoiceStatus,
+    Order,
+    Payer,
+    PayerKind,
+    User,
+)
+from domain.models.notifications import NotificationCategory
 from domain.notifications import Notifications, money_arg
 from domain.notifications import button as note_button
 from domain.orders import CheckoutResult, EmptyCart, Orders
 from domain.payers import BANK_TRANSFER_KINDS, Payers
 from domain.payments import Payments
 
-OPEN = ("awaiting", "issued")
+OPEN = (InvoiceStatus.AWAITING, InvoiceStatus.ISSUED)
 PER_PAGE = 6
 
 
@@ -101,11 +114,13 @@ class Invoices:
     async def _next_number(self, year: int) -> int:
         """Bump the year's counter in this transaction: the row lock makes concurrent issuers wait, so
         numbers are sequential without gaps from races (invoices.(year, seq) is UNIQUE as a backstop)."""
-        stmt = upsert(self._session, InvoiceCounter).values(year=year, last=1)  # type: ignore[attr-defined]
-        return int(await self._session.scalar(
+        stmt = upsert(self._session, InvoiceCounter).values(year=year, last=1)
+        last = await self._session.scalar(
             stmt.on_conflict_do_update(index_elements=["year"], set_={"last": InvoiceCounter.last + 1})
             .returning(InvoiceCounter.last)
-        ))
+        )
+        assert last is not None  # the statement returns the row it wrote
+        return int(last)
 
     async def _payer_details(self, user_id: int, payer_id: int | None) -> tuple[Payer | None, dict[str, Any]]:
         resolved = await self._payers.resolve(user_id, payer_id)
@@ -114,13 +129,13 @@ class Invoices:
             if user is None:
                 raise NotFound()
             name = " ".join(part for part in (user.first_name, user.last_name) if part)
-            return None, {"kind": "individual", "implied": True, "name": name, "email": user.email}
+            return None, {"kind": PayerKind.INDIVIDUAL, "implied": True, "name": name, "email": user.email}
         payer = await self._payers.get(user_id, resolved)
         details = {field: getattr(payer, field) for field in (
             "kind", "name", "country", "address", "tax_number", "reg_number", "contact", "email")}
         return payer, details
 
-    async def _issue(self, user_id: int, payer_id: int | None, purpose: str, lines: list[dict[str, Any]],
+    async def _issue(self, user_id: int, payer_id: int | None, purpose: InvoicePurpose, lines: list[dict[str, Any]],
                      net: int, cart_revision: str | None = None) -> Invoice:
         payer, details = await self._payer_details(user_id, payer_id)
         now = self._clock.now()
@@ -129,7 +144,8 @@ class Invoices:
         vat = vat_of(net, self.vendor.vat_rate_bp)
         invoice = Invoice(
             user_id=user_id, payer_id=payer.id if payer else None, number=format_number(now.year, seq),
-            year=now.year, seq=seq, purpose=purpose, status="awaiting" if bank_transfer else "issued",
+            year=now.year, seq=seq, purpose=purpose,
+            status=InvoiceStatus.AWAITING if bank_transfer else InvoiceStatus.ISSUED,
             bank_transfer=bank_transfer, net=net, vat_rate_bp=self.vendor.vat_rate_bp, vat=vat, total=net + vat,
             currency=self._ledger.currency, lines=lines, payer=details, cart_revision=cart_revision,
             issued_at=now, due_at=now + timedelta(days=self.vendor.due_days),
@@ -143,7 +159,8 @@ class Invoices:
     async def issue_topup(self, user_id: int, payer_id: int | None, amount: int) -> Invoice:
         """An invoice for topping the balance up by `amount` (within the top-up limits)."""
         self._payments.check_amount(amount)
-        return await self._issue(user_id, payer_id, "topup", [{"kind": "topup", "amount": amount}], amount)
+        return await self._issue(user_id, payer_id, InvoicePurpose.TOPUP,
+                                 [{"kind": InvoiceLineKind.TOPUP, "amount": amount}], amount)
 
     async def issue_for_cart(self, user_id: int, payer_id: int | None) -> Invoice:
         """An invoice for the cart as it is now; paying it pays exactly this cart."""
@@ -155,15 +172,15 @@ class Invoices:
         # A second tap (or a second request) for the same cart and payer gets the invoice already issued.
         payer_id = await self._payers.resolve(user_id, payer_id)
         existing = await self._session.scalar(select(Invoice).where(
-            Invoice.user_id == user_id, Invoice.purpose == "cart", Invoice.cart_revision == view.revision,
+            Invoice.user_id == user_id, Invoice.purpose == InvoicePurpose.CART, Invoice.cart_revision == view.revision,
             Invoice.payer_id.is_(None) if payer_id is None else Invoice.payer_id == payer_id,
             Invoice.status.in_(OPEN)))
         if existing is not None:
             return existing
-        lines = [{"kind": "item", "product": line.product.names, "tariff": line.tariff.names,
+        lines = [{"kind": InvoiceLineKind.ITEM, "product": line.product.names, "tariff": line.tariff.names,
                   "months": line.item.months, "params": line.item.params, "amount": line.price.total}
                  for line in view.lines]
-        return await self._issue(user_id, payer_id, "cart", lines, view.total, view.revision)
+        return await self._issue(user_id, payer_id, InvoicePurpose.CART, lines, view.total, view.revision)
 
     # reading ----------------------------------------------------------------------------------------------
     async def page(self, user_id: int, page: int) -> InvoicePage:
@@ -183,10 +200,11 @@ class Invoices:
 
     async def cancel(self, user_id: int, invoice_id: int) -> Invoice:
         invoice = await self.get(user_id, invoice_id)
-        result = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Invoice).where(Invoice.id == invoice.id, Invoice.status.in_(OPEN))
-            .values(status="cancelled", cancelled_at=self._clock.now()))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+            .values(status=InvoiceStatus.CANCELLED, cancelled_at=self._clock.now()))
+        if changed != 1:
             raise DomainError("invoices-error-not-open")
         await self._session.refresh(invoice)
         return invoice
@@ -197,18 +215,18 @@ class Invoices:
         invoice = await self._session.scalar(select(Invoice).where(Invoice.number == number.strip()))
         if invoice is None:
             raise NotFound()
-        if invoice.status == "paid":
+        if invoice.status == InvoiceStatus.PAID:
             return PaidInvoice(invoice, False)
         if not invoice.bank_transfer:
             raise DomainError("invoices-error-not-bank-transfer")
-        if invoice.status != "awaiting":
+        if invoice.status != InvoiceStatus.AWAITING:
             raise DomainError("invoices-error-not-open")
-        credited = await self._ledger.post(invoice.user_id, "topup", invoice.net, f"invoice:{invoice.id}")
+        credited = await self._ledger.post(invoice.user_id, EntryKind.TOPUP, invoice.net, f"invoice:{invoice.id}")
         if not credited:
             return PaidInvoice(invoice, False)
         await self._session.execute(
             update(Invoice).where(Invoice.id == invoice.id)
-            .values(status="paid", paid_at=self._clock.now(), paid_by=staff_id))
+            .values(status=InvoiceStatus.PAID, paid_at=self._clock.now(), paid_by=staff_id))
         await self._session.refresh(invoice)
         return PaidInvoice(invoice, True)
 
@@ -226,7 +244,7 @@ class Invoices:
                            number=invoice.number, amount=money_arg(invoice.net, invoice.currency))
         if self._commit is not None:
             await self._commit()  # the credit stands whatever happens to the cart below
-        if invoice.purpose != "cart":
+        if invoice.purpose != InvoicePurpose.CART:
             return recorded
         invoice_id = invoice.id
         try:
@@ -243,8 +261,8 @@ class Invoices:
 
     async def _notify(self, user_id: int, key: str, dedupe_key: str, button: dict[str, Any], **args: Any) -> None:
         if self._notifications is not None:
-            await self._notifications.notify(user_id, category="finance", key=key, args=args, buttons=[button],
-                                             dedupe_key=dedupe_key)
+            await self._notifications.notify(user_id, category=NotificationCategory.FINANCE, key=key, args=args,
+                                             buttons=[button], dedupe_key=dedupe_key)
 
     async def checkout_cart(self, invoice: Invoice) -> CheckoutResult:
         """After a cart invoice is paid: pay the cart it was issued for (CartChanged when it differs now)."""

@@ -6,17 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount
+from domain.db import upsert as upsert  # domain/certificates.py takes it from here
 from domain.errors import DomainError
-from domain.models import Balance, LedgerEntry
+from domain.models import Balance, EntryKind, LedgerEntry
 from domain.values import Money
 
-KINDS = ("topup", "charge", "refund", "adjustment")
-PAYMENT_KINDS = ("topup", "refund")
-EXPENSE_KINDS = ("charge",)
+KINDS = tuple(EntryKind)
+PAYMENT_KINDS = (EntryKind.TOPUP, EntryKind.REFUND)
+EXPENSE_KINDS = (EntryKind.CHARGE,)
 
 
 class InsufficientFunds(DomainError):
@@ -29,12 +30,6 @@ class InsufficientFunds(DomainError):
         self.total = total
         self.balance = balance
         self.currency = currency
-
-
-def upsert(session: AsyncSession, model: type) -> object:
-    """INSERT ... ON CONFLICT for the session's dialect (SQLite and PostgreSQL share the syntax)."""
-    dialect = session.bind.dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +58,7 @@ class Ledger:
         if kind not in KINDS or not reference:
             raise ValueError(f"bad ledger entry {kind!r} {reference!r}")
         inserted = await self._session.scalar(
-            upsert(self._session, LedgerEntry)  # type: ignore[attr-defined]
+            upsert(self._session, LedgerEntry)
             .values(user_id=user_id, kind=kind, amount=amount, currency=self.currency, reference=reference,
                     service_id=service_id, payment_id=payment_id, created_at=self._clock.now())
             .on_conflict_do_nothing(index_elements=["reference"])
@@ -72,16 +67,17 @@ class Ledger:
         if inserted is None:
             return False
         if amount >= 0:
-            stmt = upsert(self._session, Balance).values(  # type: ignore[attr-defined]
+            stmt = upsert(self._session, Balance).values(
                 user_id=user_id, amount=amount, currency=self.currency)
             await self._session.execute(stmt.on_conflict_do_update(
                 index_elements=["user_id"], set_={"amount": Balance.amount + stmt.excluded.amount}))
         else:
-            result = await self._session.execute(
+            changed = await rowcount(
+                self._session,
                 update(Balance).where(Balance.user_id == user_id, Balance.amount >= -amount)
                 .values(amount=Balance.amount + amount)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if changed != 1:
                 balance = await self.balance(user_id)
                 raise InsufficientFunds(shortfall=-amount - balance, total=-amount, balance=balance,
                                         currency=self.currency)
@@ -93,15 +89,16 @@ class Ledger:
         total = sum(amount for amount, _, _ in charges)
         now = self._clock.now()
         await self._session.execute(insert(LedgerEntry), [
-            {"user_id": user_id, "kind": "charge", "amount": -amount, "currency": self.currency,
+            {"user_id": user_id, "kind": EntryKind.CHARGE, "amount": -amount, "currency": self.currency,
              "reference": reference, "service_id": service_id, "created_at": now}
             for amount, reference, service_id in charges
         ])
-        result = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Balance).where(Balance.user_id == user_id, Balance.amount >= total)
             .values(amount=Balance.amount - total)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if changed != 1:
             balance = await self.balance(user_id)
             raise InsufficientFunds(shortfall=total - balance, total=total, balance=balance, currency=self.currency)
 

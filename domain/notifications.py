@@ -33,20 +33,28 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import InvalidInput, NotFound
-from domain.models.notifications import Notification, NotificationMute, OutboxMessage
+from domain.models.base import table_of
+from domain.models.notifications import (
+    Notification,
+    NotificationCategory,
+    NotificationMute,
+    OutboxMessage,
+    OutboxStatus,
+)
 from domain.models.user import User
 
-CATEGORIES = ("services", "finance", "support", "news", "security")
+CATEGORIES = tuple(NotificationCategory)
 # Legally required notices (payments, refunds, renewals, account security) are always pushed.
-MANDATORY = frozenset({"finance", "security"})
+MANDATORY = frozenset({NotificationCategory.FINANCE, NotificationCategory.SECURITY})
 MUTABLE = tuple(c for c in CATEGORIES if c not in MANDATORY)
 BULK_CHUNK = 500
-STATUSES = ("pending", "sent", "failed", "dropped")
+STATUSES = tuple(OutboxStatus)
+MISSING = "missing"  # what `Outbox.retry_or_fail` answers for a row that is not there: not a status of a row
 MAX_CALLBACK_BYTES = 64
 MAX_BUTTONS = 6
 
@@ -183,8 +191,8 @@ class Notifications:
             "created_at": now,
             "read_at": None,
         }
-        notification_id = await self._session.scalar(
-            _insert(self._session)(Notification)
+        notification_id: int | None = await self._session.scalar(
+            upsert(self._session, Notification)
             .values(**values)
             .on_conflict_do_nothing(index_elements=[Notification.dedupe_key])
             .returning(Notification.id)
@@ -194,8 +202,9 @@ class Notifications:
         if push and category not in MANDATORY:
             push = category not in await self.muted(user_id)
         if push:
-            self._session.add(OutboxMessage(notification_id=notification_id, chat_id=user_id, status="pending",
-                                            attempts=0, next_attempt_at=now, created_at=now))
+            self._session.add(OutboxMessage(notification_id=notification_id, chat_id=user_id,
+                                            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
+                                            created_at=now))
             await self._session.flush()
         return notification_id
 
@@ -222,9 +231,9 @@ class Notifications:
                 })
             # Core table and executemany: SQLAlchemy batches it into multi-row statements ("insertmanyvalues")
             # from one cached compilation, where ORM `.values([...])` would compile every chunk anew.
-            table = Notification.__table__
+            table = table_of(Notification)
             rows = (await self._session.execute(
-                _insert(self._session)(table)
+                upsert(self._session, table)
                 .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
                 .returning(table.c.id, table.c.user_id, table.c.category, table.c.dedupe_key),
                 values,
@@ -232,12 +241,12 @@ class Notifications:
             created += len(rows)
             muted = await self._muted_among({r.user_id for r in rows if r.category not in MANDATORY})
             outbox = [
-                {"notification_id": r.id, "chat_id": r.user_id, "status": "pending", "attempts": 0,
+                {"notification_id": r.id, "chat_id": r.user_id, "status": OutboxStatus.PENDING, "attempts": 0,
                  "next_attempt_at": now, "created_at": now}
                 for r in rows if pushed[r.dedupe_key] and (r.user_id, r.category) not in muted
             ]
             if outbox:
-                await self._session.execute(insert(OutboxMessage.__table__), outbox)
+                await self._session.execute(insert(table_of(OutboxMessage)), outbox)
         return created
 
     async def _muted_among(self, user_ids: set[int]) -> set[tuple[int, str]]:
@@ -262,7 +271,7 @@ class Notifications:
             raise InvalidInput("notifications-error-not-mutable")
         if muted:
             await self._session.execute(
-                _insert(self._session)(NotificationMute).values(user_id=user_id, category=category)
+                upsert(self._session, NotificationMute).values(user_id=user_id, category=category)
                 .on_conflict_do_nothing()
             )
         else:
@@ -315,16 +324,12 @@ class Notifications:
         where = [Notification.user_id == user_id, Notification.read_at.is_(None)]
         if category is not None:
             where.append(Notification.category == category)
-        result = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Notification).where(*where).values(read_at=self._clock.now())
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount or 0  # type: ignore[attr-defined]
-
-
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return changed
 
 
 # --- the delivery side -----------------------------------------------------------------------------------
@@ -359,14 +364,14 @@ class Outbox:
         lease_until = now + lease
         due = (
             select(OutboxMessage.id)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         claimed = (await self._session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.status == "pending")
+            .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.status == OutboxStatus.PENDING)
             .values(next_attempt_at=lease_until)
             .returning(OutboxMessage.id)
             .execution_options(synchronize_session=False)
@@ -389,8 +394,8 @@ class Outbox:
 
     async def mark_sent(self, outbox_id: int, message_id: int | None) -> None:
         await self._session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
-            .values(status="sent", sent_at=self._clock.now(), message_id=message_id,
+            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENT, sent_at=self._clock.now(), message_id=message_id,
                     attempts=OutboxMessage.attempts + 1, last_error=None)
             .execution_options(synchronize_session=False)
         )
@@ -400,7 +405,7 @@ class Outbox:
         if outbox_ids:
             await self._session.execute(
                 update(OutboxMessage).where(OutboxMessage.id.in_(list(outbox_ids)),
-                                            OutboxMessage.status == "pending")
+                                            OutboxMessage.status == OutboxStatus.PENDING)
                 .values(next_attempt_at=at or self._clock.now())
                 .execution_options(synchronize_session=False)
             )
@@ -410,12 +415,12 @@ class Outbox:
         """Count a failed attempt: due again after `backoff * 2**(attempts-1)`, or `failed` after the last
         allowed attempt. Returns the new status."""
         row = await self._session.get(OutboxMessage, outbox_id)
-        if row is None or row.status != "pending":
-            return row.status if row is not None else "missing"
+        if row is None or row.status != OutboxStatus.PENDING:
+            return row.status if row is not None else MISSING
         row.attempts += 1
         row.last_error = error[:1000]
         if row.attempts >= max_attempts:
-            row.status = "failed"
+            row.status = OutboxStatus.FAILED
         else:
             row.next_attempt_at = self._clock.now() + backoff * (2 ** (row.attempts - 1))
         await self._session.flush()
@@ -425,27 +430,28 @@ class Outbox:
         """Give up on one row at once: retrying cannot help (Telegram refused its content, it cannot be
         rendered)."""
         await self._session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
-            .values(status="failed", attempts=OutboxMessage.attempts + 1, last_error=error[:1000])
+            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.FAILED, attempts=OutboxMessage.attempts + 1, last_error=error[:1000])
             .execution_options(synchronize_session=False)
         )
 
     async def drop(self, outbox_id: int, error: str) -> None:
         """Nobody to deliver to (the recipient blocked the bot): not an error of the message."""
         await self._session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
-            .values(status="dropped", last_error=error[:1000])
+            update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.DROPPED, last_error=error[:1000])
             .execution_options(synchronize_session=False)
         )
 
     async def drop_pending_for(self, chat_id: int, reason: str) -> int:
         """The recipient cannot be reached: none of their pending messages will be sent."""
-        result = await self._session.execute(
-            update(OutboxMessage).where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending")
-            .values(status="dropped", last_error=reason[:1000])
+        changed = await rowcount(
+            self._session,
+            update(OutboxMessage).where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.DROPPED, last_error=reason[:1000])
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount or 0  # type: ignore[attr-defined]
+        return changed
 
     async def counts(self) -> dict[str, int]:
         rows = (await self._session.execute(
@@ -455,7 +461,7 @@ class Outbox:
 
     async def next_due(self) -> datetime | None:
         return await self._session.scalar(
-            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
+            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == OutboxStatus.PENDING)
         )
 
 
@@ -463,11 +469,14 @@ __all__ = [
     "CATEGORIES",
     "MANDATORY",
     "MUTABLE",
+    "STATUSES",
     "Delivery",
     "InboxPage",
+    "NotificationCategory",
     "NotificationView",
     "Notifications",
     "Outbox",
+    "OutboxStatus",
     "button",
     "date_arg",
     "datetime_arg",

@@ -15,10 +15,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.catalogue import Catalogue, Price, period_price
 from domain.clock import Clock
 from domain.crypto import Cipher
+from domain.db import rowcount, upsert
 from domain.discounts import Applied, Discounts
 from domain.errors import DomainError, NotFound
-from domain.ledger import InsufficientFunds, Ledger, upsert
-from domain.models import CartItem, Order, OrderItem, Product, Service, ServiceEvent, Tariff
+from domain.ledger import InsufficientFunds, Ledger
+from domain.models import (
+    Actor,
+    CartItem,
+    Order,
+    OrderItem,
+    Product,
+    Service,
+    ServiceAction,
+    ServiceEvent,
+    ServiceKind,
+    ServiceStatus,
+    Tariff,
+)
 from domain.validation import domain_name, public_ipv4, service_name
 
 MAX_CART_ITEMS = 20
@@ -99,27 +112,27 @@ class Orders:
     # parameters -------------------------------------------------------------------------------------------
     async def licences_for_modules(self, user_id: int) -> list[Service]:
         return list(await self._session.scalars(
-            select(Service).where(Service.user_id == user_id, Service.kind == "licence",
-                                  Service.status == "active").order_by(Service.id)
+            select(Service).where(Service.user_id == user_id, Service.kind == ServiceKind.LICENCE,
+                                  Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
         ))
 
     async def _own_active_licence(self, user_id: int, licence_id: int) -> Service:
         licence = await self._session.get(Service, licence_id)
-        if licence is None or licence.user_id != user_id or licence.kind != "licence":
+        if licence is None or licence.user_id != user_id or licence.kind != ServiceKind.LICENCE:
             raise NotFound()
-        if licence.status != "active":
+        if licence.status != ServiceStatus.ACTIVE:
             raise DomainError("order-licence-not-active")
         return licence
 
     async def check_params(self, user_id: int, tariff: Tariff, params: dict[str, Any]) -> dict[str, Any]:
         """The parameters a product needs, validated (again: the cart may have waited a while)."""
         product = await self._catalogue.product(tariff.product_code)
-        if product.kind == "licence":
+        if product.kind == ServiceKind.LICENCE:
             clean: dict[str, Any] = {"ip": public_ipv4(str(params.get("ip", "")))}
             if params.get("name"):
                 clean["name"] = service_name(str(params["name"]))
             return clean
-        if product.kind == "module":
+        if product.kind == ServiceKind.MODULE:
             licence = await self._own_active_licence(user_id, int(params.get("licence_id", 0)))
             return {"licence_id": licence.id}
         return {"domain": domain_name(str(params.get("domain", "")), wildcard=tariff.wildcard)}
@@ -185,8 +198,7 @@ class Orders:
         return item
 
     async def clear(self, user_id: int) -> int:
-        result = await self._session.execute(delete(CartItem).where(CartItem.user_id == user_id))
-        return result.rowcount or 0  # type: ignore[attr-defined]
+        return await rowcount(self._session, delete(CartItem).where(CartItem.user_id == user_id))
 
     async def periods_for_item(self, user_id: int, item_id: int) -> tuple[CartItem, Product, Tariff]:
         item = await self._own_item(user_id, item_id)
@@ -212,7 +224,7 @@ class Orders:
                                     currency=self._ledger.currency)
         now = self._clock.now()
         order_id = await self._session.scalar(
-            upsert(self._session, Order)  # type: ignore[attr-defined]
+            upsert(self._session, Order)
             .values(user_id=user_id, idempotency_key=f"checkout:{user_id}:{view.revision}", total=view.total,
                     currency=self._ledger.currency, created_at=now)
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
@@ -228,10 +240,10 @@ class Orders:
         rows = []
         for line in view.lines:
             params = await self.check_params(user_id, line.tariff, line.item.params)
-            key = self._cipher.encrypt(new_activation_key()) if line.product.kind == "licence" else None
+            key = self._cipher.encrypt(new_activation_key()) if line.product.kind == ServiceKind.LICENCE else None
             rows.append({
                 "user_id": user_id, "kind": line.product.kind, "product_code": line.product.code,
-                "tariff_id": line.tariff.id, "status": "active", "name": params.get("name"),
+                "tariff_id": line.tariff.id, "status": ServiceStatus.ACTIVE, "name": params.get("name"),
                 "ip_address": params.get("ip"), "domain": params.get("domain"), "parent_id": params.get("licence_id"),
                 "period_months": line.item.months, "auto_renew": False, "created_at": now,
                 "expires_at": add_months(now, line.item.months),
@@ -250,7 +262,8 @@ class Orders:
             for line, service in zip(view.lines, services, strict=True)
         ])
         await self._session.execute(insert(ServiceEvent), [
-            {"service_id": service.id, "actor": "customer", "actor_id": user_id, "action": "order", "before": None,
+            {"service_id": service.id, "actor": Actor.CUSTOMER, "actor_id": user_id, "action": ServiceAction.ORDER,
+             "before": None,
              "after": {"order_id": order_id, "tariff": line.tariff.code, "months": line.item.months,
                        "price": line.price.total, "expires_at": service.expires_at.isoformat()},
              "created_at": now}
@@ -271,7 +284,8 @@ class Orders:
 
     async def services(self, user_id: int) -> list[Service]:
         return list(await self._session.scalars(
-            select(Service).where(Service.user_id == user_id, Service.status != "deleted").order_by(Service.id)
+            select(Service).where(Service.user_id == user_id, Service.status != ServiceStatus.DELETED)
+            .order_by(Service.id)
         ))
 
     async def service_names(self, service_ids: set[int]) -> dict[int, tuple[Service, Tariff]]:

@@ -6,6 +6,7 @@ payer_id NULL (nothing is written on their behalf, and adding a real payer later
 
 from __future__ import annotations
 
+import builtins
 import gettext
 import re
 from functools import cache
@@ -21,19 +22,19 @@ from stdnum.util import get_cc_module
 
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.models import Invoice, Order, Payer, Payment
+from domain.models import Invoice, Order, Payer, PayerKind, Payment
 from domain.settings import normalise_email
 
-KINDS = ("individual", "sole", "legal")
+KINDS = tuple(PayerKind)
 # The fields each type asks for, in dialog order; optional ones may be skipped.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "individual": ("name", "country", "address"),
-    "sole": ("name", "country", "tax_number", "address"),
-    "legal": ("name", "country", "reg_number", "tax_number", "address", "contact", "email"),
+    PayerKind.INDIVIDUAL: ("name", "country", "address"),
+    PayerKind.SOLE: ("name", "country", "tax_number", "address"),
+    PayerKind.LEGAL: ("name", "country", "reg_number", "tax_number", "address", "contact", "email"),
 }
-OPTIONAL: dict[str, frozenset[str]] = {"individual": frozenset({"address"}), "sole": frozenset(),
-                                       "legal": frozenset()}
-BANK_TRANSFER_KINDS = frozenset({"sole", "legal"})
+OPTIONAL: dict[str, frozenset[str]] = {PayerKind.INDIVIDUAL: frozenset({"address"}), PayerKind.SOLE: frozenset(),
+                                       PayerKind.LEGAL: frozenset()}
+BANK_TRANSFER_KINDS = frozenset({PayerKind.SOLE, PayerKind.LEGAL})
 MAX_PAYERS = 10
 MAX_TEXT = 200
 MAX_ADDRESS = 500
@@ -132,10 +133,10 @@ def tax_number(country: str, text: str, kind: str) -> str:
     if country == "RU":
         inn_part, _, kpp = (part.strip() for part in raw.partition("/"))
         inn = ru_inn.compact(inn_part)
-        if not ru_inn.is_valid(inn) or len(inn) != (10 if kind == "legal" else 12):
+        if not ru_inn.is_valid(inn) or len(inn) != (10 if kind == PayerKind.LEGAL else 12):
             raise error
         if kpp:
-            if kind != "legal" or not _KPP.match(kpp):
+            if kind != PayerKind.LEGAL or not _KPP.match(kpp):
                 raise error
             return f"{inn}/{kpp}"
         return inn
@@ -213,7 +214,7 @@ class Payers:
             .order_by(Payer.active.desc(), Payer.is_default.desc(), Payer.id)
         ))
 
-    async def active(self, user_id: int) -> list[Payer]:
+    async def active(self, user_id: int) -> builtins.list[Payer]:  # `list` is the method above in here
         return [p for p in await self.list(user_id) if p.active]
 
     async def can_pay_by_transfer(self, user_id: int) -> bool:
@@ -263,7 +264,7 @@ class Payers:
             setattr(payer, field, None)
         else:
             value = clean_field(payer.kind, field, text, payer.country)
-            if field == "country" and value != payer.country and payer.kind != "individual":
+            if field == "country" and value != payer.country and payer.kind != PayerKind.INDIVIDUAL:
                 # Numbers are checked against the country: a new country needs them to still fit.
                 for number_field in ("tax_number", "reg_number"):
                     number = getattr(payer, number_field)

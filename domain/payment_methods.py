@@ -15,16 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
 from domain.crypto import Cipher
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.ledger import upsert
-from domain.models import Autopay, PaymentMethod, StripeCustomer, StripeEvent
+from domain.models import Autopay, MethodKind, NotificationCategory, PaymentMethod, StripeCustomer, StripeEvent
 from domain.notifications import Notifications, button
 from domain.stripe_gateway import CardGateway
 
 log = logging.getLogger(__name__)
 
-CARD = "card"
-TELEGRAM = "telegram"
+CARD, TELEGRAM = MethodKind.CARD, MethodKind.TELEGRAM
 MAX_METHODS = 10
 MAX_NAME = 32
 SETUP_EVENTS = ("checkout.session.completed", "setup_intent.succeeded")
@@ -125,7 +124,7 @@ class PaymentMethods:
             # The same idempotency key for every attempt: a double tap creates one Stripe customer.
             customer = await self.gateway.create_customer(user_id, f"customer:{user_id}")
             await self._session.execute(
-                upsert(self._session, StripeCustomer)  # type: ignore[attr-defined]
+                upsert(self._session, StripeCustomer)
                 .values(user_id=user_id, customer_id=self._cipher.encrypt(customer), created_at=self._clock.now())
                 .on_conflict_do_nothing(index_elements=["user_id"]))
             await self._commit()
@@ -166,7 +165,7 @@ class PaymentMethods:
             await self._commit()
             card = await self.gateway.saved_card(str(setup_intent))  # StripeUnavailable: Stripe retries the event
         recorded = await self._session.scalar(
-            upsert(self._session, StripeEvent)  # type: ignore[attr-defined]
+            upsert(self._session, StripeEvent)
             .values(id=event_id, type=kind[:64], received_at=self._clock.now())
             .on_conflict_do_nothing(index_elements=["id"]).returning(StripeEvent.id))
         if recorded is None or card is None or user_id is None:
@@ -180,7 +179,7 @@ class PaymentMethods:
     async def _save_card(self, user_id: int, card: Any, event_id: str) -> PaymentMethod | None:
         has_any = bool(await self.methods(user_id))
         method_id = await self._session.scalar(
-            upsert(self._session, PaymentMethod)  # type: ignore[attr-defined]
+            upsert(self._session, PaymentMethod)
             .values(user_id=user_id, kind=CARD, is_default=not has_any, brand=card.brand[:24], last4=card.last4[:4],
                     exp_month=card.exp_month, exp_year=card.exp_year,
                     stripe_id=self._cipher.encrypt(card.payment_method), stripe_digest=digest(card.payment_method),
@@ -190,7 +189,7 @@ class PaymentMethods:
             return None
         method = await self.get(user_id, method_id)
         await self._notifications.notify(
-            user_id, category="finance", key="methods-card-saved-note",
+            user_id, category=NotificationCategory.FINANCE, key="methods-card-saved-note",
             args={"brand": card.brand.title(), "last4": card.last4},
             buttons=[button("methods-autopay-billing-button", action="autopay")],
             dedupe_key=f"card-saved:{digest(card.payment_method)[:32]}")
@@ -216,7 +215,8 @@ class PaymentMethods:
     async def remove(self, user_id: int, method_id: int) -> Removed:
         """Forget the method (and detach a card at Stripe, best effort); automatic payments with it stop."""
         method = await self.get(user_id, method_id)
-        stopped = await self._session.execute(
+        stopped = await rowcount(
+            self._session,
             update(Autopay).where(Autopay.user_id == user_id, Autopay.method_id == method.id)
             .values(method_id=None, enabled=False, updated_at=self._clock.now())
             .execution_options(synchronize_session=False))
@@ -235,4 +235,4 @@ class PaymentMethods:
                 await self.gateway.detach(stripe_id)
             except DomainError:
                 log.warning("could not detach a removed card at Stripe (user %s)", user_id)
-        return Removed(method, bool(stopped.rowcount))  # type: ignore[attr-defined]
+        return Removed(method, bool(stopped))

@@ -17,21 +17,29 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.ledger import Ledger, upsert
-from domain.models import Payment, PaymentCharge
+from domain.ledger import Ledger
+from domain.models import (
+    EntryKind,
+    Payment,
+    PaymentCharge,
+    PaymentChargeOutcome,
+    PaymentStatus,
+    TopupMethod,
+)
+from domain.models.notifications import NotificationCategory
 from domain.notifications import Notifications, money_arg
 from domain.orders import AlreadyPaid, CartChanged, CheckoutResult, EmptyCart, Orders
 from domain.payers import Payers
 from domain.values import Money
 
-STARS = "telegram-stars"
-PROVIDER = "telegram-provider"
-METHODS = (STARS, PROVIDER)
+STARS, PROVIDER = TopupMethod.STARS, TopupMethod.PROVIDER
+METHODS = tuple(TopupMethod)
 # How long a pre-checkout that was let through holds its invoice: Telegram reports the payment within seconds.
 CHECKOUT_LEASE = timedelta(minutes=2)
 
-APPLIED, EXTRA, UNMATCHED = "applied", "extra", "unmatched"
+APPLIED, EXTRA, UNMATCHED = PaymentChargeOutcome.APPLIED, PaymentChargeOutcome.EXTRA, PaymentChargeOutcome.UNMATCHED
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,7 @@ class Payments:
 
     def stars_for(self, amount: int) -> int:
         """Stars for `amount` minor units, rounded up: the shop never receives less than it credits."""
-        scale = 10 ** self.settings.precision
+        scale: int = 10**self.settings.precision  # an int for a precision >= 0
         return max(1, -(-amount * self.settings.stars_per_unit // scale))
 
     def check_amount(self, amount: int) -> int:
@@ -144,7 +152,7 @@ class Payments:
         payment = Payment(
             user_id=user_id, payload=f"topup:{secrets.token_urlsafe(18)}", method=method, amount=amount,
             currency=self._ledger.currency, invoice_amount=self.stars_for(amount) if stars else amount,
-            invoice_currency="XTR" if stars else self._ledger.currency, status="pending",
+            invoice_currency="XTR" if stars else self._ledger.currency, status=PaymentStatus.PENDING,
             then_checkout=then_checkout, cart_revision=cart_revision, created_at=self._clock.now(),
         )
         if self._payers is not None:
@@ -191,17 +199,18 @@ class Payments:
         payment = await self._by_payload(payload)
         if payment is None or payment.user_id != user_id:
             raise PaymentRejected("payment-rejected-unknown")
-        if payment.status != "pending":
+        if payment.status != PaymentStatus.PENDING:
             raise PaymentRejected("payment-rejected-paid")
         if currency != payment.invoice_currency or total_amount != payment.invoice_amount:
             raise PaymentRejected("payment-rejected-amount")
         now = self._clock.now()
-        held = await self._session.execute(
+        held = await rowcount(
+            self._session,
             update(Payment).where(
-                Payment.id == payment.id, Payment.status == "pending",
+                Payment.id == payment.id, Payment.status == PaymentStatus.PENDING,
                 or_(Payment.checkout_started_at.is_(None), Payment.checkout_started_at <= now - CHECKOUT_LEASE))
             .values(checkout_started_at=now).execution_options(synchronize_session=False))
-        if held.rowcount != 1:  # type: ignore[attr-defined]
+        if held != 1:
             raise PaymentRejected("payment-rejected-in-progress")
         return payment
 
@@ -212,16 +221,16 @@ class Payments:
         savepoint: a cart that cannot be bought any more leaves the money on the balance and says why."""
         now = self._clock.now()
         charge_id = await self._session.scalar(
-            upsert(self._session, PaymentCharge)  # type: ignore[attr-defined]
+            upsert(self._session, PaymentCharge)
             .values(telegram_charge_id=telegram_charge_id, provider_charge_id=provider_charge_id, user_id=user_id,
                     payload=payload[:128], currency=currency, total_amount=total_amount, credited=0,
-                    outcome="received", received_at=now)
+                    outcome=PaymentChargeOutcome.RECEIVED, received_at=now)
             .on_conflict_do_nothing(index_elements=["telegram_charge_id"])
             .returning(PaymentCharge.id))
         if charge_id is None:
             charge = await self._charge(telegram_charge_id)
             payment = await self._session.get(Payment, charge.payment_id) if charge.payment_id else None
-            if charge.outcome != "received":
+            if charge.outcome != PaymentChargeOutcome.RECEIVED:
                 return Receipt(charge, payment, duplicate=True)
         else:
             if self._commit is not None:
@@ -235,7 +244,7 @@ class Payments:
             receipt = await self._checkout(receipt, payment)
         if self._notifications is not None:
             await self._notifications.notify(
-                user_id, category="finance", key="topup-credited-note", push=False,
+                user_id, category=NotificationCategory.FINANCE, key="topup-credited-note", push=False,
                 args={"amount": money_arg(receipt.credited, payment.currency)},
                 dedupe_key=f"topup:{telegram_charge_id}")
         return replace(receipt, balance=await self._ledger.balance(user_id))
@@ -268,15 +277,16 @@ class Payments:
             return Receipt(charge, payment if payment is not None and payment.user_id == user_id else None, False)
         charge.payment_id = payment.id
         # Guarded on status: the first charge pays the invoice; a second one is money all the same.
-        first = await self._session.execute(
-            update(Payment).where(Payment.id == payment.id, Payment.status == "pending")
-            .values(status="paid", telegram_charge_id=charge.telegram_charge_id,
+        first = await rowcount(
+            self._session,
+            update(Payment).where(Payment.id == payment.id, Payment.status == PaymentStatus.PENDING)
+            .values(status=PaymentStatus.PAID, telegram_charge_id=charge.telegram_charge_id,
                     provider_charge_id=charge.provider_charge_id, paid_at=now)
             .execution_options(synchronize_session=False))
-        await self._ledger.post(user_id, "topup", payment.amount, f"tg:{charge.telegram_charge_id}",
+        await self._ledger.post(user_id, EntryKind.TOPUP, payment.amount, f"tg:{charge.telegram_charge_id}",
                                 payment_id=payment.id)
         charge.credited = payment.amount
-        charge.outcome = APPLIED if first.rowcount == 1 else EXTRA  # type: ignore[attr-defined]
+        charge.outcome = APPLIED if first == 1 else EXTRA
         await self._session.flush()
         await self._session.refresh(payment)
         return Receipt(charge, payment, False)
@@ -311,13 +321,13 @@ class Payments:
         """After Telegram refunded: the ledger entry (once), the charge and its payment marked refunded."""
         posted = True
         if charge.credited:
-            posted = await self._ledger.post(charge.user_id, "refund", -charge.credited,
+            posted = await self._ledger.post(charge.user_id, EntryKind.REFUND, -charge.credited,
                                              f"refund:{charge.telegram_charge_id}", payment_id=charge.payment_id)
         now = self._clock.now()
         charge.refunded_at = now
         await self._session.execute(
             update(Payment).where(Payment.telegram_charge_id == charge.telegram_charge_id)
-            .values(status="refunded", refunded_at=now).execution_options(synchronize_session=False))
+            .values(status=PaymentStatus.REFUNDED, refunded_at=now).execution_options(synchronize_session=False))
         await self._session.flush()
         return posted
 
@@ -330,7 +340,7 @@ class Payments:
         await self.record_refund(charge)
         if self._notifications is not None:
             await self._notifications.notify(
-                charge.user_id, category="finance", key="refund-customer",
+                charge.user_id, category=NotificationCategory.FINANCE, key="refund-customer",
                 args={"amount": money_arg(charge.credited, self._ledger.currency)},
                 dedupe_key=f"refund:{telegram_charge_id}")
         return Refund(charge.user_id, charge.credited)

@@ -21,13 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import BASIS_POINTS, CatalogueError
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.discounts import Discounts, Terms, parse_scope, parse_until, parse_value
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.ledger import Ledger, upsert
-from domain.models import Discount, Order, PromoCode, PromoRedemption
+from domain.ledger import Ledger
+from domain.models import Discount, DiscountScope, EntryKind, Order, PromoCode, PromoKind, PromoRedemption, PromoSource
 
 CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
-PROMO_KINDS = ("percent", "fixed", "credit")
+PROMO_KINDS = tuple(PromoKind)
 
 
 class PromoRefused(DomainError):
@@ -45,9 +46,9 @@ class PromoSpec:
     """A code's terms, from a staff command or the catalogue file."""
 
     code: str
-    kind: str
+    kind: str  # PromoKind
     value: int
-    scope: str = "all"
+    scope: str = DiscountScope.ALL
     target: str | None = None
     max_uses: int | None = None
     once_per_customer: bool = False
@@ -95,7 +96,7 @@ def parse_promo(args: str, precision: int, today: date) -> PromoSpec:
             options["scope"], options["target"] = scope
         else:
             raise InvalidInput("promo-error-option", option=token)
-    if kind == "credit" and options.get("scope", "all") != "all":
+    if kind == PromoKind.CREDIT and options.get("scope", DiscountScope.ALL) != DiscountScope.ALL:
         raise InvalidInput("promo-error-credit-scope")
     return PromoSpec(code, kind, value, **options)
 
@@ -124,13 +125,13 @@ def parse_file_promos(text: str, precision: int) -> list[PromoSpec]:
         kind, value = entry.get("kind"), entry.get("value")
         if kind not in PROMO_KINDS:
             raise CatalogueError(f"{where}: `kind` must be one of {', '.join(PROMO_KINDS)}")
-        if not isinstance(value, int) or value <= 0 or (kind == "percent" and value > BASIS_POINTS):
+        if not isinstance(value, int) or value <= 0 or (kind == PromoKind.PERCENT and value > BASIS_POINTS):
             raise CatalogueError(f"{where}: `value` must be a positive whole number (basis points or minor units)")
         try:
-            scope = parse_scope(str(entry.get("scope", "all")))
+            scope = parse_scope(str(entry.get("scope", DiscountScope.ALL)))
         except InvalidInput:
             scope = None
-        if scope is None or (kind == "credit" and scope[0] != "all"):
+        if scope is None or (kind == PromoKind.CREDIT and scope[0] != DiscountScope.ALL):
             raise CatalogueError(f"{where}: bad `scope` {entry.get('scope')!r}")
         uses = entry.get("uses")
         if uses is not None and (not isinstance(uses, int) or uses < 1):
@@ -148,7 +149,7 @@ def parse_file_promos(text: str, precision: int) -> list[PromoSpec]:
 
 def usable(promo: PromoCode) -> bool:
     """Not switched off by staff, and a file code still in the file."""
-    return promo.active and (promo.source != "file" or promo.in_file)
+    return promo.active and (promo.source != PromoSource.FILE or promo.in_file)
 
 
 class Promos:
@@ -163,10 +164,11 @@ class Promos:
 
     # --- staff and the catalogue file ----------------------------------------------------------------------
 
-    async def create(self, spec: PromoSpec, created_by: int | None = None, source: str = "staff") -> PromoCode:
+    async def create(self, spec: PromoSpec, created_by: int | None = None,
+                     source: str = PromoSource.STAFF) -> PromoCode:
         if await self._by_code(spec.code) is not None:
             raise InvalidInput("promo-error-exists", code=spec.code)
-        if spec.kind != "credit":
+        if spec.kind != PromoKind.CREDIT:
             await self._discounts.check_terms(Terms(spec.kind, spec.value, spec.scope, spec.target))
         promo = PromoCode(source=source, created_by=created_by, created_at=self._clock.now(), uses=0, active=True)
         self._apply(promo, spec)
@@ -182,7 +184,7 @@ class Promos:
     def _apply(promo: PromoCode, spec: PromoSpec) -> None:
         promo.code, promo.kind, promo.value = spec.code, spec.kind, spec.value
         promo.scope, promo.target, promo.max_uses = spec.scope, spec.target, spec.max_uses
-        promo.once_per_customer = spec.once_per_customer or spec.kind == "credit"
+        promo.once_per_customer = spec.once_per_customer or spec.kind == PromoKind.CREDIT
         promo.first_order_only, promo.valid_until = spec.first_order_only, spec.valid_until
 
     async def all(self) -> list[PromoCode]:
@@ -220,25 +222,27 @@ class Promos:
         if promo.first_order_only and await self._session.scalar(select(exists().where(Order.user_id == user_id))):
             raise PromoRefused("promo-error-first-order", code=code)
         async with self._session.begin_nested():
-            counted = await self._session.execute(
+            counted = await rowcount(
+                self._session,
                 update(PromoCode).where(PromoCode.id == promo.id, PromoCode.active.is_(True),
                                         (PromoCode.max_uses.is_(None)) | (PromoCode.uses < PromoCode.max_uses))
                 .values(uses=PromoCode.uses + 1).execution_options(synchronize_session=False)
             )
-            if counted.rowcount != 1:  # type: ignore[attr-defined]
+            if counted != 1:
                 raise PromoRefused("promo-error-used-up", code=code)
             redemption_id = await self._session.scalar(
-                upsert(self._session, PromoRedemption)  # type: ignore[attr-defined]
+                upsert(self._session, PromoRedemption)
                 .values(promo_id=promo.id, user_id=user_id, once_user_id=user_id if promo.once_per_customer else None,
-                        credit=promo.value if promo.kind == "credit" else 0, created_at=now)
+                        credit=promo.value if promo.kind == PromoKind.CREDIT else 0, created_at=now)
                 .on_conflict_do_nothing(index_elements=["promo_id", "once_user_id"])
                 .returning(PromoRedemption.id)
             )
             if redemption_id is None:  # the same customer, twice at once
                 raise PromoRefused("promo-error-already-used", code=code)
             await self._session.refresh(promo)
-            if promo.kind == "credit":
-                if not await self._ledger.post(user_id, "adjustment", promo.value, f"promo:{promo.id}:{user_id}"):
+            if promo.kind == PromoKind.CREDIT:
+                if not await self._ledger.post(user_id, EntryKind.ADJUSTMENT, promo.value,
+                                               f"promo:{promo.id}:{user_id}"):
                     raise PromoRefused("promo-error-already-used", code=code)
                 balance = await self._ledger.balance(user_id)
                 return Redeemed(promo, None, promo.value, balance)
@@ -266,9 +270,9 @@ async def sync_file_promos(session: AsyncSession, clock: Clock, text: str, preci
             session.add(promo)
             promo.active = True
         Promos._apply(promo, spec)
-        promo.source, promo.in_file = "file", True
+        promo.source, promo.in_file = PromoSource.FILE, True
     for code, promo in existing.items():
-        if promo.source == "file" and code not in listed:
+        if promo.source == PromoSource.FILE and code not in listed:
             promo.in_file = False
     await session.flush()
     return len(specs)

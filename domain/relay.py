@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from domain.models import Ticket, TicketMessage, User
+from domain.models.support import TicketStatus
 from domain.tickets import Attachment, HeaderCard, Tickets
 
 Commit = Callable[[], Awaitable[None]]
@@ -209,7 +210,7 @@ class TicketRelay:
                 return Relayed(ticket, complete=False)
             await self._tickets.relayed(message)
             await self._commit()
-        if messages and ticket.status != "open":  # a new ticket's topic was named as open
+        if messages and ticket.status != TicketStatus.OPEN:  # a new ticket's topic was named as open
             await group.show_status(ticket)
         return Relayed(ticket, complete=True)
 

@@ -24,16 +24,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import period_price
 from domain.clock import Clock
+from domain.db import rowcount
 from domain.discounts import Discounts, Offer, price_line
 from domain.errors import DomainError, NotFound
 from domain.ledger import InsufficientFunds, Ledger
-from domain.models import Balance, Product, Service, ServiceEvent, Tariff
+from domain.models import (
+    Actor,
+    Balance,
+    EntryKind,
+    NotificationCategory,
+    Product,
+    Service,
+    ServiceAction,
+    ServiceEvent,
+    ServiceStatus,
+    Tariff,
+)
+from domain.models.base import table_of
 from domain.notifications import Notifications, button, localized_arg, money_arg
 from domain.orders import add_months
 from domain.validation import display_domain
 from domain.values import Day
 
-RENEWABLE = ("active", "suspended")
+RENEWABLE = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
 DAY = timedelta(days=1)
 
 
@@ -189,7 +202,7 @@ class Renewals:
 
     async def _own(self, user_id: int, service_id: int) -> Service:
         service = await self._session.get(Service, service_id)
-        if service is None or service.user_id != user_id or service.status == "deleted":
+        if service is None or service.user_id != user_id or service.status == ServiceStatus.DELETED:
             raise NotFound()
         return service
 
@@ -205,7 +218,7 @@ class Renewals:
         balance = await self._ledger.balance(user_id)
         return Quote(service, product, tariff, price, balance, add_months(service.expires_at, service.period_months))
 
-    async def renew(self, user_id: int, service_id: int, period: str | None = None, *, actor: str = "customer",
+    async def renew(self, user_id: int, service_id: int, period: str | None = None, *, actor: str = Actor.CUSTOMER,
                     notify_push: bool = False) -> Renewed:
         """Renew one service for its period from the balance: charge, extend, history row, notification.
 
@@ -220,29 +233,30 @@ class Renewals:
         if quote.balance < quote.price:
             raise InsufficientFunds(shortfall=quote.shortfall, total=quote.price, balance=quote.balance,
                                     currency=self._ledger.currency)
-        if not await self._ledger.post(user_id, "charge", -quote.price, renewal_reference(service.id, old),
+        if not await self._ledger.post(user_id, EntryKind.CHARGE, -quote.price, renewal_reference(service.id, old),
                                        service_id=service.id):
             raise RenewalOutdated(service=label_of(service), expires=Day(old))
         new = quote.new_expires_at
-        changed = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Service).where(Service.id == service.id, Service.expires_at == old)
-            .values(expires_at=new, status="active").execution_options(synchronize_session=False)
+            .values(expires_at=new, status=ServiceStatus.ACTIVE).execution_options(synchronize_session=False)
         )
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
+        if changed != 1:
             raise RenewalOutdated(service=label_of(service), expires=Day(old))
         before_status = service.status
         await self._session.refresh(service)
         now = self._clock.now()
         self._session.add(ServiceEvent(
-            service_id=service.id, actor=actor, actor_id=user_id if actor == "customer" else None, action="renewal",
-            before={"expires_at": old.isoformat(), "status": before_status},
-            after={"expires_at": new.isoformat(), "status": "active", "months": service.period_months,
+            service_id=service.id, actor=actor, actor_id=user_id if actor == Actor.CUSTOMER else None,
+            action=ServiceAction.RENEWAL, before={"expires_at": old.isoformat(), "status": before_status},
+            after={"expires_at": new.isoformat(), "status": ServiceStatus.ACTIVE, "months": service.period_months,
                    "price": quote.price},
             created_at=now,
         ))
         balance = quote.balance - quote.price
         await self._notifications.notify(
-            user_id, category="finance", key="notification-renewal-done", push=notify_push,
+            user_id, category=NotificationCategory.FINANCE, key="notification-renewal-done", push=notify_push,
             args={"service": label_of(service), "product": localized_arg(quote.product.names),
                   "months": service.period_months, "price": self._money(quote.price), "expires": new,
                   "balance": self._money(balance)},
@@ -255,7 +269,7 @@ class Renewals:
         service = await self._own(user_id, service_id)
         if service.auto_renew != on:
             self._session.add(ServiceEvent(
-                service_id=service.id, actor="customer", actor_id=user_id, action="auto_renew",
+                service_id=service.id, actor=Actor.CUSTOMER, actor_id=user_id, action=ServiceAction.AUTO_RENEW,
                 before={"auto_renew": service.auto_renew}, after={"auto_renew": on}, created_at=self._clock.now()))
             service.auto_renew = on
             await self._session.flush()
@@ -280,7 +294,7 @@ class Renewals:
                    Service.tariff_id, Service.product_code, Service.period_months, Service.auto_renew,
                    Service.expires_at, Balance.amount)
             .outerjoin(Balance, Balance.user_id == Service.user_id)
-            .where(Service.status == "active", Service.expires_at >= today, Service.expires_at < horizon)
+            .where(Service.status == ServiceStatus.ACTIVE, Service.expires_at >= today, Service.expires_at < horizon)
         )).all()
         stats.candidates = len(rows)
         if not rows:
@@ -316,7 +330,7 @@ class Renewals:
                 args["shortfall"] = self._money(price - balance)
                 buttons.insert(0, button("notification-button-top-up", action="renewal-topup", service_id=service_id,
                                          amount=self._money(price - balance)))
-            notices.append({"user_id": user_id, "category": "services", "key": key, "args": args,
+            notices.append({"user_id": user_id, "category": NotificationCategory.SERVICES, "key": key, "args": args,
                             "buttons": buttons, "dedupe_key": f"expiry:{service_id}:{period}:{days}"})
         stats.notified = await self._notifications.notify_many(notices)
         return stats
@@ -329,30 +343,31 @@ class Renewals:
         suspend_after = DAY * self.settings.suspend_after_days
         delete_after = suspend_after + DAY * self.settings.delete_after_days
         # Deletion first: a service is suspended (and told so) in one sweep and deleted in a later one at earliest.
-        deleted = await self._move("suspended", "deleted", now - delete_after)
-        suspended = await self._move("active", "suspended", now - suspend_after)
+        deleted = await self._move(ServiceStatus.SUSPENDED, ServiceStatus.DELETED, now - delete_after)
+        suspended = await self._move(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED, now - suspend_after)
         stats.deleted, stats.suspended = len(deleted), len(suspended)
         if not deleted and not suspended:
             return stats
         _, products = await self._prices()
         notices = []
-        for status, rows, key in (("deleted", deleted, "notification-service-deleted"),
-                                  ("suspended", suspended, "notification-service-suspended")):
+        for status, rows, key in ((ServiceStatus.DELETED, deleted, "notification-service-deleted"),
+                                  (ServiceStatus.SUSPENDED, suspended, "notification-service-suspended")):
             for service_id, user_id, kind, name, domain, ip, product_code, expires_at in rows:
                 args: dict[str, Any] = {"service": service_label(kind, name, domain, ip, service_id),
                                         "product": localized_arg(products[product_code].names),
                                         "expired": expires_at}
                 buttons = []
-                if status == "suspended":
+                if status == ServiceStatus.SUSPENDED:
                     args["delete_on"] = expires_at + delete_after
                     buttons.append(button("notification-button-renew", action="renew", service_id=service_id,
                                           period=period_key(expires_at)))
-                notices.append({"user_id": user_id, "category": "services", "key": key, "args": args,
-                                "buttons": buttons, "dedupe_key": f"{status}:{service_id}:{period_key(expires_at)}"})
+                notices.append({"user_id": user_id, "category": NotificationCategory.SERVICES, "key": key,
+                                "args": args, "buttons": buttons,
+                                "dedupe_key": f"{status}:{service_id}:{period_key(expires_at)}"})
         stats.notified = await self._notifications.notify_many(notices)
         return stats
 
-    async def _move(self, old: str, new: str, expired_before: datetime) -> list[Any]:
+    async def _move(self, old: ServiceStatus, new: ServiceStatus, expired_before: datetime) -> list[Any]:
         rows = (await self._session.execute(
             update(Service).where(Service.status == old, Service.expires_at <= expired_before)
             .values(status=new)
@@ -362,8 +377,8 @@ class Renewals:
         )).all()
         if rows:
             now = self._clock.now()
-            await self._session.execute(insert(ServiceEvent.__table__), [
-                {"service_id": row[0], "actor": "system", "actor_id": None, "action": new,
+            await self._session.execute(insert(table_of(ServiceEvent)), [
+                {"service_id": row[0], "actor": Actor.SYSTEM, "actor_id": None, "action": ServiceAction(new),
                  "before": {"status": old}, "after": {"status": new}, "created_at": now}
                 for row in rows
             ])
@@ -381,7 +396,7 @@ class Renewals:
                    Service.tariff_id, Service.product_code, Service.period_months, Service.expires_at,
                    Balance.amount)
             .outerjoin(Balance, Balance.user_id == Service.user_id)
-            .where(Service.status == "active", Service.auto_renew.is_(True),
+            .where(Service.status == ServiceStatus.ACTIVE, Service.auto_renew.is_(True),
                    Service.expires_at <= now + DAY * self.settings.renew_days_before,
                    Service.expires_at > now - DAY * self.settings.suspend_after_days)
             .order_by(Service.user_id, Service.expires_at, Service.id)
@@ -404,7 +419,7 @@ class Renewals:
             period = period_key(expires_at)
             shortfall = price - budget
             notices.append({
-                "user_id": user_id, "category": "finance", "key": "notification-renewal-failed",
+                "user_id": user_id, "category": NotificationCategory.FINANCE, "key": "notification-renewal-failed",
                 "args": {"service": service_label(kind, name, domain, ip, service_id),
                          "product": localized_arg(products[product_code].names), "price": self._money(price),
                          "balance": self._money(budget), "shortfall": self._money(shortfall),

@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 import pyotp
 from sqlalchemy import delete, func, select
@@ -26,7 +27,7 @@ from domain.accounts import Accounts
 from domain.clock import Clock
 from domain.crypto import Cipher
 from domain.errors import DomainError
-from domain.models import RecoveryCode, TwoFactor
+from domain.models import NotificationCategory, RecoveryCode, TwoFactor
 from domain.notifications import Notifications
 
 STEP_SECONDS = 30
@@ -62,12 +63,21 @@ class Setup:
     uri: str
 
 
+class Refusal(StrEnum):
+    """Why a code was not accepted."""
+
+    MALFORMED = "malformed"  # not shaped like a code: not counted
+    WRONG = "wrong"
+    SETUP_WRONG = "setup-wrong"  # while setting up: not counted
+    REPLAY = "replay"  # the step was accepted before
+    LOCKED = "locked"
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The outcome of one code entry. `reason`: None (accepted), "malformed" (not shaped like a code: not
-    counted), "wrong", "setup-wrong" (while setting up: not counted), "replay", "locked"."""
+    """The outcome of one code entry: `reason` is None when the code was accepted."""
 
-    reason: str | None = None
+    reason: Refusal | None = None
     attempts_left: int = MAX_FAILURES
     locked_until: datetime | None = None
     just_locked: bool = False
@@ -145,8 +155,8 @@ class Security:
                       await self._recovery_left(user_id) if enabled else 0)
 
     async def _notify(self, user_id: int, event: str, **args: object) -> None:
-        await self._notifications.notify(user_id, category="security", key=f"notification-security-{event}",
-                                         args=args)
+        await self._notifications.notify(user_id, category=NotificationCategory.SECURITY,
+                                         key=f"notification-security-{event}", args=args)
 
     # --- enabling ------------------------------------------------------------------------------------------
 
@@ -183,10 +193,10 @@ class Security:
             raise AlreadyEnabled()
         cleaned = _clean(code)
         if not (cleaned.isdigit() and len(cleaned) == DIGITS):
-            return Verdict("malformed"), []
+            return Verdict(Refusal.MALFORMED), []
         step = self._matching_step(self._cipher.decrypt_text(row.secret), cleaned)
         if step is None:
-            return Verdict("setup-wrong"), []
+            return Verdict(Refusal.SETUP_WRONG), []
         now = self._clock.now()
         row.confirmed_at, row.last_step, row.failures = now, step, 0
         user = await self._accounts.get(user_id)
@@ -222,13 +232,13 @@ class Security:
         row = await self._enabled_row(user_id)
         now = self._clock.now()
         if row.locked_until is not None and row.locked_until > now:
-            return Verdict("locked", 0, row.locked_until)
+            return Verdict(Refusal.LOCKED, 0, row.locked_until)
         cleaned = _clean(code)
         if cleaned.isdigit() and len(cleaned) == DIGITS:
             step = self._matching_step(self._cipher.decrypt_text(row.secret), cleaned)
             if step is not None and row.last_step is not None and step <= row.last_step:
                 # The right code, but its step was used already: somebody may have watched it being typed.
-                return Verdict("replay", self._attempts_left(row, now))
+                return Verdict(Refusal.REPLAY, self._attempts_left(row, now))
             if step is not None:
                 row.last_step = step
                 return await self._accepted(row, now)
@@ -241,7 +251,7 @@ class Security:
                 return Verdict(recovery_used=True, recovery_left=left, attempts_left=verdict.attempts_left)
             return await self._failed(row, now)
         # Not shaped like a code (a word, a command, a sticker's emoji): a slip, not a guess; it does not count.
-        return Verdict("malformed", self._attempts_left(row, now))
+        return Verdict(Refusal.MALFORMED, self._attempts_left(row, now))
 
     def _attempts_left(self, row: TwoFactor, now: datetime) -> int:
         return MAX_FAILURES - self._failures(row, now)
@@ -280,9 +290,9 @@ class Security:
             row.unlocked_until = None
             await self._session.flush()
             await self._notify(row.user_id, "lockout", until=row.locked_until)
-            return Verdict("locked", 0, row.locked_until, just_locked=True)
+            return Verdict(Refusal.LOCKED, 0, row.locked_until, just_locked=True)
         await self._session.flush()
-        return Verdict("wrong", MAX_FAILURES - row.failures)
+        return Verdict(Refusal.WRONG, MAX_FAILURES - row.failures)
 
     async def is_unlocked(self, user_id: int) -> bool:
         """Whether guarded actions may run now: 2FA is off, or a correct code was given within five minutes."""

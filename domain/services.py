@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -20,15 +21,35 @@ from sqlalchemy.orm import aliased
 from domain.catalogue import Catalogue, period_price
 from domain.clock import Clock
 from domain.crypto import Cipher
+from domain.db import rowcount
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import InsufficientFunds, Ledger
-from domain.models import Product, Service, ServiceEvent, Tariff
+from domain.models import (
+    Actor,
+    EntryKind,
+    Product,
+    Service,
+    ServiceAction,
+    ServiceEvent,
+    ServiceKind,
+    ServiceStatus,
+    Tariff,
+)
 from domain.orders import add_months, new_activation_key
 from domain.validation import public_ipv4, service_name
 
-KINDS = ("licence", "module")
-FILTERS = ("all", "active", "suspended", "expired", "deleted")
-REFUND_POLICIES = ("none", "prorated")
+
+class RefundPolicy(StrEnum):
+    """What deleting a service gives back (REFUND_ON_DELETE)."""
+
+    NONE = "none"
+    PRORATED = "prorated"  # the unused days of an active service, to the balance
+
+
+KINDS = (ServiceKind.LICENCE, ServiceKind.MODULE)  # SSL certificates are domain/certificates.py's
+ALL = "all"  # the list filter for every service not deleted
+FILTERS = (ALL, *ServiceStatus)
+REFUND_POLICIES = tuple(RefundPolicy)
 KEY_INTERVAL = timedelta(days=30)
 DAY = timedelta(days=1)
 PER_PAGE = 5
@@ -71,9 +92,9 @@ class NotChangeable(DomainError):
 # rest (a forced button gets the reason). A suspended service keeps its name, renewal and deletion; its IP,
 # key and tariff wait until it is active again.
 ACTIONS_BY_STATUS: dict[str, frozenset[str]] = {
-    "active": frozenset({"rename", "ip", "key", "tariff", "auto_renew", "delete", "history", "question"}),
-    "suspended": frozenset({"rename", "auto_renew", "delete", "history", "question"}),
-    "deleted": frozenset({"history"}),
+    ServiceStatus.ACTIVE: frozenset({"rename", "ip", "key", "tariff", "auto_renew", "delete", "history", "question"}),
+    ServiceStatus.SUSPENDED: frozenset({"rename", "auto_renew", "delete", "history", "question"}),
+    ServiceStatus.DELETED: frozenset({"history"}),
 }
 
 
@@ -186,8 +207,8 @@ class Deleted:
 
 
 def _status_filter(status: str) -> Any:
-    if status == "all":
-        return Service.status != "deleted"
+    if status == ALL:
+        return Service.status != ServiceStatus.DELETED
     return Service.status == status
 
 
@@ -197,7 +218,7 @@ def _fingerprint(key: str) -> str:
 
 class Services:
     def __init__(self, session: AsyncSession, clock: Clock, catalogue: Catalogue, ledger: Ledger, cipher: Cipher,
-                 refund_on_delete: str = "none") -> None:
+                 refund_on_delete: str = RefundPolicy.NONE) -> None:
         if refund_on_delete not in REFUND_POLICIES:
             raise ValueError(f"refund_on_delete must be one of {REFUND_POLICIES}")
         self._session = session
@@ -208,7 +229,7 @@ class Services:
         self._refund_on_delete = refund_on_delete
 
     # reading ----------------------------------------------------------------------------------------------
-    async def page(self, user_id: int, kind: str, status: str = "all", page: int = 0,
+    async def page(self, user_id: int, kind: str, status: str = ALL, page: int = 0,
                    per_page: int = PER_PAGE) -> Page:
         """One page of the customer's services of a kind. One statement: the total rides along as a window
         count (a second one only when the page asked for is past the end)."""
@@ -240,13 +261,14 @@ class Services:
             .outerjoin(parent, parent.id == Service.parent_id)
             .where(Service.id == service_id, Service.user_id == user_id, Service.kind.in_(KINDS))
         )).first()
-        if found is None or (found[0].status == "deleted" and not deleted):
+        if found is None or (found[0].status == ServiceStatus.DELETED and not deleted):
             raise NotFound()
         return Row(*found)
 
     async def _own(self, user_id: int, service_id: int, kind: str | None = None) -> Service:
         service = await self._session.get(Service, service_id)
-        if service is None or service.user_id != user_id or service.kind not in KINDS or service.status == "deleted" \
+        if service is None or service.user_id != user_id or service.kind not in KINDS \
+                or service.status == ServiceStatus.DELETED \
                 or (kind is not None and service.kind != kind):
             raise NotFound()
         return service
@@ -254,15 +276,15 @@ class Services:
     async def details(self, user_id: int, service_id: int) -> Details:
         row = await self._row(user_id, service_id, deleted=True)
         modules: list[Row] = []
-        if row.service.kind == "licence":
+        if row.service.kind == ServiceKind.LICENCE:
             modules = [Row(s, t, p, row.service) for s, t, p in await self._session.execute(
                 select(Service, Tariff, Product)
                 .join(Tariff, Tariff.id == Service.tariff_id).join(Product, Product.code == Service.product_code)
                 .where(Service.parent_id == row.service.id, Service.user_id == user_id,
-                       Service.status != "deleted").order_by(Service.id)
+                       Service.status != ServiceStatus.DELETED).order_by(Service.id)
             )]
         refund = 0
-        if row.service.status != "deleted":
+        if row.service.status != ServiceStatus.DELETED:
             refund = self._refund(row) + sum(self._refund(m) for m in modules)
         return Details(row, modules, refund)
 
@@ -280,15 +302,15 @@ class Services:
         ))
         return EventPage(service, events, total, page, pages)
 
-    async def _last_event(self, service_id: int, action: str) -> ServiceEvent | None:
+    async def _last_event(self, service_id: int, action: ServiceAction) -> ServiceEvent | None:
         return await self._session.scalar(
             select(ServiceEvent).where(ServiceEvent.service_id == service_id, ServiceEvent.action == action)
             .order_by(ServiceEvent.created_at.desc(), ServiceEvent.id.desc()).limit(1)
         )
 
-    def _event(self, service: Service, user_id: int, action: str, before: dict[str, Any] | None,
+    def _event(self, service: Service, user_id: int, action: ServiceAction, before: dict[str, Any] | None,
                after: dict[str, Any] | None) -> None:
-        self._session.add(ServiceEvent(service_id=service.id, actor="customer", actor_id=user_id, action=action,
+        self._session.add(ServiceEvent(service_id=service.id, actor=Actor.CUSTOMER, actor_id=user_id, action=action,
                                        before=before, after=after, created_at=self._clock.now()))
 
     # changes ----------------------------------------------------------------------------------------------
@@ -296,16 +318,16 @@ class Services:
         service = await self._own(user_id, service_id)
         name = service_name(text)
         if name != service.name:
-            self._event(service, user_id, "rename", {"name": service.name}, {"name": name})
+            self._event(service, user_id, ServiceAction.RENAME, {"name": service.name}, {"name": name})
             service.name = name
             await self._session.flush()
         return service
 
     async def ip_change_available(self, user_id: int, service_id: int) -> datetime | None:
         """None when the IP address can be changed now, otherwise the moment from which it can."""
-        service = await self._own(user_id, service_id, "licence")
+        service = await self._own(user_id, service_id, ServiceKind.LICENCE)
         require(service, "ip")
-        last = await self._last_event(service.id, "ip")
+        last = await self._last_event(service.id, ServiceAction.IP)
         if last is None:
             return None
         available = next_month(last.created_at)
@@ -313,22 +335,22 @@ class Services:
 
     async def change_ip(self, user_id: int, service_id: int, text: str) -> Service:
         """A new public IPv4 address, at most once per calendar month (UTC) per licence."""
-        service = await self._own(user_id, service_id, "licence")
+        service = await self._own(user_id, service_id, ServiceKind.LICENCE)
         available = await self.ip_change_available(user_id, service_id)
         if available is not None:
             raise IpChangeLimited(available)
         ip = public_ipv4(text)
         if ip == service.ip_address:
             raise InvalidInput("licence-ip-same", value=ip)
-        self._event(service, user_id, "ip", {"ip": service.ip_address}, {"ip": ip})
+        self._event(service, user_id, ServiceAction.IP, {"ip": service.ip_address}, {"ip": ip})
         service.ip_address = ip
         await self._session.flush()
         return service
 
     async def key_available(self, user_id: int, service_id: int) -> datetime | None:
-        service = await self._own(user_id, service_id, "licence")
+        service = await self._own(user_id, service_id, ServiceKind.LICENCE)
         require(service, "key")
-        last = await self._last_event(service.id, "key")
+        last = await self._last_event(service.id, ServiceAction.KEY)
         if last is None:
             return None
         available = last.created_at + KEY_INTERVAL
@@ -336,14 +358,14 @@ class Services:
 
     async def new_key(self, user_id: int, service_id: int) -> str:
         """A fresh activation key replacing the old one (stored encrypted, returned once to be shown)."""
-        service = await self._own(user_id, service_id, "licence")
+        service = await self._own(user_id, service_id, ServiceKind.LICENCE)
         available = await self.key_available(user_id, service_id)
         if available is not None:
             raise KeyLimited(available)
         old = self._cipher.decrypt_text(service.activation_key) if service.activation_key else None
         key = new_activation_key()
         # The history keeps fingerprints only: a key in the history would be a key in every backup.
-        self._event(service, user_id, "key", {"fingerprint": _fingerprint(old) if old else None},
+        self._event(service, user_id, ServiceAction.KEY, {"fingerprint": _fingerprint(old) if old else None},
                     {"fingerprint": _fingerprint(key)})
         service.activation_key = self._cipher.encrypt(key)
         await self._session.flush()
@@ -383,18 +405,19 @@ class Services:
                                     currency=self._ledger.currency)
         now = self._clock.now()
         # The optimistic update makes a double tap (or a race) switch, and charge, once.
-        changed = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Service).where(Service.id == service.id, Service.tariff_id == row.tariff.id)
             .values(tariff_id=quote.tariff.id).execution_options(synchronize_session=False)
         )
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
+        if changed != 1:
             raise QuoteChanged()
         reference = f"tariff:{service.id}:{row.tariff.id}-{quote.tariff.id}:{now.strftime('%Y%m%dT%H%M%S%f')}"
         if quote.amount > 0:
-            await self._ledger.post(user_id, "charge", -quote.amount, reference, service_id=service.id)
+            await self._ledger.post(user_id, EntryKind.CHARGE, -quote.amount, reference, service_id=service.id)
         elif quote.amount < 0:
-            await self._ledger.post(user_id, "adjustment", -quote.amount, reference, service_id=service.id)
-        self._event(service, user_id, "tariff", {"tariff": row.tariff.code},
+            await self._ledger.post(user_id, EntryKind.ADJUSTMENT, -quote.amount, reference, service_id=service.id)
+        self._event(service, user_id, ServiceAction.TARIFF, {"tariff": row.tariff.code},
                     {"tariff": quote.tariff.code, "amount": quote.amount, "days": quote.days})
         await self._session.refresh(service)
         await self._session.flush()
@@ -403,7 +426,8 @@ class Services:
     async def set_auto_renew(self, user_id: int, service_id: int, on: bool) -> Service:
         service = await self._own(user_id, service_id)
         if service.auto_renew != on:
-            self._event(service, user_id, "auto_renew", {"auto_renew": service.auto_renew}, {"auto_renew": on})
+            self._event(service, user_id, ServiceAction.AUTO_RENEW, {"auto_renew": service.auto_renew},
+                        {"auto_renew": on})
             service.auto_renew = on
             await self._session.flush()
         return service
@@ -412,23 +436,23 @@ class Services:
         """Soft delete: status "deleted", kept with its history. A licence takes its modules with it. No refund
         unless REFUND_ON_DELETE=prorated (then the unused days of each active one come back to the balance)."""
         details = await self.details(user_id, service_id)
-        if details.row.service.status == "deleted":
+        if details.row.service.status == ServiceStatus.DELETED:
             raise NotFound()
         refund = 0
         for row in [details.row, *details.modules]:
             amount = self._refund(row)
             if amount:
-                await self._ledger.post(user_id, "adjustment", amount, f"delete:{row.service.id}",
+                await self._ledger.post(user_id, EntryKind.ADJUSTMENT, amount, f"delete:{row.service.id}",
                                         service_id=row.service.id)
                 refund += amount
-            self._event(row.service, user_id, "delete", {"status": row.service.status},
-                        {"status": "deleted", "refund": amount})
-            row.service.status = "deleted"
+            self._event(row.service, user_id, ServiceAction.DELETE, {"status": row.service.status},
+                        {"status": ServiceStatus.DELETED, "refund": amount})
+            row.service.status = ServiceStatus.DELETED
         await self._session.flush()
         return Deleted(details.row.service, len(details.modules), refund)
 
     def _refund(self, row: Row) -> int:
-        if self._refund_on_delete != "prorated" or row.service.status != "active":
+        if self._refund_on_delete != RefundPolicy.PRORATED or row.service.status != ServiceStatus.ACTIVE:
             return 0
         price = period_price(row.tariff.price, row.product.base_months, row.service.period_months,
                              _discount(row.product, row.service.period_months)).total

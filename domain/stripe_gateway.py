@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import stripe
 
 from domain.errors import DomainError
 
+if TYPE_CHECKING:
+    from stripe.params.checkout import SessionCreateParams
+
 log = logging.getLogger(__name__)
 
 STRIPE_API = "https://api.stripe.com"
+T = TypeVar("T")
 
 
 class StripeUnavailable(DomainError):
@@ -83,12 +88,15 @@ class StripeGateway:
         return customer.id
 
     async def setup_page(self, customer: str, user_id: int, success_url: str, cancel_url: str) -> SetupPage:
-        session = await self._call(self._client.v1.checkout.sessions.create_async(params={
-            "mode": "setup", "customer": customer, "payment_method_types": ["card"],
+        params: SessionCreateParams = {
+            "mode": "setup", "customer": customer,
+            "payment_method_types": ["card"],  # type: ignore[typeddict-unknown-key]  # stripe 16's types only know allowed_payment_method_types
             "client_reference_id": str(user_id), "metadata": {"user_id": str(user_id)},
             "setup_intent_data": {"metadata": {"user_id": str(user_id)}},
             "success_url": success_url, "cancel_url": cancel_url,
-        }))
+        }
+        session = await self._call(self._client.v1.checkout.sessions.create_async(params=params))
+        assert session.url is not None  # a hosted page has one
         return SetupPage(session.id, session.url)
 
     async def saved_card(self, setup_intent: str) -> SavedCard:
@@ -97,6 +105,8 @@ class StripeGateway:
         method = intent.payment_method
         if isinstance(method, str):
             method = await self._call(self._client.v1.payment_methods.retrieve_async(method))
+        # A setup that succeeded saved a card; Stripe's types allow for every other kind of setup.
+        assert method is not None and method.card is not None
         card = method.card
         customer = intent.customer if isinstance(intent.customer, str) or intent.customer is None \
             else intent.customer.id
@@ -139,13 +149,14 @@ class StripeGateway:
             stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise BadSignature(str(exc)) from None
-        return json.loads(payload)
+        event: dict[str, Any] = json.loads(payload)
+        return event
 
     async def close(self) -> None:
-        await self._http.close_async()
+        await self._http.close_async()  # type: ignore[no-untyped-call]  # stripe's HTTP clients have no annotations
 
     @staticmethod
-    async def _call(request: Any) -> Any:
+    async def _call(request: Awaitable[T]) -> T:
         try:
             return await request
         except stripe.StripeError as exc:

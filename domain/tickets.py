@@ -17,21 +17,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import Ledger
-from domain.models import Payer, Service, ServiceEvent, Ticket, TicketGroupMessage, TicketMessage, User
+from domain.models import (
+    MessageAuthor,
+    MessageKind,
+    NotificationCategory,
+    Payer,
+    Service,
+    ServiceEvent,
+    ServiceStatus,
+    Ticket,
+    TicketGroupMessage,
+    TicketMessage,
+    TicketStatus,
+    User,
+)
 from domain.notifications import Notifications, button
 
-ACTIVE = ("open", "answered", "awaiting")
-STATUSES = (*ACTIVE, "closed", "archived")
-KINDS = ("text", "photo", "document")
+ACTIVE = (TicketStatus.OPEN, TicketStatus.ANSWERED, TicketStatus.AWAITING)
+STATUSES = tuple(TicketStatus)
+KINDS = tuple(MessageKind)
 SUBJECT_MAX = 100
 BODY_MAX = 3500
 # How long a relay holds the customer messages it is posting; past it, they are the next relay's.
@@ -65,7 +77,7 @@ class ReopenExpired(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    kind: str  # photo or document
+    kind: str  # MessageKind.PHOTO or MessageKind.DOCUMENT
     file_id: str
     file_name: str | None = None
 
@@ -109,10 +121,6 @@ class HeaderCard:
     payer: Payer | None = None  # the default active payer; None: a private person
 
 
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-
-
 def clean_text(text: str | None, limit: int, message_id: str) -> str:
     value = (text or "").strip()
     if not value or len(value) > limit:
@@ -151,7 +159,7 @@ class Tickets:
     async def linkable_services(self, user_id: int) -> list[Service]:
         """The customer's services a ticket can be about (not deleted), newest first."""
         return list(await self._session.scalars(
-            select(Service).where(Service.user_id == user_id, Service.status != "deleted")
+            select(Service).where(Service.user_id == user_id, Service.status != ServiceStatus.DELETED)
             .order_by(Service.id.desc()).limit(20)
         ))
 
@@ -173,13 +181,13 @@ class Tickets:
             await self.service_of(user_id, service_id)
         now = self._clock.now()
         ticket = Ticket(user_id=user_id, department=department, subject=subject, service_id=service_id,
-                        status="open", created_at=now, updated_at=now)
+                        status=TicketStatus.OPEN, created_at=now, updated_at=now)
         self._session.add(ticket)
         await self._session.flush()
-        self._session.add(TicketMessage(ticket_id=ticket.id, author="customer", author_id=user_id, kind="text",
-                                        text=body, created_at=now))
+        self._session.add(TicketMessage(ticket_id=ticket.id, author=MessageAuthor.CUSTOMER, author_id=user_id,
+                                        kind=MessageKind.TEXT, text=body, created_at=now))
         for item in attachments:
-            self._session.add(TicketMessage(ticket_id=ticket.id, author="customer", author_id=user_id,
+            self._session.add(TicketMessage(ticket_id=ticket.id, author=MessageAuthor.CUSTOMER, author_id=user_id,
                                             kind=item.kind, file_id=item.file_id, file_name=item.file_name,
                                             created_at=now))
         await self._session.flush()
@@ -189,7 +197,7 @@ class Tickets:
                    per_page: int = PER_PAGE) -> TicketPage:
         """Active and closed tickets (or the archived ones), most recent activity first."""
         where = [Ticket.user_id == user_id,
-                 Ticket.status == "archived" if archived else Ticket.status != "archived"]
+                 Ticket.status == TicketStatus.ARCHIVED if archived else Ticket.status != TicketStatus.ARCHIVED]
         total = await self._session.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0
         pages = max(1, -(-total // per_page))
         page = min(max(page, 0), pages - 1)
@@ -208,7 +216,7 @@ class Tickets:
     async def conversation(self, user_id: int, ticket_id: int, last: int = 8) -> Conversation:
         """The ticket and its last `last` messages the customer may see (never staff notes)."""
         ticket = await self.get(user_id, ticket_id)
-        where = [TicketMessage.ticket_id == ticket.id, TicketMessage.author != "note"]
+        where = [TicketMessage.ticket_id == ticket.id, TicketMessage.author != MessageAuthor.NOTE]
         total = await self._session.scalar(select(func.count()).select_from(TicketMessage).where(*where)) or 0
         messages = list(await self._session.scalars(
             select(TicketMessage).where(*where).order_by(TicketMessage.id.desc()).limit(last)
@@ -222,18 +230,18 @@ class Tickets:
         ticket = await self.get(user_id, ticket_id)
         if ticket.status not in ACTIVE:
             raise TicketClosed()
-        if kind not in KINDS or (kind != "text" and not file_id):
+        if kind not in KINDS or (kind != MessageKind.TEXT and not file_id):
             raise InvalidInput("tickets-error-unsupported")
-        if kind == "text":
+        if kind == MessageKind.TEXT:
             text = self.body(text)
         elif text is not None:
             text = text.strip()[:1000] or None
         now = self._clock.now()
-        message = TicketMessage(ticket_id=ticket.id, author="customer", author_id=user_id, kind=kind, text=text,
-                                file_id=file_id, file_name=file_name, created_at=now)
+        message = TicketMessage(ticket_id=ticket.id, author=MessageAuthor.CUSTOMER, author_id=user_id, kind=kind,
+                                text=text, file_id=file_id, file_name=file_name, created_at=now)
         self._session.add(message)
-        if ticket.status == "answered":
-            ticket.status = "awaiting"
+        if ticket.status == TicketStatus.ANSWERED:
+            ticket.status = TicketStatus.AWAITING
         ticket.updated_at = now
         await self._session.flush()
         return message
@@ -247,13 +255,13 @@ class Tickets:
         ticket = await self.get(user_id, ticket_id)
         if ticket.status in ACTIVE:
             return ticket
-        if ticket.status == "archived" or ticket.closed_at is None or \
+        if ticket.status == TicketStatus.ARCHIVED or ticket.closed_at is None or \
                 self._clock.now() > ticket.closed_at + timedelta(days=self.settings.reopen_days):
             raise ReopenExpired(days=self.settings.reopen_days)
         return await self._reopen(ticket)
 
     def can_reopen(self, ticket: Ticket) -> bool:
-        return ticket.status == "closed" and ticket.closed_at is not None and \
+        return ticket.status == TicketStatus.CLOSED and ticket.closed_at is not None and \
             self._clock.now() <= ticket.closed_at + timedelta(days=self.settings.reopen_days)
 
     async def rate(self, user_id: int, ticket_id: int, value: int) -> Ticket:
@@ -282,17 +290,18 @@ class Tickets:
         and the next relay posts them."""
         now = self._clock.now()
         free = or_(TicketMessage.relay_claimed_until.is_(None), TicketMessage.relay_claimed_until <= now)
-        unrelayed = (TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer",
+        unrelayed = (TicketMessage.ticket_id == ticket_id, TicketMessage.author == MessageAuthor.CUSTOMER,
                      TicketMessage.relayed_at.is_(None))
         waiting = list(await self._session.scalars(
             select(TicketMessage).where(*unrelayed, free).order_by(TicketMessage.id)
             .execution_options(populate_existing=True)))
         claimed = []
         for message in waiting:
-            result = await self._session.execute(
+            changed = await rowcount(
+                self._session,
                 update(TicketMessage).where(TicketMessage.id == message.id, TicketMessage.relayed_at.is_(None), free)
                 .values(relay_claimed_until=now + RELAY_CLAIM).execution_options(synchronize_session=False))
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if changed != 1:
                 break  # another relay holds it: it posts from here on, in order
             claimed.append(message)
         return claimed
@@ -319,7 +328,8 @@ class Tickets:
             update(Ticket).where(Ticket.id == ticket_id).values(staff_chat_id=None, topic_id=None)
             .execution_options(synchronize_session=False))
         await self._session.execute(
-            update(TicketMessage).where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "customer")
+            update(TicketMessage)
+            .where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == MessageAuthor.CUSTOMER)
             .values(relayed_at=None, relay_claimed_until=None).execution_options(synchronize_session=False))
 
     async def awaiting_relay(self, limit: int = 50) -> list[int]:
@@ -327,10 +337,10 @@ class Tickets:
         refused a post), oldest first; archived ones are left alone."""
         return list(await self._session.scalars(
             select(TicketMessage.ticket_id).join(Ticket, Ticket.id == TicketMessage.ticket_id)
-            .where(TicketMessage.author == "customer", TicketMessage.relayed_at.is_(None),
+            .where(TicketMessage.author == MessageAuthor.CUSTOMER, TicketMessage.relayed_at.is_(None),
                    or_(TicketMessage.relay_claimed_until.is_(None),
                        TicketMessage.relay_claimed_until <= self._clock.now()),
-                   Ticket.status != "archived")
+                   Ticket.status != TicketStatus.ARCHIVED)
             .group_by(TicketMessage.ticket_id).order_by(TicketMessage.ticket_id).limit(limit)
         ))
 
@@ -348,18 +358,19 @@ class Tickets:
     async def attach_to_group(self, ticket_id: int, chat_id: int, topic_id: int | None) -> bool:
         """Record where the ticket lives in the staff group (a topic, or None in a group without topics).
         Only the first caller wins; False means another update already placed it."""
-        result = await self._session.execute(
+        changed = await rowcount(
+            self._session,
             update(Ticket).where(Ticket.id == ticket_id, Ticket.staff_chat_id.is_(None))
             .values(staff_chat_id=chat_id, topic_id=topic_id)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(changed)
 
     async def link_group_message(self, chat_id: int, message_id: int, ticket_id: int) -> bool:
         """Remember that a staff-group message belongs to a ticket. False when it was already known (the same
         update delivered twice): the caller must not act on it again."""
         inserted = await self._session.scalar(
-            _insert(self._session)(TicketGroupMessage)
+            upsert(self._session, TicketGroupMessage)
             .values(chat_id=chat_id, message_id=message_id, ticket_id=ticket_id)
             .on_conflict_do_nothing().returning(TicketGroupMessage.ticket_id)
         )
@@ -372,14 +383,15 @@ class Tickets:
         if ticket.status not in ACTIVE:
             raise TicketClosed()
         now = self._clock.now()
-        message = TicketMessage(ticket_id=ticket.id, author="staff", author_id=staff_id, author_name=staff_name,
-                                kind=kind, text=text, file_id=file_id, file_name=file_name, created_at=now)
+        message = TicketMessage(ticket_id=ticket.id, author=MessageAuthor.STAFF, author_id=staff_id,
+                                author_name=staff_name, kind=kind, text=text, file_id=file_id, file_name=file_name,
+                                created_at=now)
         self._session.add(message)
-        ticket.status = "answered"
+        ticket.status = TicketStatus.ANSWERED
         ticket.updated_at = now
         await self._session.flush()
         await self._notifications.notify(
-            ticket.user_id, category="support", key="tickets-notify-reply",
+            ticket.user_id, category=NotificationCategory.SUPPORT, key="tickets-notify-reply",
             args={"ticket": ticket.id, "subject": ticket.subject},
             buttons=[button("tickets-button-open", action="ticket-open", ticket=ticket.id)],
             dedupe_key=f"ticket-reply:{message.id}", push=False)
@@ -387,8 +399,9 @@ class Tickets:
 
     async def add_note(self, ticket: Ticket, staff_id: int, staff_name: str, text: str | None) -> TicketMessage:
         """An internal note: kept with the ticket, never shown to the customer."""
-        note = TicketMessage(ticket_id=ticket.id, author="note", author_id=staff_id, author_name=staff_name,
-                             kind="text", text=clean_text(text, NOTE_MAX, "tickets-staff-note-usage"),
+        note = TicketMessage(ticket_id=ticket.id, author=MessageAuthor.NOTE, author_id=staff_id,
+                             author_name=staff_name, kind=MessageKind.TEXT,
+                             text=clean_text(text, NOTE_MAX, "tickets-staff-note-usage"),
                              created_at=self._clock.now())
         self._session.add(note)
         await self._session.flush()
@@ -421,7 +434,7 @@ class Tickets:
         customer = await self._session.get(User, ticket.user_id)
         if customer is None:
             raise NotFound()
-        where = [Service.user_id == ticket.user_id, Service.status != "deleted"]
+        where = [Service.user_id == ticket.user_id, Service.status != ServiceStatus.DELETED]
         count = await self._session.scalar(select(func.count()).select_from(Service).where(*where)) or 0
         services = list(await self._session.scalars(
             select(Service).where(*where).order_by(Service.id.desc()).limit(HEADER_SERVICES)))
@@ -444,8 +457,8 @@ class Tickets:
         tickets archived now, with where they live in the staff group (to show the status there)."""
         before = self._clock.now() - timedelta(days=self.settings.archive_days)
         rows = (await self._session.execute(
-            update(Ticket).where(Ticket.status == "closed", Ticket.closed_at <= before)
-            .values(status="archived")
+            update(Ticket).where(Ticket.status == TicketStatus.CLOSED, Ticket.closed_at <= before)
+            .values(status=TicketStatus.ARCHIVED)
             .returning(Ticket.id, Ticket.subject, Ticket.staff_chat_id, Ticket.topic_id)
             .execution_options(synchronize_session=False)
         )).all()
@@ -456,8 +469,8 @@ class Tickets:
         Idempotent per `news_id` (a double confirmation sends nothing twice). Returns how many were new."""
         text = clean_text(text, BODY_MAX, "tickets-news-usage")
         user_ids = list(await self._session.scalars(select(User.id).order_by(User.id)))
-        items = [{"user_id": user_id, "category": "news", "key": "tickets-news", "args": {"text": text},
-                  "dedupe_key": f"news:{news_id}:{user_id}"} for user_id in user_ids]
+        items = [{"user_id": user_id, "category": NotificationCategory.NEWS, "key": "tickets-news",
+                  "args": {"text": text}, "dedupe_key": f"news:{news_id}:{user_id}"} for user_id in user_ids]
         return await self._notifications.notify_many(items)
 
     # --- shared rules ----------------------------------------------------------------------------------------
@@ -466,18 +479,18 @@ class Tickets:
         if ticket.status not in ACTIVE:
             raise TicketClosed()
         now = self._clock.now()
-        ticket.status = "closed"
+        ticket.status = TicketStatus.CLOSED
         ticket.closed_at = ticket.updated_at = now
         await self._session.flush()
         await self._notifications.notify(
-            ticket.user_id, category="support", key="tickets-notify-closed",
+            ticket.user_id, category=NotificationCategory.SUPPORT, key="tickets-notify-closed",
             args={"ticket": ticket.id, "subject": ticket.subject},
             buttons=[button("tickets-button-rate", action="ticket-open", ticket=ticket.id)],
             dedupe_key=f"ticket-closed:{ticket.id}:{now.isoformat()}", push=push)
         return ticket
 
     async def _reopen(self, ticket: Ticket) -> Ticket:
-        ticket.status = "awaiting"
+        ticket.status = TicketStatus.AWAITING
         ticket.closed_at = None
         ticket.updated_at = self._clock.now()
         await self._session.flush()
@@ -490,9 +503,10 @@ class Tickets:
 
     async def has_archived(self, user_id: int) -> bool:
         return bool(await self._session.scalar(
-            select(func.count()).select_from(Ticket).where(Ticket.user_id == user_id, Ticket.status == "archived")
+            select(func.count()).select_from(Ticket)
+            .where(Ticket.user_id == user_id, Ticket.status == TicketStatus.ARCHIVED)
         ))
 
 
-__all__ = ["ACTIVE", "STATUSES", "Archived", "Attachment", "Conversation", "HeaderCard", "ReopenExpired",
-           "TicketClosed", "TicketPage", "TicketSettings", "Tickets"]
+__all__ = ["ACTIVE", "STATUSES", "Archived", "Attachment", "Conversation", "HeaderCard", "MessageAuthor",
+           "MessageKind", "ReopenExpired", "TicketClosed", "TicketPage", "TicketSettings", "TicketStatus", "Tickets"]

@@ -7,8 +7,12 @@ import threading
 import zoneinfo
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from babel.dates import get_timezone_location
+
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
 
 # The zones most customers live in, by region; anything else is found by typing its city.
 REGIONS: dict[str, tuple[str, ...]] = {
@@ -126,7 +130,7 @@ _finder_lock = threading.Lock()
 
 
 @cache
-def _finder():  # type: ignore[no-untyped-def]
+def _finder() -> TimezoneFinder:
     from timezonefinder import TimezoneFinder  # loads its bundled polygons: no network, ~0.3 s once
 
     return TimezoneFinder(in_memory=False)

@@ -28,7 +28,7 @@ from domain.promos import Promos
 from domain.relay import TicketRelay
 from domain.renewals import Renewals, RenewalSettings
 from domain.security import Security
-from domain.services import Services
+from domain.services import RefundPolicy, Services
 from domain.settings import Settings
 from domain.stripe_gateway import CardGateway
 from domain.tickets import Tickets, TicketSettings
@@ -44,7 +44,7 @@ class DomainContext:
     currency: str = "EUR"
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     renewals: RenewalSettings = field(default_factory=RenewalSettings)
-    refund_on_delete: str = "none"  # or "prorated" (REFUND_ON_DELETE)
+    refund_on_delete: str = RefundPolicy.NONE  # or PRORATED (REFUND_ON_DELETE)
     card_gateway: CardGateway | None = None  # Stripe; None when STRIPE_SECRET_KEY is not set
     methods: MethodSettings = field(default_factory=MethodSettings)
     ssl: SslSettings = field(default_factory=SslSettings)

@@ -37,4 +37,5 @@ def parse_amount(text: str, precision: int, message_id: str = "topup-error-not-a
     if found is None or len(found.group(2) or "") > precision:
         raise InvalidInput(message_id, value=text.strip())
     whole, fraction = found.group(1), (found.group(2) or "").ljust(precision, "0")
-    return int(whole) * 10**precision + int(fraction or "0")
+    scale: int = 10**precision  # an int for a precision >= 0, which typeshed cannot tell from the int type
+    return int(whole) * scale + int(fraction or "0")

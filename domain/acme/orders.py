@@ -113,7 +113,7 @@ class AcmeOrders:
             pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption()).decode()
             await self._session.execute(
-                upsert(self._session, AcmeAccount)  # type: ignore[attr-defined]
+                upsert(self._session, AcmeAccount)
                 .values(directory_url=directory, key=self._cipher.encrypt(pem), email=self._email,
                         created_at=self._clock.now())
                 .on_conflict_do_nothing(index_elements=["directory_url"]))
@@ -322,7 +322,7 @@ class AcmeOrders:
     async def queue_revocation(self, certificate_id: int, serial: str, cert_pem: str, reason: int) -> None:
         now = self._clock.now()
         await self._session.execute(
-            upsert(self._session, AcmeRevocation)  # type: ignore[attr-defined]
+            upsert(self._session, AcmeRevocation)
             .values(certificate_id=certificate_id, serial=serial, cert_pem=cert_pem, reason=reason, attempts=0,
                     next_attempt_at=now, created_at=now)
             .on_conflict_do_nothing(index_elements=["serial"]))

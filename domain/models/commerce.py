@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -21,13 +22,87 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.models.base import Base
 
 
+class ServiceKind(StrEnum):
+    """What a product line sells, and so what a service bought from it is."""
+
+    LICENCE = "licence"
+    MODULE = "module"  # an add-on to one of the customer's licences
+    SSL = "ssl"
+
+
+class ServiceStatus(StrEnum):
+    """An active service past its expiry is suspended after the grace period, then deleted (the sweeps in
+    domain/renewals.py); the customer may delete one at any time. Deleted services keep their history."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    EXPIRED = "expired"
+    DELETED = "deleted"
+
+
+class Actor(StrEnum):
+    """Who did what a service's history row records."""
+
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    SYSTEM = "system"  # a sweep
+
+
+class ServiceAction(StrEnum):
+    """What a history row of a licence or module records. The sweeps record the status they moved a service
+    to; the certificate workflow (domain/certificates.py) records its own `ssl-*` actions."""
+
+    ORDER = "order"
+    RENAME = "rename"
+    IP = "ip"
+    KEY = "key"
+    TARIFF = "tariff"
+    AUTO_RENEW = "auto_renew"
+    RENEWAL = "renewal"
+    DELETE = "delete"
+    SUSPENDED = "suspended"
+    DELETED = "deleted"
+
+
+class EntryKind(StrEnum):
+    """A ledger entry: top-ups and refunds are the customer's payments, charges what services cost, adjustments
+    everything else the vendor books (a tariff change's unused value, a promo credit, a refund on deletion)."""
+
+    TOPUP = "topup"
+    CHARGE = "charge"
+    REFUND = "refund"
+    ADJUSTMENT = "adjustment"
+
+
+class TopupMethod(StrEnum):
+    """How a top-up through Telegram Payments is paid."""
+
+    STARS = "telegram-stars"
+    PROVIDER = "telegram-provider"  # a card through Telegram's payment provider
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    REFUNDED = "refunded"
+
+
+class PaymentChargeOutcome(StrEnum):
+    """What became of a `successful_payment` Telegram reported (see PaymentCharge)."""
+
+    RECEIVED = "received"  # recorded, not applied yet
+    APPLIED = "applied"
+    EXTRA = "extra"
+    UNMATCHED = "unmatched"
+
+
 class Product(Base):
     """A product line of the catalogue file (licence, module, SSL); withdrawn ones stay for existing services."""
 
     __tablename__ = "products"
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # ServiceKind
     base_months: Mapped[int]
     names: Mapped[dict[str, str]] = mapped_column(JSON)
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON)
@@ -108,10 +183,10 @@ class Service(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # ServiceKind
     product_code: Mapped[str] = mapped_column(ForeignKey("products.code"))
     tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
-    status: Mapped[str] = mapped_column(String(16), index=True)  # active, suspended, expired, deleted
+    status: Mapped[str] = mapped_column(String(16), index=True)  # ServiceStatus
     name: Mapped[str | None] = mapped_column(String(64))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     domain: Mapped[str | None] = mapped_column(String(253))
@@ -130,9 +205,9 @@ class ServiceEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
-    actor: Mapped[str] = mapped_column(String(16))  # customer, staff, system
+    actor: Mapped[str] = mapped_column(String(16))  # Actor
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
-    action: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))  # ServiceAction, or an `ssl-*` one
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
@@ -146,7 +221,7 @@ class LedgerEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # topup, charge, refund, adjustment
+    kind: Mapped[str] = mapped_column(String(16))  # EntryKind
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     reference: Mapped[str] = mapped_column(String(128), unique=True)
@@ -174,12 +249,12 @@ class Payment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
     payload: Mapped[str] = mapped_column(String(64), unique=True)
-    method: Mapped[str] = mapped_column(String(24))  # telegram-stars, telegram-provider
+    method: Mapped[str] = mapped_column(String(24))  # TopupMethod
     amount: Mapped[int]  # credited to the balance, shop currency minor units
     currency: Mapped[str] = mapped_column(String(3))
     invoice_amount: Mapped[int]  # what the invoice asks: stars for XTR, else minor units
     invoice_currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(16))  # pending, paid, refunded
+    status: Mapped[str] = mapped_column(String(16))  # PaymentStatus
     then_checkout: Mapped[bool] = mapped_column(default=False, server_default=false())
     telegram_charge_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     provider_charge_id: Mapped[str | None] = mapped_column(String(255))
@@ -208,6 +283,6 @@ class PaymentCharge(Base):
     currency: Mapped[str] = mapped_column(String(3))
     total_amount: Mapped[int]  # as Telegram charged it: stars for XTR, else minor units
     credited: Mapped[int] = mapped_column(default=0, server_default="0")  # to the balance, shop minor units
-    outcome: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))  # PaymentChargeOutcome
     received_at: Mapped[datetime]
     refunded_at: Mapped[datetime | None]

@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.models.base import Base
+
+
+class DiscountKind(StrEnum):
+    PERCENT = "percent"  # the value in basis points
+    FIXED = "fixed"  # the value in minor units
+
+
+class PromoKind(StrEnum):
+    """A promo code gives a discount of one of the discount kinds, or a credit to the balance."""
+
+    PERCENT = "percent"
+    FIXED = "fixed"
+    CREDIT = "credit"  # the value in minor units
+
+
+class DiscountScope(StrEnum):
+    """Which cart lines a discount applies to; all but ALL name a target."""
+
+    ALL = "all"
+    PRODUCT = "product"
+    TARIFF = "tariff"
+    PERIOD = "period"  # a period length in months
+
+
+class PromoSource(StrEnum):
+    FILE = "file"  # the catalogue file's [[promo]] tables, kept in sync with it
+    STAFF = "staff"  # `/promo new`
 
 
 class Discount(Base):
@@ -23,9 +51,9 @@ class Discount(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(8))  # percent, fixed
+    kind: Mapped[str] = mapped_column(String(8))  # DiscountKind
     value: Mapped[int]
-    scope: Mapped[str] = mapped_column(String(8))  # all, product, tariff, period
+    scope: Mapped[str] = mapped_column(String(8))  # DiscountScope
     target: Mapped[str | None] = mapped_column(String(70))  # product code, [product/]tariff code, months
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime | None]
@@ -50,9 +78,9 @@ class PromoCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)  # upper case
-    kind: Mapped[str] = mapped_column(String(8))  # percent, fixed, credit
+    kind: Mapped[str] = mapped_column(String(8))  # PromoKind
     value: Mapped[int]
-    scope: Mapped[str] = mapped_column(String(8), default="all")
+    scope: Mapped[str] = mapped_column(String(8), default=DiscountScope.ALL)
     target: Mapped[str | None] = mapped_column(String(70))
     max_uses: Mapped[int | None]
     uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -60,7 +88,7 @@ class PromoCode(Base):
     first_order_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     valid_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True, server_default=true())  # staff's `/promo off`
-    source: Mapped[str] = mapped_column(String(8))  # file, staff
+    source: Mapped[str] = mapped_column(String(8))  # PromoSource
     # A file code still listed in the catalogue file; staff switching one off survives the next sync.
     in_file: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(BigInteger)

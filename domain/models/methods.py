@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.models.base import Base
+
+
+class MethodKind(StrEnum):
+    CARD = "card"  # saved at Stripe
+    TELEGRAM = "telegram"  # Telegram Payments: nothing saved, every payment asks
+
+
+class AutopayChargeStatus(StrEnum):
+    PENDING = "pending"  # written before Stripe is asked; asked again with the same key until it answers
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
 class StripeCustomer(Base):
@@ -27,7 +39,7 @@ class PaymentMethod(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # card, telegram
+    kind: Mapped[str] = mapped_column(String(16))  # MethodKind
     name: Mapped[str | None] = mapped_column(String(64))
     is_default: Mapped[bool] = mapped_column(default=False, server_default=false())
     brand: Mapped[str | None] = mapped_column(String(24))
@@ -77,7 +89,7 @@ class AutopayCharge(Base):
     purpose: Mapped[str] = mapped_column(String(128))  # renewal:<service>:<period>, checkout:<user>:<rev>
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(16))  # pending, succeeded, failed
+    status: Mapped[str] = mapped_column(String(16))  # AutopayChargeStatus
     payment_intent: Mapped[str | None] = mapped_column(String(255))  # only in rows from before encryption
     payment_intent_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # Stripe's PaymentIntent id, encrypted
     error: Mapped[str | None] = mapped_column(String(64))

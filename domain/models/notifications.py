@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,6 +13,25 @@ from domain.models.base import Base
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class NotificationCategory(StrEnum):
+    """What a notice is about; the customer mutes pushes by category (except the mandatory ones)."""
+
+    SERVICES = "services"
+    FINANCE = "finance"
+    SUPPORT = "support"
+    NEWS = "news"
+    SECURITY = "security"
+
+
+class OutboxStatus(StrEnum):
+    """pending -> sent | failed | dropped (the recipient blocked the bot); see domain/notifications.py."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    DROPPED = "dropped"
 
 
 class Notification(Base):
@@ -25,11 +46,11 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
-    category: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(16))  # NotificationCategory
     key: Mapped[str] = mapped_column(String(128))
-    args: Mapped[dict] = mapped_column(JSON, default=dict)
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # [{"text_key": ..., "callback" | "url" | "action": ..., "args": {...}}]
-    buttons: Mapped[list] = mapped_column(JSON, default=list)
+    buttons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
@@ -47,8 +68,7 @@ class OutboxMessage(Base):
         BigId, ForeignKey("notifications.id", ondelete="CASCADE"), unique=True
     )
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    # pending -> sent | failed | dropped
-    status: Mapped[str] = mapped_column(String(8), default="pending")
+    status: Mapped[str] = mapped_column(String(8), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -64,4 +84,4 @@ class NotificationMute(Base):
     __tablename__ = "notification_mutes"
 
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)  # NotificationCategory

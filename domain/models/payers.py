@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.models.base import Base
+
+
+class PayerKind(StrEnum):
+    INDIVIDUAL = "individual"
+    SOLE = "sole"  # a sole trader
+    LEGAL = "legal"  # a legal entity
+
+
+class InvoiceStatus(StrEnum):
+    AWAITING = "awaiting"  # a bank transfer is expected; staff mark it paid
+    ISSUED = "issued"  # a document only: paid in the bot
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class InvoicePurpose(StrEnum):
+    TOPUP = "topup"
+    CART = "cart"
+
+
+class InvoiceLineKind(StrEnum):
+    """A line of `Invoice.lines`: the top-up amount, or one cart item."""
+
+    TOPUP = "topup"
+    ITEM = "item"
 
 
 class Payer(Base):
@@ -18,7 +44,7 @@ class Payer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # individual, sole, legal
+    kind: Mapped[str] = mapped_column(String(16))  # PayerKind
     name: Mapped[str] = mapped_column(String(200))  # full name, or the company's name
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     address: Mapped[str | None] = mapped_column(Text)  # the legal address for a legal entity
@@ -55,16 +81,15 @@ class Invoice(Base):
     number: Mapped[str] = mapped_column(String(16), unique=True)  # 2026-000123
     year: Mapped[int]
     seq: Mapped[int]
-    purpose: Mapped[str] = mapped_column(String(8))  # topup, cart
-    # awaiting (bank transfer expected), issued (a document only: paid in the bot), paid, cancelled
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    purpose: Mapped[str] = mapped_column(String(8))  # InvoicePurpose
+    status: Mapped[str] = mapped_column(String(16), index=True)  # InvoiceStatus
     bank_transfer: Mapped[bool] = mapped_column(default=False, server_default=false())
     net: Mapped[int]  # credited to the balance when paid
     vat_rate_bp: Mapped[int] = mapped_column(default=0)
     vat: Mapped[int] = mapped_column(default=0)
     total: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
-    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{"text": {...locale: text}, "amount": minor}]
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{"kind": InvoiceLineKind, "amount": minor, ...}]
     payer: Mapped[dict[str, Any]] = mapped_column(JSON)  # the payer's details as issued
     cart_revision: Mapped[str | None] = mapped_column(String(32))
     issued_at: Mapped[datetime]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,6 +11,28 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.models.base import Base
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class TicketStatus(StrEnum):
+    """See domain/tickets.py for the moves between them; open, answered and awaiting are the active ones."""
+
+    OPEN = "open"
+    ANSWERED = "answered"  # staff replied
+    AWAITING = "awaiting"  # the customer replied (or reopened it): staff's turn
+    CLOSED = "closed"
+    ARCHIVED = "archived"  # read-only
+
+
+class MessageAuthor(StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"  # an answer, sent to the customer
+    NOTE = "note"  # a staff note, never sent
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"
+    PHOTO = "photo"
+    DOCUMENT = "document"
 
 
 class Ticket(Base):
@@ -28,7 +51,7 @@ class Ticket(Base):
     department: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(128))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # TicketStatus
     assignee: Mapped[str | None] = mapped_column(String(64))
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -50,10 +73,10 @@ class TicketMessage(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("tickets.id", ondelete="CASCADE"))
-    author: Mapped[str] = mapped_column(String(16))  # customer, staff, note
+    author: Mapped[str] = mapped_column(String(16))  # MessageAuthor
     author_id: Mapped[int | None] = mapped_column(BigInteger)
     author_name: Mapped[str | None] = mapped_column(String(256))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # MessageKind
     text: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(256))
     file_name: Mapped[str | None] = mapped_column(String(256))
