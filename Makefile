@@ -42,9 +42,10 @@ bench: $(VENV)/.dev  ## Benchmarks (JSON on stdout, a summary line each on stder
 	  $(BIN)/python -m bench.scaleout --database-url "$$BENCH_DATABASE_URL" --redis-url "$$BENCH_REDIS_URL"; \
 	else echo "bench.scaleout skipped: set BENCH_DATABASE_URL (PostgreSQL, wiped) and BENCH_REDIS_URL" >&2; fi
 
-lint: $(VENV)/.dev  ## ruff + import-linter
+lint: $(VENV)/.dev  ## ruff + import-linter + mypy
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy bot handlers domain
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

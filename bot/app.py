@@ -14,6 +14,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram_i18n import I18nMiddleware
 from babel.numbers import get_currency_precision
@@ -24,7 +25,7 @@ from bot import migrate
 from bot.application import App
 from bot.certificates import ssl_settings
 from bot.config import ConfigError, Settings, available_locales, resolve_secret_key
-from bot.i18n import create_i18n
+from bot.i18n import create_core, create_i18n
 from bot.locks import ChatLocks
 from bot.middlewares import (
     AnswerPresses,
@@ -118,21 +119,22 @@ def create_dispatcher(
         payment_provider_token=(settings.payment_provider_token.get_secret_value()
                                 if settings.payment_provider_token else ""),
     )
-    i18n = create_i18n(settings.default_locale)
+    core = create_core(settings.default_locale)
+    i18n = create_i18n(settings.default_locale, core)
     inflight = InFlightMiddleware()
 
     # aiogram's own ErrorsMiddleware is the outermost layer; the boundary hangs there as the error handler.
-    dp.errors.register(ErrorBoundary(i18n.core, settings.default_locale).handle)  # type: ignore[arg-type]
+    dp.errors.register(ErrorBoundary(core, settings.default_locale).handle)
     # The cheap gates go before aiogram's FSM middleware, which takes the per-chat lock: a throttled tap must
     # not queue for the lock, and shutdown must see updates that are still waiting for it.
     dp.update.outer_middleware.unregister(dp.fsm)
     dp.update.outer_middleware(inflight)
     dp.update.outer_middleware(NormaliseInput())
-    buckets = (RedisBuckets(storage.redis, settings.throttle_rate, settings.throttle_burst)  # type: ignore[attr-defined]
-               if settings.redis_url else None)
+    buckets = (RedisBuckets(storage.redis, settings.throttle_rate, settings.throttle_burst)
+               if isinstance(storage, RedisStorage) else None)
     dp.update.outer_middleware(
-        ThrottlingMiddleware(i18n.core, settings.default_locale, settings.throttle_rate,  # type: ignore[arg-type]
-                             settings.throttle_burst, buckets=buckets)
+        ThrottlingMiddleware(core, settings.default_locale, settings.throttle_rate, settings.throttle_burst,
+                             buckets=buckets)
     )
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, context))
@@ -181,7 +183,7 @@ def _on_loop(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
     async def evaluate(*args: Any, **kwargs: Any) -> Any:
         return check(*args, **kwargs)
 
-    evaluate.__wrapped_sync_filter__ = True  # type: ignore[attr-defined]
+    evaluate.__wrapped_sync_filter__ = True  # type: ignore[attr-defined]  # a marker on the function object
     return evaluate
 
 
@@ -243,7 +245,8 @@ def payment_settings(settings: Settings) -> PaymentSettings:
 async def _ping_redis(storage: BaseStorage, engine: AsyncEngine) -> None:
     """An unreachable Redis is a configuration error, like an unreachable database."""
     try:
-        await storage.redis.ping()  # type: ignore[attr-defined]
+        if isinstance(storage, RedisStorage):
+            await storage.redis.ping()
     except Exception as exc:
         await storage.close()
         await engine.dispose()

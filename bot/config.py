@@ -399,7 +399,8 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read settings; turn the first validation problem into a ConfigError naming the variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        # Keyword values of any type: pydantic validates each as its field says.
+        return Settings(**overrides)  # type: ignore[arg-type]  # typed `object` here, each field's type there
     except ValidationError as exc:
         first = exc.errors()[0]
         message = str(first["msg"]).removeprefix("Value error, ")

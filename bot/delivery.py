@@ -131,7 +131,8 @@ class DeliveryWorker:
     @classmethod
     def from_app(cls, app: App) -> DeliveryWorker:
         settings = app.settings
-        return cls(domain=app.domain, bot=app.bot, core=app.i18n.core, clock=app.context.clock,  # type: ignore[arg-type]
+        return cls(domain=app.domain, bot=app.bot, core=app.i18n.core,  # type: ignore[arg-type]  # always a FluentRuntimeCore (bot/i18n.py)
+                   clock=app.context.clock,
                    default_locale=settings.default_locale, rate=settings.delivery_rate,
                    max_attempts=settings.delivery_max_attempts, backoff=settings.delivery_backoff)
 

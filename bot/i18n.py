@@ -75,9 +75,9 @@ def create_core(default_locale: str) -> BotCore:
     return BotCore(path=LOCALES_DIR / "{locale}", default_locale=default_locale)
 
 
-def create_i18n(default_locale: str) -> I18nMiddleware:
+def create_i18n(default_locale: str, core: BotCore | None = None) -> I18nMiddleware:
     return I18nMiddleware(
-        core=create_core(default_locale),
+        core=core or create_core(default_locale),
         manager=AccountLocaleManager(default_locale),
         default_locale=default_locale,
     )

@@ -130,8 +130,9 @@ def create_webhook_app(app: App) -> web.Application:
                    max_in_flight=settings.webhook_max_in_flight).register(web_app, path=path)
 
     async def register_webhook(**_: Any) -> None:
+        assert settings.webhook_url is not None  # checked above
         await app.bot.set_webhook(
-            settings.webhook_url,  # type: ignore[arg-type]
+            settings.webhook_url,
             secret_token=secret,
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )

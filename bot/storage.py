@@ -72,7 +72,7 @@ class SqlStorage(BaseStorage):
         row_key = self._keys.build(key)
         cache = self._cache
         if cache is not None and (hit := cache.get(row_key, _MISSING)) is not _MISSING:
-            return hit  # type: ignore[return-value]
+            return hit  # type: ignore[return-value]  # the sentinel check leaves a cached (state, data)
         outside_update = update_session.get() is None
         async with self._session(write=False) as session:
             row = (await session.execute(

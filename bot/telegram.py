@@ -113,7 +113,7 @@ class KeepResponseTypes(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         returning = method.__returning__
         if returning not in self._held:
-            self._held[returning] = Response[returning]  # type: ignore[valid-type]
+            self._held[returning] = Response[returning]  # type: ignore[valid-type]  # a type known at run time
         return await make_request(bot, method)
 
 
@@ -149,7 +149,7 @@ class CallbackAnswers(BaseRequestMiddleware):
         if query_id in self._answered:
             log.debug("second answer to callback query %s dropped", query_id)
             # What Telegram answers to answerCallbackQuery; TelegramType is bool for this method.
-            return Response[bool](ok=True, result=True)  # type: ignore[return-value]
+            return Response[bool](ok=True, result=True)  # type: ignore[return-value]  # TelegramType is bool here
         self._remember(query_id)
         try:
             return await make_request(bot, method)

@@ -89,7 +89,7 @@ class AcmeClient:
     Trust Services). `requests` counts the HTTP requests made, `bad_nonces` the badNonce refusals retried.
     """
 
-    methods = METHODS
+    methods: tuple[str, ...] = METHODS
 
     def __init__(self, directory_url: str, *, name: str = "acme", trusted: bool = True, ca_bundle: str | None = None,
                  eab_kid: str | None = None, eab_hmac_key: str | None = None, timeout: int = 30) -> None:

@@ -51,7 +51,7 @@ from handlers.billing.views import (
 )
 from handlers.common.errors import refuse
 from handlers.common.format import money, parse_amount
-from handlers.common.ui import MenuCb, MenuSection, TopupCb, register_section, show
+from handlers.common.ui import MenuCb, MenuSection, TopupCb, bot_of, chat_id_of, register_section, show
 from handlers.payers import pick_payer
 
 
@@ -166,8 +166,8 @@ async def csv_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Do
     data = ledger_csv(entries, await labels_of(domain, i18n, entries), domain.ledger.currency, user.time_zone)
     document = BufferedInputFile(data, filename=f"ledger-{callback_data.month}.csv")
     await callback.answer()
-    await callback.message.answer_document(  # type: ignore[union-attr]
-        document, caption=i18n.get("billing-export-caption", month=callback_data.month, count=len(entries)))
+    caption = i18n.get("billing-export-caption", month=callback_data.month, count=len(entries))
+    await bot_of(callback).send_document(chat_id_of(callback), document, caption=caption)
 
 
 # invoices ------------------------------------------------------------------------------------------------
@@ -196,9 +196,11 @@ async def render(domain: Domain, i18n: I18nContext, user: Customer, invoice: Inv
     return await asyncio.to_thread(render_pdf, document)
 
 
-async def send_pdf(message: Message, i18n: I18nContext, invoice: Invoice, data: bytes) -> None:
-    await message.answer_document(BufferedInputFile(data, filename=f"invoice-{invoice.number}.pdf"),
-                                  caption=i18n.get("invoices-pdf-caption", number=invoice.number))
+async def send_pdf(event: Message | CallbackQuery, i18n: I18nContext, invoice: Invoice, data: bytes) -> None:
+    """The invoice's PDF as a message of its own in the customer's chat."""
+    document = BufferedInputFile(data, filename=f"invoice-{invoice.number}.pdf")
+    await bot_of(event).send_document(chat_id_of(event), document,
+                                      caption=i18n.get("invoices-pdf-caption", number=invoice.number))
 
 
 async def issued(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
@@ -206,8 +208,7 @@ async def issued(event: Message | CallbackQuery, domain: Domain, i18n: I18nConte
     """A new invoice: its screen, then its PDF as a message of its own."""
     data = await render(domain, i18n, user, invoice)
     await show_invoice(event, i18n, user, invoice)
-    message = event if isinstance(event, Message) else event.message
-    await send_pdf(message, i18n, invoice, data)  # type: ignore[arg-type]
+    await send_pdf(event, i18n, invoice, data)
 
 
 async def invoice_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
@@ -221,7 +222,7 @@ async def invoice_pdf_pressed(callback: CallbackQuery, callback_data: InvoiceCb,
     invoice = await domain.invoices.get(user.id, callback_data.id)
     data = await render(domain, i18n, user, invoice)
     await callback.answer()
-    await send_pdf(callback.message, i18n, invoice, data)  # type: ignore[arg-type]
+    await send_pdf(callback, i18n, invoice, data)
 
 
 async def invoice_cancel_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain,

@@ -70,7 +70,7 @@ def export_months(span: list[datetime], time_zone: str) -> list[str]:
     """The months (YYYY-MM, in the customer's zone) from the newest entry back to the first, at most a year."""
     tz = zone(time_zone)
     first, last = (moment.astimezone(tz) for moment in span)
-    months = []
+    months: list[str] = []
     year, month = last.year, last.month
     while (year, month) >= (first.year, first.month) and len(months) < EXPORT_MONTHS:
         months.append(f"{year:04d}-{month:02d}")

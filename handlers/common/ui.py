@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -147,6 +148,21 @@ def pager(prev: CallbackData | None, next_: CallbackData | None, page: int, page
     if next_ is not None:
         row.append(button("»", next_))
     return row
+
+
+def chat_id_of(event: Message | CallbackQuery) -> int:
+    """The chat a message was written in, or whose message's button was pressed."""
+    message = event if isinstance(event, Message) else event.message
+    if message is None:  # a button under an inline-mode message: the bot offers none
+        raise ValueError("the press has no message")
+    return message.chat.id
+
+
+def bot_of(event: Message | CallbackQuery) -> Bot:
+    """The bot an update came to (aiogram binds every event it parses to its bot)."""
+    if event.bot is None:
+        raise RuntimeError("the event is not bound to a bot")
+    return event.bot
 
 
 async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -16,10 +16,17 @@ from handlers.licences.views import plain_title
 from handlers.tickets import question
 
 
+class ListKind(StrEnum):
+    """Which list: licences or modules (the service kinds the section shows)."""
+
+    LICENCE = "licence"
+    MODULE = "module"
+
+
 class ListCb(Callback, prefix="sl"):
     """The list of licences or modules: `status` filters it, `page` pages it; `pick` 1 shows the filter."""
 
-    kind: Literal["licence", "module"] = "licence"
+    kind: ListKind = ListKind.LICENCE
     status: Literal["all", "active", "suspended", "expired", "deleted"] = "all"
     page: int = 0
     pick: int = 0
@@ -55,7 +62,7 @@ def details_markup(i18n: I18nContext, details: Details) -> InlineKeyboardMarkup:
     """The card's buttons: only what the service's status allows (the domain's `Details.actions`)."""
     service = details.row.service
     sid, can = service.id, details.actions
-    back: Callback = ListCb(kind=service.kind, status="deleted" if service.status == "deleted" else "all")
+    back: Callback = ListCb(kind=ListKind(service.kind), status="deleted" if service.status == "deleted" else "all")
 
     def act(action: ServiceAction, text_key: str, **args: str) -> InlineKeyboardButton:
         return button(i18n.get(text_key, **args), SvcCb(action=action, id=sid))

@@ -23,6 +23,7 @@ from handlers.common.guard import GUARDED
 from handlers.common.ui import MenuCb, MenuSection, button, keyboard, nav_row, pager, register_section, show
 from handlers.licences.keyboards import (
     ListCb,
+    ListKind,
     ServiceAction,
     SvcCb,
     back_to,
@@ -63,7 +64,7 @@ async def render_list(event: Message | CallbackQuery, domain: Domain, i18n: I18n
     rows.append(pager(ListCb(kind=cb.kind, status=cb.status, page=page.page - 1) if page.page > 0 else None,
                       ListCb(kind=cb.kind, status=cb.status, page=page.page + 1)
                       if page.page + 1 < page.pages else None, page.page, page.pages))
-    other = "module" if cb.kind == "licence" else "licence"
+    other = ListKind.MODULE if cb.kind == ListKind.LICENCE else ListKind.LICENCE
     rows.append([button(i18n.get("licence-button-filter", filter=i18n.get("licence-filter", filter=cb.status)),
                         ListCb(kind=cb.kind, status=cb.status, pick=1)),
                  button(i18n.get(f"licence-button-{other}s"), ListCb(kind=other))])
@@ -305,7 +306,7 @@ async def delete_confirmed(callback: CallbackQuery, callback_data: SvcCb, domain
     if deleted.refund:
         lines.append(i18n.get("licence-deleted-refund",
                               amount=money(deleted.refund, domain.ledger.currency, i18n.locale)))
-    await render_list(callback, domain, i18n, user, ListCb(kind=deleted.service.kind), "\n".join(lines))
+    await render_list(callback, domain, i18n, user, ListCb(kind=ListKind(deleted.service.kind)), "\n".join(lines))
 
 
 async def history_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,

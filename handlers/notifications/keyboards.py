@@ -10,12 +10,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram_i18n import I18nContext
 
+from domain.models.notifications import NotificationCategory
 from domain.notifications import CATEGORIES, MANDATORY, InboxPage
 from handlers.common.ui import Callback, button, keyboard, nav_row
 from handlers.support import SUPPORT
 
 # A category filter of the inbox ('' = all): the domain's categories.
-Category = Literal["", "services", "finance", "support", "news", "security"]
+Category = NotificationCategory | Literal[""]
 
 
 class InboxAction(StrEnum):
@@ -63,7 +64,7 @@ def category_name(i18n: I18nContext, category: str | None) -> str:
 
 def inbox_markup(i18n: I18nContext, inbox: InboxPage, labels: list[str]) -> InlineKeyboardMarkup:
     """One button per notification (`labels`, in the page's order), paging, the filter, read all, preferences."""
-    c = inbox.category or ""
+    c: Category = NotificationCategory(inbox.category) if inbox.category else ""
     rows = [[button(label, InboxCb(action=InboxAction.OPEN, id=item.id, p=inbox.page, c=c))]
             for item, label in zip(inbox.items, labels, strict=True)]
     pager = []

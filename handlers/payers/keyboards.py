@@ -11,6 +11,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram_i18n import I18nContext
 
 from domain.models import Payer
+from domain.models.payers import PayerKind
 from domain.payers import FIELDS, KINDS, MAX_PAYERS, OPTIONAL
 from handlers.client import CLIENT
 from handlers.common.ui import Callback, button, keyboard, nav_row
@@ -43,7 +44,7 @@ class PayerCb(Callback, prefix="py"):
 
     action: PayerAction
     id: int = 0
-    kind: Literal["", "individual", "sole", "legal"] = ""
+    kind: PayerKind | Literal[""] = ""
     field: str = ""
 
 

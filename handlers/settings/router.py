@@ -35,7 +35,7 @@ from domain.unit import Domain
 from handlers.common.errors import refuse
 from handlers.common.guard import GUARDED, GuardForm
 from handlers.common.screen import drop_pressed, is_photo, screen
-from handlers.common.ui import MenuCb, MenuSection, keyboard, leave_dialog, register_section, show
+from handlers.common.ui import MenuCb, MenuSection, bot_of, chat_id_of, keyboard, leave_dialog, register_section, show
 from handlers.settings.keyboards import (
     ZONES_PER_PAGE,
     SettingsAction,
@@ -82,7 +82,8 @@ async def show_settings(event: Message | CallbackQuery, i18n: I18nContext, user:
             if is_photo(callback):
                 await callback.answer()
                 try:
-                    await callback.message.edit_caption(caption=text, reply_markup=markup)  # type: ignore[union-attr]
+                    if isinstance(callback.message, Message):
+                        await callback.message.edit_caption(caption=text, reply_markup=markup)
                 except TelegramBadRequest as exc:
                     if "message is not modified" not in exc.message:
                         raise
@@ -93,8 +94,8 @@ async def show_settings(event: Message | CallbackQuery, i18n: I18nContext, user:
         await drop_pressed(callback)
     elif callback is not None:
         await callback.answer()
-    chat_id = event.chat.id if isinstance(event, Message) else callback.message.chat.id  # type: ignore[union-attr]
-    bot: Bot = event.bot  # type: ignore[assignment]
+    chat_id = chat_id_of(event)
+    bot = bot_of(event)
     if user.avatar_file_id is None:
         await bot.send_message(chat_id, text, reply_markup=markup)
         return
@@ -106,7 +107,8 @@ async def send_avatar(bot: Bot, chat_id: int, user: Customer, domain: Domain, ca
     """Show the avatar by Telegram's file id; when Telegram no longer knows it (another bot token, or the
     upload was a document), upload the stored copy and remember the new id."""
     try:
-        await bot.send_photo(chat_id, user.avatar_file_id, caption=caption, reply_markup=markup)  # type: ignore[arg-type]
+        assert user.avatar_file_id is not None  # the caller sends the photo only when there is one
+        await bot.send_photo(chat_id, user.avatar_file_id, caption=caption, reply_markup=markup)
         return
     except TelegramBadRequest:
         pass
@@ -139,8 +141,8 @@ async def finish(event: Message | CallbackQuery, i18n: I18nContext, user: Custom
     had_keyboard = (await SettingsData.load(state)).reply_keyboard
     await state.clear()
     if had_keyboard:
-        chat_id = event.chat.id if isinstance(event, Message) else event.message.chat.id  # type: ignore[union-attr]
-        await event.bot.send_message(chat_id, note, reply_markup=ReplyKeyboardRemove())  # type: ignore[union-attr]
+        chat_id = chat_id_of(event)
+        await bot_of(event).send_message(chat_id, note, reply_markup=ReplyKeyboardRemove())
         await show_settings(event, i18n, user, domain, new=True)
         return
     await show_settings(event, i18n, user, domain, note)
@@ -149,8 +151,8 @@ async def finish(event: Message | CallbackQuery, i18n: I18nContext, user: Custom
 async def offer_reply_keyboard(event: Message | CallbackQuery, state: FSMContext, text: str,
                                first: KeyboardButton, i18n: I18nContext) -> None:
     """Contact and location can only be asked for with a reply keyboard, which needs a message of its own."""
-    chat_id = event.chat.id if isinstance(event, Message) else event.message.chat.id  # type: ignore[union-attr]
-    await event.bot.send_message(chat_id, text, reply_markup=reply_keyboard(i18n, first))  # type: ignore[union-attr]
+    chat_id = chat_id_of(event)
+    await bot_of(event).send_message(chat_id, text, reply_markup=reply_keyboard(i18n, first))
     await SettingsData(reply_keyboard=True).update(state)
 
 

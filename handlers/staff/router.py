@@ -24,6 +24,7 @@ from domain.models import Ticket, User
 from domain.tickets import TicketClosed
 from domain.unit import Domain
 from handlers.common.staff import ADMIN, group_translate
+from handlers.common.ui import chat_id_of
 from handlers.discounts import discount_text, fit
 from handlers.staff.keyboards import NewsAction, NewsCb, news_markup
 from handlers.staff.states import NewsData, NewsDraft
@@ -195,14 +196,15 @@ async def news_decided(callback: CallbackQuery, callback_data: NewsCb, domain: D
         return
     await NewsData(news_draft=None).update(state)
     if callback_data.action != NewsAction.SEND:
-        await callback.message.edit_text(t("tickets-news-dropped"))  # type: ignore[union-attr]
+        if isinstance(callback.message, Message):
+            await callback.message.edit_text(t("tickets-news-dropped"))
         await callback.answer()
         return
-    count = await domain.tickets.publish_news(draft.text, f"{callback.message.chat.id}:{callback_data.id}")
+    count = await domain.tickets.publish_news(draft.text, f"{chat_id_of(callback)}:{callback_data.id}")
     if delivery is not None:
         domain.on_commit(delivery.wake)
-    await callback.message.edit_text(  # type: ignore[union-attr]
-        t("tickets-news-sent", count=count, text=escape(draft.text)))
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(t("tickets-news-sent", count=count, text=escape(draft.text)))
     await callback.answer()
 
 
