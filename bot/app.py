@@ -39,9 +39,17 @@ from bot.middlewares import (
     UserMiddleware,
 )
 from bot.middlewares.throttling import RedisBuckets
+from bot.screens import ScreensMiddleware, StorageScreenBook
 from bot.storage import SqlStorage
 from bot.stripe_webhook import card_gateway, method_settings
-from bot.telegram import CallbackAnswers, FitTexts, FloodWaitRetry, JsonBodySession, KeepResponseTypes
+from bot.telegram import (
+    CallbackAnswers,
+    FitTexts,
+    FloodWaitRetry,
+    JsonBodySession,
+    KeepResponseTypes,
+    MessagesBelowScreens,
+)
 from domain.accounts import AccountCache
 from domain.catalogue import Catalogue, CatalogueError
 from domain.clock import Clock, SystemClock
@@ -69,12 +77,15 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def create_bot(settings: Settings, token: str | None = None, answers: CallbackAnswers | None = None) -> Bot:
+def create_bot(settings: Settings, token: str | None = None, answers: CallbackAnswers | None = None,
+               screens: StorageScreenBook | None = None) -> Bot:
     session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(KeepResponseTypes())
     session.middleware(FitTexts())
     session.middleware(FloodWaitRetry())
     session.middleware(answers or CallbackAnswers())
+    if screens is not None:
+        session.middleware(MessagesBelowScreens(screens))
     return Bot(
         token=token or settings.token,
         session=session,
@@ -111,6 +122,7 @@ def create_dispatcher(
     isolation: BaseEventIsolation,
     extra_routers: Sequence[Router] = (),
     answers: CallbackAnswers | None = None,
+    screens: StorageScreenBook | None = None,
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
     dp = Dispatcher(
         storage=storage, events_isolation=isolation, settings=settings, clock=context.clock,
@@ -139,6 +151,8 @@ def create_dispatcher(
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, context))
     dp.update.outer_middleware(UserMiddleware())
+    if screens is not None:
+        dp.update.outer_middleware(ScreensMiddleware(screens))
 
     async def let_updates_finish() -> None:
         await inflight.drain()
@@ -287,8 +301,11 @@ async def build_app(settings: Settings, *, token: str | None = None, clock: Cloc
         discount_floor_bp=settings.discount_floor_bp,
     )
     answers = CallbackAnswers()
-    dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers, answers)
-    bot = create_bot(settings, token, answers)
+    # One process (SQLite) keeps the current screens in memory; several share them in the FSM storage.
+    screens = StorageScreenBook(storage, memory_only=is_sqlite(settings.database_url))
+    dp, i18n, inflight = create_dispatcher(settings, sessions, context, storage, isolation, extra_routers, answers,
+                                           screens)
+    bot = create_bot(settings, token, answers, screens)
     app = App(settings, engine, sessions, bot, dp, i18n, inflight, storage, context, closers)
     dp["app"] = app
     async with app.domain() as domain:

@@ -21,6 +21,7 @@ from aiogram.types import InlineKeyboardMarkup, InputFile, ReplyKeyboardMarkup
 from aiohttp import BytesPayload, FormData
 
 from handlers.common.fit import CAPTION_LIMIT, MESSAGE_LIMIT, fit_html, fit_plain
+from handlers.common.screens import sending_screen
 
 log = logging.getLogger(__name__)
 
@@ -182,3 +183,30 @@ class FitTexts(BaseRequestMiddleware):
         if fitted is not text:
             method = method.model_copy(update={field: fitted})
         return await make_request(bot, method)
+
+
+# Methods that put a new message into a chat.
+_SENDS = {"SendMessage", "SendPhoto", "SendDocument", "SendInvoice", "SendMediaGroup", "SendLocation", "SendVideo",
+          "SendAudio", "SendVoice", "SendAnimation", "SendSticker", "SendContact", "CopyMessage", "ForwardMessage"}
+
+
+class MessagesBelowScreens(BaseRequestMiddleware):
+    """Any message the bot sends into a private chat, other than a screen itself (a file, an invoice, a push, a
+    receipt), lands below the chat's current screen: from then on that screen is not edited any more, the next
+    one comes below (handlers/common/screens.py). Pushes sent by the delivery worker count as well."""
+
+    def __init__(self, book: Any) -> None:
+        self._book = book
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        response = await make_request(bot, method)
+        chat_id = getattr(method, "chat_id", None)
+        if (type(method).__name__ in _SENDS and isinstance(chat_id, int) and chat_id > 0
+                and not sending_screen.get()):
+            await self._book.superseded(bot.id, chat_id)
+        return response

@@ -17,6 +17,7 @@ from domain.errors import DomainError
 from domain.text import shorten
 from domain.values import Day, Money
 from handlers.common import format as fmt
+from handlers.common.ui import show
 
 ECHO_LIMIT = 120  # characters of an echoed value (an address, a name, a code) in a refusal
 ALERT_LIMIT = 200  # Telegram's limit for the text of a callback answer
@@ -64,8 +65,9 @@ def alert_text(text: str) -> str:
 
 async def refuse(event: Message | CallbackQuery, i18n: I18nContext, error: DomainError, time_zone: str | None = None,
                  markup: InlineKeyboardMarkup | None = None) -> None:
-    """Say no: an alert over the pressed button, or a reply to a typed message (with `markup` under it)."""
+    """Say no: an alert over the pressed button, or, to a typed message, the refusal as the new screen (with
+    `markup`, e.g. Cancel): the prompt it answers gives up its buttons, so one live prompt stays."""
     if isinstance(event, CallbackQuery):
         await event.answer(alert_text(error_text(i18n, error, time_zone, html=False)), show_alert=True)
     else:
-        await event.answer(error_text(i18n, error, time_zone), reply_markup=markup)
+        await show(event, error_text(i18n, error, time_zone), markup)

@@ -8,7 +8,7 @@ import contextlib
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from handlers.common.ui import show
+from handlers.common.ui import send_screen, show
 
 
 def is_photo(event: Message | CallbackQuery) -> bool:
@@ -27,7 +27,7 @@ async def screen(event: Message | CallbackQuery, text: str, markup: InlineKeyboa
     if isinstance(event, CallbackQuery) and is_photo(event):
         await event.answer()
         await drop_pressed(event)
-        if event.message is not None:
-            await event.bot.send_message(event.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+        if event.message is not None and event.bot is not None:
+            await send_screen(event.bot, event.message.chat.id, text, markup)
         return
     await show(event, text, markup)

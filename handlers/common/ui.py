@@ -1,7 +1,8 @@
-"""Screens: navigation edits the current message in place; a typed command gets a fresh message."""
+"""Screens (the rules are in handlers/common/screens.py), navigation rows, callback data, the menu registry."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
 from pydantic import field_validator
+
+from handlers.common.screens import Screen, ScreenBook, current_book, sending_screen
 
 # Callback data comes from the client and can be forged: every whole number in it must fit the database's
 # integer columns (PostgreSQL's INTEGER, 32 bits), so a huge id fails at the edge like any unknown button (the
@@ -165,16 +168,27 @@ def bot_of(event: Message | CallbackQuery) -> Bot:
     return event.bot
 
 
-async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Render a screen: edit the pressed message in place, or send a new one for a typed command."""
+async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None, *,
+               keep: bool = False) -> None:
+    """Render a screen. A press edits the current screen in place when nothing was sent below it since; else
+    (and for a typed command) the screen is a new message and the one it supersedes loses its buttons.
+
+    `keep`: what the customer must keep (a one-time secret, a receipt): always a message of its own that
+    navigation never edits; the screen above it loses its buttons."""
+    bot = bot_of(event)
+    book = current_book.get()
     if isinstance(event, CallbackQuery):
-        # The new screen first, then the answer that stops the button's spinner.
-        if isinstance(event.message, Message):
-            if unchanged(event.message, text, markup):  # pressed again: nothing to redraw, nothing to refuse
+        message = event.message if isinstance(event.message, Message) else None
+        screen = await _current_screen(book, bot.id, message) if message is not None and not keep else None
+        if message is not None and screen is not None:
+            if unchanged(message, text, markup):  # pressed again: nothing to redraw, nothing to refuse
                 await event.answer()
                 return
             try:
-                await event.message.edit_text(text, reply_markup=markup)
+                await message.edit_text(text, reply_markup=markup)
+                buttons = bool(markup and markup.inline_keyboard)
+                if book is not None and screen.buttons != buttons:
+                    await book.shown(bot.id, message.chat.id, message.message_id, buttons=buttons)
                 await event.answer()
                 return
             except TelegramBadRequest as exc:
@@ -186,10 +200,45 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
                         "message can't be edited", "message to edit not found", "no text in the message to edit")):
                     raise
         if event.message is not None:
-            await event.bot.send_message(event.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+            await send_screen(bot, event.message.chat.id, text, markup, keep=keep)
         await event.answer()
         return
-    await event.answer(text, reply_markup=markup)
+    await send_screen(bot, event.chat.id, text, markup, keep=keep)
+
+
+async def _current_screen(book: ScreenBook | None, bot_id: int, message: Message) -> Screen | None:
+    """The pressed message as the chat's current screen, or None when it is not (an older one, a kept one, or
+    one with messages below it)."""
+    if book is None:  # outside an update (tools): edit what was pressed, as always
+        return Screen(message.message_id, True, bool(message.reply_markup))
+    screen = await book.current(bot_id, message.chat.id)
+    return screen if screen is not None and screen.fresh and screen.message_id == message.message_id else None
+
+
+async def send_screen(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None, *,
+                      keep: bool = False, photo: Any = None) -> Message:
+    """Send a screen as a new message (a photo screen with `photo`) and take the buttons off the screen it
+    supersedes; a `keep` message does not become the current screen (navigation will not edit it)."""
+    book = current_book.get()
+    previous = await book.current(bot.id, chat_id) if book is not None else None
+    token = sending_screen.set(not keep)
+    try:
+        if photo is not None:
+            sent = await bot.send_photo(chat_id, photo, caption=text, reply_markup=markup)
+        else:
+            sent = await bot.send_message(chat_id, text, reply_markup=markup)
+    finally:
+        sending_screen.reset(token)
+    if book is not None:
+        if keep:
+            await book.superseded(bot.id, chat_id)
+        else:
+            await book.shown(bot.id, chat_id, sent.message_id, buttons=bool(markup and markup.inline_keyboard))
+        if previous is not None and previous.buttons and previous.message_id != sent.message_id:
+            with contextlib.suppress(TelegramBadRequest):
+                await bot.edit_message_reply_markup(chat_id=chat_id, message_id=previous.message_id,
+                                                    reply_markup=None)
+    return sent
 
 
 def unchanged(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:

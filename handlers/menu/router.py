@@ -47,7 +47,7 @@ def menu_text(i18n: I18nContext, user: Customer) -> str:
 async def send_menu(message: Message, i18n: I18nContext, user: Customer, lead: str | None = None) -> None:
     """The main menu as a new message; `lead` (a hint, a confirmation) goes above it in the same message."""
     text = menu_text(i18n, user) if lead is None else f"{lead}\n\n{menu_text(i18n, user)}"
-    await message.answer(text, reply_markup=main_menu_keyboard(i18n))
+    await show(message, text, main_menu_keyboard(i18n))
 
 
 @deep_link("help")
