@@ -259,8 +259,9 @@ async def test_http01_with_the_validation_file_to_download(ann, running, app, cl
     asked = requests(app)
     await ann.press("🔍 Check now", message=screen)
     passed = time.perf_counter()
-    assert "✅ Everything is in place: the certificate authority is validating now." in screen.text  # edited
-    assert not [b for b in screen.button_texts if b.startswith("📄 Validation file")]  # nothing left to publish
+    checked = ann.screen  # the files were sent below the screen: the answer is a new screen under them
+    assert "✅ Everything is in place: the certificate authority is validating now." in checked.text
+    assert not [b for b in checked.button_texts if b.startswith("📄 Validation file")]  # nothing left to publish
     rounds = await run_jobs_until_stored(app, clock)
     stored = time.perf_counter()
     assert {host for host, _ in site.requests} == {"web.example.com", "www.web.example.com"}  # Pebble fetched them

@@ -196,7 +196,7 @@ async def test_private_person_invoice_and_cancel(ann, running, sandbox) -> None:
     await ann.press("Yes, cancel it")
     [invoice] = await rows(running, Invoice)
     assert invoice.status == "cancelled" and invoice.payer_id is None
-    listing = ann.bot_messages[-2]  # edited in place, above the PDF
+    listing = ann.screen  # the invoice screen had the PDF below it: the answer is a new screen under both
     assert "2026-000001 · €24.00 · cancelled" in listing.button_texts
     await ann.press("2026-000001 · €24.00 · cancelled")
     assert "✖ Cancel the invoice" not in ann.bot_messages[-2].button_texts
