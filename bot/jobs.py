@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
+RENEWALS_PER_TRANSACTION = 200
 
 AUTO_RENEWAL_JOB = "auto-renewal"
 EXPIRY_JOB = "expiry-sweep"
@@ -57,15 +58,19 @@ class ExpiryJobs:
             run.autopay = await domain.autopay.cover_renewals()
         async with self._domain() as domain:
             due, run.plan = await domain.renewals.plan_auto_renewals()
-        for item in due:
-            try:
-                async with self._domain() as domain:
-                    await domain.renewals.renew(item.user_id, item.service_id, period_key(item.expires_at),
-                                                actor="system", notify_push=True)
-                run.renewed += 1
-            except DomainError as exc:  # the balance moved, or someone renewed it meanwhile: the next sweep sees
-                run.failed += 1
-                log.info("auto-renewal of service %s skipped: %s", item.service_id, exc.message_id)
+        # A few hundred renewals a transaction, each in a savepoint of its own: one that fails (the balance moved,
+        # someone renewed it meanwhile) rolls back alone, and the next sweep sees it again.
+        for start in range(0, len(due), RENEWALS_PER_TRANSACTION):
+            async with self._domain() as domain:
+                for item in due[start:start + RENEWALS_PER_TRANSACTION]:
+                    try:
+                        async with domain.savepoint():
+                            await domain.renewals.renew(item.user_id, item.service_id, period_key(item.expires_at),
+                                                        actor="system", notify_push=True)
+                        run.renewed += 1
+                    except DomainError as exc:
+                        run.failed += 1
+                        log.info("auto-renewal of service %s skipped: %s", item.service_id, exc.message_id)
         if run.renewed or run.plan.notified or any(run.autopay.values()):
             log.info("auto-renewal: %d renewed, %d short (%d notified), %d skipped", run.renewed, run.plan.short,
                      run.plan.notified, run.failed)

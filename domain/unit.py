@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -75,6 +75,10 @@ class Domain:
         actions, self._after_commit = self._after_commit, []
         for action in actions:
             action()
+
+    def savepoint(self) -> AbstractAsyncContextManager[object]:
+        """A part of the unit of work that rolls back alone when it fails (the rest stays)."""
+        return self.session.begin_nested()
 
     async def rollback(self) -> None:
         self._after_commit.clear()

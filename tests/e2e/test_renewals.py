@@ -66,12 +66,13 @@ async def test_top_up_then_renew_now_charges_once_and_stops_the_reminders(ann, r
     assert ann.screen.invoice["total_amount"] == 645  # €12.90 at 50 stars per euro
     assert (await ann.pay()).status == "paid"
     await ann.press("🔄 Renew now", message=reminder)
-    confirm = current(ann, reminder)
+    confirm = ann.screen  # a reminder is not the current screen: the answer comes as a new one
+    assert confirm.message_id != reminder.message_id
     assert "Now until 26 Dec 2026; after renewal until 26 Jan 2027." in confirm.text
     assert "Your balance: €12.90." in confirm.text
     renew_data = confirm.buttons[0][0].callback_data
     await ann.press("✅ Renew for €12.90", message=confirm)
-    done = current(ann, reminder).text
+    done = current(ann, confirm).text
     assert done.startswith("✅ web-1 renewed until 26 Jan 2027.")
     assert "charged €12.90. Balance: €0.00." in done
     # A second tap of the old confirmation, or the old reminder, renews nothing more.
@@ -123,6 +124,36 @@ async def test_auto_renewal_charges_once_per_period_and_needs_no_reminder(ann, r
     assert (await jobs(running).auto_renewal()).renewed == 1
     assert (await jobs(running).auto_renewal()).renewed == 0
     assert len(await rows(running, LedgerEntry, LedgerEntry.reference.like("renewal:%"))) == 2
+
+
+async def test_a_renewal_failing_half_way_rolls_back_alone(ann, running, clock, monkeypatch) -> None:
+    """Renewals share a transaction a few hundred at a time; one that fails after its charge was written takes
+    only its own writes back, and the next sweep renews it."""
+    from domain.errors import DomainError
+    from domain.renewals import Renewals
+
+    await ann.send("/start")
+    first = await buy(running, 1001, months=1, name="web-1", extra=5 * PRO_MONTH, auto_renew=True)
+    second = await buy(running, 1001, months=1, name="web-2", auto_renew=True)
+    original = Renewals.renew
+
+    async def renew_then_fail(self, user_id, service_id, *args, **kwargs):
+        result = await original(self, user_id, service_id, *args, **kwargs)
+        if service_id == first:
+            raise DomainError("renewal-already-done")
+        return result
+
+    monkeypatch.setattr(Renewals, "renew", renew_then_fail)
+    clock.move(days=27, minutes=1)  # 3 days before expiry
+    run = await jobs(running).auto_renewal()
+    assert (run.renewed, run.failed) == (1, 1)
+    charges = await rows(running, LedgerEntry, LedgerEntry.reference.like("renewal:%"))
+    assert [c.service_id for c in charges] == [second]  # the failed one's charge went back, the other stayed
+    assert f"{(await one(running, Service, Service.id == first)).expires_at:%Y-%m-%d}" == "2026-12-26"
+    monkeypatch.setattr(Renewals, "renew", original)
+    assert (await jobs(running).auto_renewal()).renewed == 1
+    assert {c.service_id for c in await rows(running, LedgerEntry, LedgerEntry.reference.like("renewal:%"))} == {
+        first, second}
 
 
 async def test_short_balance_offers_a_top_up_and_retries_daily(ann, running, clock) -> None:
