@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from domain.errors import DomainError
-from domain.renewals import SweepStats, period_key
+from domain.renewals import BatchRefused, SweepStats, period_key
 from domain.unit import Domain
 
 if TYPE_CHECKING:
@@ -58,11 +58,20 @@ class ExpiryJobs:
             run.autopay = await domain.autopay.cover_renewals()
         async with self._domain() as domain:
             due, run.plan = await domain.renewals.plan_auto_renewals()
-        # A few hundred renewals a transaction, each in a savepoint of its own: one that fails (the balance moved,
-        # someone renewed it meanwhile) rolls back alone, and the next sweep sees it again.
+        # A few hundred renewals a transaction, written together; what the batch leaves (a balance that moved, a
+        # service renewed meanwhile) renews one by one, each in a savepoint of its own, so one failure rolls back
+        # alone and the next sweep sees it again.
         for start in range(0, len(due), RENEWALS_PER_TRANSACTION):
+            chunk = due[start:start + RENEWALS_PER_TRANSACTION]
             async with self._domain() as domain:
-                for item in due[start:start + RENEWALS_PER_TRANSACTION]:
+                try:
+                    async with domain.savepoint():
+                        renewed, left = await domain.renewals.renew_due(chunk)
+                    run.renewed += len(renewed)
+                except BatchRefused as exc:
+                    log.info("auto-renewal batch renewed one by one: %s", exc)
+                    left = list(chunk)
+                for item in left:
                     try:
                         async with domain.savepoint():
                             await domain.renewals.renew(item.user_id, item.service_id, period_key(item.expires_at),

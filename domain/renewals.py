@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import period_price
 from domain.clock import Clock
-from domain.db import rowcount
+from domain.db import rowcount, upsert
 from domain.discounts import Discounts, Offer, price_line
 from domain.errors import DomainError, NotFound
 from domain.ledger import InsufficientFunds, Ledger
@@ -32,6 +32,7 @@ from domain.models import (
     Actor,
     Balance,
     EntryKind,
+    LedgerEntry,
     NotificationCategory,
     Product,
     Service,
@@ -48,6 +49,11 @@ from domain.values import Day
 
 RENEWABLE = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
 DAY = timedelta(days=1)
+
+
+class BatchRefused(Exception):
+    """Something in a batch of renewals moved meanwhile (a reference entered, an expiry changed): the batch's
+    savepoint rolls back and its services renew one by one, each with its own verdict."""
 
 
 class RenewalOutdated(DomainError):
@@ -264,6 +270,99 @@ class Renewals:
         )
         await self._session.flush()
         return Renewed(service.id, user_id, quote.price, old, new, balance)
+
+    async def renew_due(self, due: Sequence[DueRenewal], *, actor: str = Actor.SYSTEM,
+                        notify_push: bool = True) -> tuple[list[Renewed], list[DueRenewal]]:
+        """`renew` for many services at once (the auto-renewal sweep), in a fixed number of statements: one
+        guarded balance update for all the customers, one insert of the charges, one guarded expiry update, one
+        insert of the history rows and the notices. Returns what was renewed and what is left for `renew` one by
+        one: a service no longer due as planned, or a customer whose balance no longer covers their services.
+        Raises BatchRefused when a charge or an expiry moved between the reading and the writing; the caller
+        rolls back to its savepoint and renews those services one by one."""
+        if not due:
+            return [], []
+        services = {s.id: s for s in await self._session.scalars(
+            select(Service).where(Service.id.in_([item.service_id for item in due])))}
+        tariffs, products = await self._prices()
+        offers = await self._offers({item.user_id for item in due})
+        planned: list[tuple[DueRenewal, Service, int]] = []
+        left: list[DueRenewal] = []
+        for item in due:
+            service = services.get(item.service_id)
+            if service is None or service.user_id != item.user_id or service.status not in RENEWABLE \
+                    or service.expires_at != item.expires_at:
+                left.append(item)
+                continue
+            price = self._price(tariffs[service.tariff_id], products[service.product_code], service.period_months,
+                                offers.get(item.user_id, []))
+            planned.append((item, service, price))
+        totals: dict[int, int] = {}
+        for item, _, price in planned:
+            totals[item.user_id] = totals.get(item.user_id, 0) + price
+        if not totals:
+            return [], left
+        # One guarded update for every customer: a balance that no longer covers its services is left alone.
+        owed = case(totals, value=Balance.user_id)
+        covered = set(await self._session.scalars(
+            update(Balance).where(Balance.user_id.in_(totals), Balance.amount >= owed)
+            .values(amount=Balance.amount - owed).returning(Balance.user_id)
+            .execution_options(synchronize_session=False)))
+        left += [item for item, _, _ in planned if item.user_id not in covered]
+        planned = [entry for entry in planned if entry[0].user_id in covered]
+        if not planned:
+            return [], left
+        now = self._clock.now()
+        entries = table_of(LedgerEntry)
+        references = {renewal_reference(service.id, service.expires_at) for _, service, _ in planned}
+        inserted = set((await self._session.execute(
+            upsert(self._session, entries).on_conflict_do_nothing(index_elements=[entries.c.reference])
+            .returning(entries.c.reference),
+            [{"user_id": service.user_id, "kind": EntryKind.CHARGE, "amount": -price, "currency": self._ledger.currency,
+              "reference": renewal_reference(service.id, service.expires_at), "service_id": service.id,
+              "payment_id": None, "created_at": now} for _, service, price in planned],
+        )).scalars())
+        if inserted != references:
+            raise BatchRefused("a renewal was charged meanwhile")
+        new_expiry = {service.id: add_months(service.expires_at, service.period_months) for _, service, _ in planned}
+        column = Service.__table__.c.expires_at
+        renewed_ids = set(await self._session.scalars(
+            update(Service)
+            .where(Service.id.in_(new_expiry),
+                   Service.expires_at == case({s.id: literal(s.expires_at, column.type) for _, s, _ in planned},
+                                              value=Service.id))
+            .values(expires_at=case({sid: literal(at, column.type) for sid, at in new_expiry.items()},
+                                    value=Service.id), status=ServiceStatus.ACTIVE)
+            .returning(Service.id).execution_options(synchronize_session=False)))
+        if renewed_ids != set(new_expiry):
+            raise BatchRefused("an expiry changed meanwhile")
+        balances = {user_id: amount for user_id, amount in (await self._session.execute(
+            select(Balance.user_id, Balance.amount).where(Balance.user_id.in_(covered)))).all()}
+        spent: dict[int, int] = {}
+        done: list[Renewed] = []
+        events, notices = [], []
+        for item, service, price in planned:
+            old, new = service.expires_at, new_expiry[service.id]
+            # The customer's balance after this one, in expiry order (as each notice would have said).
+            spent[item.user_id] = spent.get(item.user_id, 0) + price
+            balance = balances[item.user_id] + totals[item.user_id] - spent[item.user_id]
+            events.append({"service_id": service.id, "actor": actor, "actor_id": None, "action": ServiceAction.RENEWAL,
+                           "before": {"expires_at": old.isoformat(), "status": service.status},
+                           "after": {"expires_at": new.isoformat(), "status": ServiceStatus.ACTIVE,
+                                     "months": service.period_months, "price": price},
+                           "created_at": now})
+            notices.append({"user_id": item.user_id, "category": NotificationCategory.FINANCE,
+                            "key": "notification-renewal-done", "push": notify_push,
+                            "args": {"service": label_of(service),
+                                     "product": localized_arg(products[service.product_code].names),
+                                     "months": service.period_months, "price": self._money(price), "expires": new,
+                                     "balance": self._money(balance)},
+                            "dedupe_key": renewal_reference(service.id, old)})
+            done.append(Renewed(service.id, item.user_id, price, old, new, balance))
+        await self._session.execute(insert(table_of(ServiceEvent)), events)
+        await self._notifications.notify_many(notices)
+        for service in (service for _, service, _ in planned):  # the loaded objects no longer match the rows
+            self._session.expire(service)
+        return done, left
 
     async def set_auto_renew(self, user_id: int, service_id: int, on: bool) -> Service:
         service = await self._own(user_id, service_id)

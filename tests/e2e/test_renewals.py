@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from domain.models import LedgerEntry, Notification, OutboxMessage, Service, ServiceEvent
+from domain.models import Balance, LedgerEntry, Notification, OutboxMessage, Service, ServiceEvent
 from tests.conftest import on_postgres
 from tests.e2e.conftest import RunningBot, make_settings
 from tests.e2e.flows import PRO_MONTH, buy, current, deliver, jobs, one, pushes, rows, worker
@@ -127,33 +127,71 @@ async def test_auto_renewal_charges_once_per_period_and_needs_no_reminder(ann, r
 
 
 async def test_a_renewal_failing_half_way_rolls_back_alone(ann, running, clock, monkeypatch) -> None:
-    """Renewals share a transaction a few hundred at a time; one that fails after its charge was written takes
-    only its own writes back, and the next sweep renews it."""
+    """Renewals are written a few hundred at a time; a batch refused after it wrote (something moved meanwhile)
+    takes all its writes back and renews one by one, where one that fails after its charge was written takes
+    only its own writes back. The next sweep renews it."""
     from domain.errors import DomainError
-    from domain.renewals import Renewals
+    from domain.renewals import BatchRefused, Renewals
 
     await ann.send("/start")
     first = await buy(running, 1001, months=1, name="web-1", extra=5 * PRO_MONTH, auto_renew=True)
     second = await buy(running, 1001, months=1, name="web-2", auto_renew=True)
-    original = Renewals.renew
+    batch, one_by_one = Renewals.renew_due, Renewals.renew
+
+    async def batch_then_refuse(self, due, **kwargs):
+        renewed, _ = await batch(self, due, **kwargs)
+        assert len(renewed) == 2  # both written, then taken back
+        raise BatchRefused("a test moved something")
 
     async def renew_then_fail(self, user_id, service_id, *args, **kwargs):
-        result = await original(self, user_id, service_id, *args, **kwargs)
+        result = await one_by_one(self, user_id, service_id, *args, **kwargs)
         if service_id == first:
-            raise DomainError("renewal-already-done")
+            raise DomainError("renew-already")
         return result
 
+    monkeypatch.setattr(Renewals, "renew_due", batch_then_refuse)
     monkeypatch.setattr(Renewals, "renew", renew_then_fail)
     clock.move(days=27, minutes=1)  # 3 days before expiry
+    balance_before = (await one(running, Balance, Balance.user_id == 1001)).amount
     run = await jobs(running).auto_renewal()
     assert (run.renewed, run.failed) == (1, 1)
     charges = await rows(running, LedgerEntry, LedgerEntry.reference.like("renewal:%"))
     assert [c.service_id for c in charges] == [second]  # the failed one's charge went back, the other stayed
+    assert (await one(running, Balance, Balance.user_id == 1001)).amount == balance_before - PRO_MONTH
     assert f"{(await one(running, Service, Service.id == first)).expires_at:%Y-%m-%d}" == "2026-12-26"
-    monkeypatch.setattr(Renewals, "renew", original)
+    assert len(await rows(running, ServiceEvent, ServiceEvent.action == "renewal")) == 1
+    assert [k for k in await keys(running, 1001) if k.startswith("renewal:")] == [f"renewal:{second}:20261226"]
+    monkeypatch.setattr(Renewals, "renew_due", batch)
+    monkeypatch.setattr(Renewals, "renew", one_by_one)
     assert (await jobs(running).auto_renewal()).renewed == 1
     assert {c.service_id for c in await rows(running, LedgerEntry, LedgerEntry.reference.like("renewal:%"))} == {
         first, second}
+
+
+async def test_the_batch_leaves_a_balance_that_moved_to_the_one_by_one_verdict(ann, ivan, running, clock) -> None:
+    """Planned with enough money, but the balance went down before the writing: the batch leaves that customer
+    alone and the one-by-one renewal says why; another customer in the same batch renews."""
+    from domain.renewals import DueRenewal
+
+    await ann.send("/start")
+    await ivan.send("/start")
+    short = await buy(running, 1001, months=1, name="web-1", auto_renew=True)
+    fine = await buy(running, 1002, months=1, name="web-2", extra=PRO_MONTH, auto_renew=True)
+    clock.move(days=27, minutes=1)
+    async with running.app.domain() as domain:
+        due, _ = await domain.renewals.plan_auto_renewals()
+    assert {item.service_id for item in due} == {fine}  # 1001 has nothing left: not planned
+    async with running.app.domain() as domain:
+        service = await domain.session.get(Service, short)
+        due.append(DueRenewal(1001, short, service.expires_at))  # as if planned before the balance moved
+        renewed, left = await domain.renewals.renew_due(due)
+    assert [r.service_id for r in renewed] == [fine] and [item.service_id for item in left] == [short]
+    assert (await one(running, Balance, Balance.user_id == 1002)).amount == 0
+    assert (await one(running, Balance, Balance.user_id == 1001)).amount == 0
+    [event] = await rows(running, ServiceEvent, ServiceEvent.action == "renewal")
+    assert event.service_id == fine and event.actor == "system" and event.after["price"] == PRO_MONTH
+    [notice] = await rows(running, Notification, Notification.dedupe_key.like("renewal:%"))
+    assert notice.user_id == 1002 and notice.key == "notification-renewal-done"
 
 
 async def test_short_balance_offers_a_top_up_and_retries_daily(ann, running, clock) -> None:
