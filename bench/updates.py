@@ -47,9 +47,11 @@ SCRIPT: list[tuple[str, str, str]] = [
 
 
 class AnswerWatch:
-    """Resolves when the bot has answered in a chat: per chat, counts bot messages and edits."""
+    """Resolves when the bot has answered in a chat: per chat, counts bot messages and edits of the newest one
+    (the screen); taking the buttons off a superseded screen further up is not an answer."""
 
     def __init__(self) -> None:
+        self.newest: dict[int, int] = {}
         self.counts: dict[int, int] = defaultdict(int)
         self.first_at: dict[int, float] = {}
         self.waiters: dict[int, tuple[int, asyncio.Future[None]]] = {}
@@ -61,6 +63,10 @@ class AnswerWatch:
         if ev["type"] == "message" and not message.get("from_bot"):
             return
         chat_id = ev["chat_id"]
+        if ev["type"] == "message":
+            self.newest[chat_id] = ev["message_id"]
+        elif ev["message_id"] != self.newest.get(chat_id):
+            return
         self.counts[chat_id] += 1
         self.first_at.setdefault(chat_id, time.perf_counter())
         waiter = self.waiters.get(chat_id)
