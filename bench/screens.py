@@ -7,6 +7,7 @@ the inbox, through the sandbox and the real app. Then 1,000 services fall due wi
 sweep renews them.
 
     python -m bench.screens [--customers 100000] [--sample 30] [--database-url postgresql+asyncpg://...]
+                            [--redis-url redis://...]
 
 (SQLite by default, in a temporary file.) The screens and the sweep are measured `--runs` times on the one
 seeded database; the figures are the medians, each run's are under `per_run`. Prints one JSON object on
@@ -154,11 +155,17 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'screens.db'}"
         if url.startswith("postgresql"):
             await wipe(url)
+        if args.redis_url:
+            from redis.asyncio import Redis
+
+            async with Redis.from_url(args.redis_url) as redis:
+                await redis.flushdb()
         async with Sandbox(host="127.0.0.1", port=0, flood_limits=FloodLimits.off(),
                            bot_username="client_area_bot") as sb:
             settings = load_settings(_env_file=None, bot_token=sb.token, telegram_api_base=sb.url, database_url=url,
                                      data_dir=Path(tmp), secret_key_file=Path(tmp) / "secret.key",
-                                     scheduler_enabled=False, throttle_rate=1000, throttle_burst=1000)
+                                     scheduler_enabled=False, throttle_rate=1000, throttle_burst=1000,
+                                     redis_url=args.redis_url)
             app = await build_app(settings)
             from bot.runner import lifecycle
 
@@ -189,7 +196,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
               | {"statements": max(r["screens"][name]["statements"] for r in runs),
                  "statements_vary": any(r["screens"][name]["statements_vary"] for r in runs)} for name in names}
     sweeps = [r["renewal_sweep"] for r in runs]
-    return {"bench": "screens", "database": url.split(":", 1)[0], "customers": args.customers,
+    return {"bench": "screens", "database": url.split(":", 1)[0], "redis": bool(args.redis_url),
+            "customers": args.customers,
             "services": args.customers * PER_CUSTOMER.services, "ledger_entries": args.customers * PER_CUSTOMER.entries,
             "tickets": args.customers * PER_CUSTOMER.tickets, "seed_seconds": round(seed_seconds, 1),
             "sample": args.sample, "runs": args.runs, "screens": median,
@@ -206,6 +214,8 @@ if __name__ == "__main__":
     parser.add_argument("--due", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3, help="measured runs on the one seeded database (median)")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--redis-url", default=None,
+                        help="dialog state and screens in Redis, as the scale-out runs (flushed first)")
     result = asyncio.run(main(parser.parse_args()))
     print(json.dumps(result, indent=2))
     worst = max(result["screens"].items(), key=lambda kv: kv[1]["p95_ms"])
