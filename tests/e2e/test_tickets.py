@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from domain.models import Notification, OutboxMessage, Ticket, TicketGroupMessage, TicketMessage
+from handlers.tickets.keyboards import TicketAction, TkCb
 from sandbox import make_png
 from tests.e2e.conftest import RunningBot, make_settings
 from tests.e2e.flows import (
@@ -496,3 +497,61 @@ async def test_question_on_a_certificate_links_the_ticket(ann, sam, group, runni
     assert "🧾 Payer: ООО «Ромашка» (Legal entity, RU, tax number 7707083893/773601001)" in header
     [ticket] = await rows(running, Ticket)
     assert ticket.service_id == 1 and ticket.department == "technical"
+
+
+async def test_reply_under_a_staff_answer_keeps_the_answer_and_asks_below(ann, sam, group, running) -> None:
+    await file_ticket(ann, "Printer", "It jams")
+    topic = group.topic("#1 Printer")
+    await sam.write_in_topic(topic, "Open the tray.")
+    answer = ann.bot_messages[-1]
+    assert "Open the tray." in answer.text
+    count = len(ann.bot_messages)
+    await ann.press("✏️ Reply", message=answer)
+    # The answer stays as staff wrote it, with its buttons; the prompt is a message of its own below it.
+    assert "Open the tray." in answer.text and answer.button_texts == ["✏️ Reply", "🎫 Open ticket"]
+    assert len(ann.bot_messages) == count + 1 and ann.screen != answer
+    assert "Reply to ticket #1" in ann.screen.text
+    # Open ticket from the same answer: again a new screen, the answer untouched.
+    await ann.press("🎫 Open ticket", message=answer)
+    assert "Open the tray." in answer.text and answer.button_texts == ["✏️ Reply", "🎫 Open ticket"]
+    assert ann.screen != answer and "Ticket #1" in ann.screen.text
+
+
+async def test_an_old_card_of_a_closed_ticket_says_so_and_changes_nothing(ann, sam, group, running) -> None:
+    await file_ticket(ann, "Licence", "Which key?")
+    card = ann.screen
+    assert "✏️ Reply" in card.button_texts and "✅ Close ticket" in card.button_texts
+    topic = group.topic("#1 Licence")
+    await sam.write_in_topic(topic, "/close")
+    await drain(running)
+    [before] = await rows(running, Ticket)
+    messages = len(await rows(running, TicketMessage))
+    # The card still shown above the push offers Reply/Close: pressing them answers that the ticket is closed.
+    for action in (TicketAction.REPLY, TicketAction.CLOSE, TicketAction.CLOSE_CONFIRM):
+        await ann.press(message=card, callback_data=TkCb(action=action, id=1).pack())
+        assert ann.last_callback_answer.text == "This ticket is closed. Reopen it, or open a new ticket."
+        assert "Status: ✅ Closed" in ann.screen.text
+        assert "✏️ Reply" not in ann.screen.button_texts and "✅ Close ticket" not in ann.screen.button_texts
+        assert not card.button_texts or "Status: ✅ Closed" in card.text
+    await ann.send("Are you there?")  # no reply dialog was started: this goes nowhere near the ticket
+    [after] = await rows(running, Ticket)
+    assert (after.status, after.closed_at, after.rating) == (before.status, before.closed_at, before.rating)
+    assert len(await rows(running, TicketMessage)) == messages
+    assert topic_texts(group, topic)[-1].startswith("✅ Ticket #1 closed by Sam.")
+
+
+async def test_cancel_while_filing_or_replying_returns_to_the_tickets(ann, sam, group, running) -> None:
+    await ann.send("/support")
+    await ann.press("✍️ New ticket")
+    await ann.press(ann.screen.button_texts[0])
+    await ann.send("Subject here")
+    await ann.press("✖ Cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\n")
+    assert "You have no tickets yet." in ann.screen.text
+    assert await rows(running, Ticket) == []
+    await file_ticket(ann, "Printer", "It jams")
+    await ann.press("✏️ Reply")
+    await ann.send("/cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.") and "Ticket #1" in ann.screen.text
+    await ann.send("not for the ticket")
+    assert [m.text for m in await rows(running, TicketMessage)] == ["It jams"]
