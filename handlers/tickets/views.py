@@ -22,7 +22,7 @@ TOPIC_NAME_MAX = 128
 CAPTION_MAX = 1024  # Telegram's limit for a caption, counted without the HTML tags
 _TAG = re.compile(r"<[^>]+>")
 # The topic's name carries the status: "#12 Subject" while new, then a mark in front.
-STATUS_MARKS = {"open": "", "answered": "💬 ", "awaiting": "❗ ", "closed": "✅ ", "archived": "📦 "}
+STATUS_MARKS = {"open": "❗ ", "answered": "💬 ", "awaiting": "❗ ", "closed": "✅ ", "archived": "📦 "}
 
 Translate = Callable[..., str]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from domain.models import Balance, CartItem, LedgerEntry, Order, Payment, Service, ServiceEvent
+from handlers.billing.staff import MoneyAction, StaffMoneyCb
 from handlers.cart import CartCb
 from sandbox import SandboxConfig
 from tests.e2e.conftest import make_settings
@@ -328,7 +330,15 @@ async def test_staff_refund_a_stars_payment(ann, running, sandbox) -> None:
     await sam.send("/refund", chat_id=STAFF_CHAT)
     assert staff.bot_messages()[-1].text == "Usage: /refund <telegram_payment_charge_id>"
     await sam.send(f"/refund {charge}", chat_id=STAFF_CHAT)
-    assert staff.bot_messages()[-1].text == "Refunded €10.00 to customer 1001; the ledger entry is written."
+    # First what it will do, and nothing moved yet.
+    confirm = staff.bot_messages()[-1]
+    assert confirm.text == (f"↩️ Refund 500 ⭐ to customer 1001? €10.00 is taken off their balance and Telegram "
+                            f"gives the Stars back. Charge id: {charge}")
+    assert confirm.button_texts == ["↩️ Refund €10.00", "✖ Do nothing"]
+    assert sandbox.calls("refundStarPayment") == [] and len(await rows(running, LedgerEntry)) == 1
+    await sam.press("↩️ Refund €10.00", message=confirm)
+    assert confirm.text == "Refunded €10.00 to customer 1001; the ledger entry is written."
+    assert confirm.button_texts == []
     assert [c.params["telegram_payment_charge_id"] for c in sandbox.calls("refundStarPayment")] == [charge]
     entries = await rows(running, LedgerEntry)
     assert sorted((e.kind, e.amount) for e in entries) == [("refund", -1000), ("topup", 1000)]
@@ -339,7 +349,39 @@ async def test_staff_refund_a_stars_payment(ann, running, sandbox) -> None:
 
     await sam.send(f"/refund {charge}", chat_id=STAFF_CHAT)
     assert staff.bot_messages()[-1].text == "This payment has already been refunded."
-    assert len(await rows(running, LedgerEntry)) == 2
+    # The confirm button pressed again later (an old client still shows it): nothing moves twice.
+    refund_data = StaffMoneyCb(action=MoneyAction.REFUND, id=1).pack()
+    await sam.press(message=confirm, callback_data=refund_data)
+    assert sam.last_callback_answer.text == "This payment has already been refunded."
+    assert len(await rows(running, LedgerEntry)) == 2 and len(sandbox.calls("refundStarPayment")) == 1
+    assert [b.amount for b in await rows(running, Balance)] == [0]
+
+
+@pytest.mark.parametrize("settings", [{"staff_chat_id": STAFF_CHAT}], indirect=True)
+async def test_staff_refund_pressed_twice_at_once_or_dropped_moves_money_once(ann, running, sandbox) -> None:
+    sam = await sandbox.user(id=2001, first_name="Sam", username="sam")
+    staff = await sandbox.group(id=STAFF_CHAT, title="Support", forum=True, members=[sam], admins=[sam],
+                                bot_rights={"can_manage_topics": True})
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("➕ Top up")
+    await ann.press("€10.00")
+    charge = (await ann.pay()).telegram_payment_charge_id
+    await sam.send(f"/refund {charge}", chat_id=STAFF_CHAT)
+    dropped = staff.bot_messages()[-1]
+    await sam.press("✖ Do nothing", message=dropped)
+    assert dropped.text == "Nothing was done." and dropped.button_texts == []
+    assert sandbox.calls("refundStarPayment") == [] and len(await rows(running, LedgerEntry)) == 1
+    await sam.send(f"/refund {charge}", chat_id=STAFF_CHAT)
+    confirm = staff.bot_messages()[-1]
+    data = StaffMoneyCb(action=MoneyAction.REFUND, id=1).pack()
+    await asyncio.gather(sam.press(message=confirm, callback_data=data),
+                         sam.press(message=confirm, callback_data=data))
+    # An old confirmation of the same charge, pressed after: refused too.
+    await sam.press(message=dropped, callback_data=data)
+    assert sam.last_callback_answer.text == "This payment has already been refunded."
+    assert len(sandbox.calls("refundStarPayment")) == 1
+    assert sorted(e.amount for e in await rows(running, LedgerEntry)) == [-1000, 1000]
 
 
 async def test_billing_lists_and_exports_a_month(ann, running, clock) -> None:

@@ -44,7 +44,7 @@ async def test_a_ticket_round_trip_with_attachments_both_ways(ann, sam, group, r
     assert "Ticket #1 is filed." in ann.screen.text
     assert "Status: 🆕 Open" in ann.screen.text and "It <b>burns</b> since Monday." in ann.screen.text
 
-    topic = group.topic("#1 Printer on fire")
+    topic = group.topic("❗ #1 Printer on fire")
     posted = posts(group, topic)
     header = posted[0].text
     assert "#1 Printer on fire · Billing" in header and "Ann Lee (@ann, id 1001)" in header
@@ -98,7 +98,7 @@ async def test_staff_names_are_shown_when_the_setting_says_so(sandbox, db_url, r
         await file_ticket(ivan, "Ключ", "Не подходит ключ", department="Техническая поддержка",
                           menu="/support", new="✍️ Новое обращение", send="📨 Отправить обращение")
         assert "Обращение #1 создано." in ivan.screen.text
-        await sam.write_in_topic(group.topic("#1 Ключ"), "Проверим")
+        await sam.write_in_topic(group.topic("❗ #1 Ключ"), "Проверим")
         assert ivan.bot_messages[-1].text.startswith("💬 Поддержка (Sam) · обращение #1 «Ключ»")
         await ivan.press("🎫 Открыть обращение")
         assert "Поддержка (Sam)" in ivan.screen.text and "Статус: 💬 Есть ответ" in ivan.screen.text
@@ -108,7 +108,7 @@ async def test_staff_names_are_shown_when_the_setting_says_so(sandbox, db_url, r
 
 async def test_staff_commands_close_reopen_note_assign_and_rating(ann, sam, group, running, sandbox) -> None:
     await file_ticket(ann, "Invoice", "Need an invoice for October")
-    topic = group.topic("#1 Invoice")
+    topic = group.topic("❗ #1 Invoice")
 
     await sam.write_in_topic(topic, "/note VIP customer, be quick")
     assert topic_texts(group, topic)[-1] == "📝 Note saved. The customer does not see it."
@@ -202,7 +202,7 @@ async def test_a_ticket_filed_while_the_group_is_unreachable_reaches_it_later(an
     jobs = running.app.dispatcher["ticket_jobs"]
     assert await jobs.relay() == 0  # still unreachable: tried again on the next run
     assert await jobs.relay() == 1
-    topic = group.topic("#1 Lost")
+    topic = group.topic("❗ #1 Lost")
     posted = posts(group, topic)
     assert "#1 Lost · Billing" in posted[0].text and "First words" in posted[1].text
     assert posted[2].photo is not None and len(posted) == 3
@@ -221,14 +221,14 @@ async def test_the_next_message_places_a_ticket_with_the_whole_conversation(ann,
     await ann.press("✏️ Reply")
     await ann.send("Said second")
     assert "Sent to support (ticket #1)" in ann.screen.text
-    texts = topic_texts(group, group.topic("#1 Late"))
+    texts = topic_texts(group, group.topic("❗ #1 Late"))
     assert len(texts) == 3 and "Said first" in texts[1] and "Said second" in texts[2]
     assert await running.app.dispatcher["ticket_jobs"].relay() == 0
 
 
 async def test_a_message_telegram_refuses_is_posted_later_in_order(ann, sam, group, running, sandbox) -> None:
     await file_ticket(ann, "Order", "zero")
-    topic = group.topic("#1 Order")
+    topic = group.topic("❗ #1 Order")
     await ann.press("✏️ Reply")
     sandbox.faults.add(method="sendMessage", code=502, count=1)  # Telegram down for a moment
     await ann.send("one")
@@ -253,7 +253,7 @@ async def test_a_message_telegram_refuses_is_posted_later_in_order(ann, sam, gro
 
 async def test_what_cannot_reach_the_customer_is_said_in_the_topic(ann, sam, group, running) -> None:
     await file_ticket(ann, "Where", "Where are you?")
-    topic = group.topic("#1 Where")
+    topic = group.topic("❗ #1 Where")
     before = len(ann.messages)
     await sam.send_location(56.95, 24.1, chat_id=GROUP, message_thread_id=topic.message_thread_id)
     assert topic_texts(group, topic)[-1] == "Not sent: only texts, photos and documents reach the customer."
@@ -263,7 +263,7 @@ async def test_what_cannot_reach_the_customer_is_said_in_the_topic(ann, sam, gro
 
 async def test_a_topic_deleted_in_the_group_is_made_anew_with_the_conversation(ann, sam, group, running) -> None:
     await file_ticket(ann, "Gone", "First words")
-    old = group.topic("#1 Gone")
+    old = group.topic("❗ #1 Gone")
     await running.app.bot.delete_forum_topic(GROUP, old.message_thread_id)  # an admin cleaned up too eagerly
     await ann.press("✏️ Reply")
     await ann.send("Anyone there?")
@@ -284,7 +284,7 @@ async def test_a_non_staff_member_cannot_answer(ann, sam, sandbox, running) -> N
     group = await sandbox.group(id=GROUP, title="Support staff", forum=True, members=[sam], admins=[sam],
                                 restricted=[guest], bot_rights=RIGHTS)
     await file_ticket(ann, "Help", "Please help")
-    topic = group.topic("#1 Help")
+    topic = group.topic("❗ #1 Help")
     before = len(ann.messages)
     await guest.write_in_topic(topic, "I am not staff")
     await guest.write_in_topic(topic, "/close")
@@ -303,7 +303,7 @@ async def test_a_non_staff_member_cannot_answer(ann, sam, sandbox, running) -> N
 
 async def test_a_restart_in_the_middle_keeps_the_mapping(ann, sam, group, running) -> None:
     await file_ticket(ann, "Restart", "Before the restart")
-    topic = group.topic("#1 Restart")
+    topic = group.topic("❗ #1 Restart")
     await running.restart()
     await sam.write_in_topic(topic, "After the restart")
     assert "After the restart" in ann.bot_messages[-1].text
@@ -325,7 +325,7 @@ async def test_two_customer_messages_at_once_make_one_topic(ann, sam, group, run
     await sandbox.wait(second)
     # The second waits for the customer's lock (Redis polls it) and may look quiet meanwhile: wait for its answer.
     await eventually(lambda: sum("Sent to support" in (m.text or "") for m in ann.messages) == 2)
-    assert [t.name for t in group.topics] == ["❗ #1 Twice"] or [t.name for t in group.topics] == ["#1 Twice"]
+    assert [t.name for t in group.topics] == ["❗ #1 Twice"]
     texts = topic_texts(group, group.topics[0])
     assert sum("one" in t for t in texts) == 1 and sum("two" in t for t in texts) == 1
     [ticket] = await rows(running, Ticket)
@@ -390,7 +390,7 @@ async def test_question_on_a_licence_links_the_ticket_with_its_history(ann, sam,
     await ann.send("Which modules fit?")
     await ann.press("📨 Send ticket")
     assert "Service: #1 web-1" in ann.screen.text
-    header = posts(group, group.topic("#1 Licence question"))[0].text
+    header = posts(group, group.topic("❗ #1 Licence question"))[0].text
     assert "About this service:" in header and "#1 web-1 (licence) — active" in header
     assert "93.184.216.34" in header and "customer: order" in header and "Services: 1" in header
     [ticket] = await rows(running, Ticket)
@@ -424,8 +424,8 @@ async def test_news_goes_to_every_customer_who_has_not_muted_it(ann, ivan, sam, 
 
     # Inside a ticket's topic, /news is refused.
     await file_ticket(ann, "Topic", "x")
-    await sam.write_in_topic(group.topic("#1 Topic"), "/news nope")
-    assert topic_texts(group, group.topic("#1 Topic"))[-1] == "Post news from the General topic."
+    await sam.write_in_topic(group.topic("❗ #1 Topic"), "/news nope")
+    assert topic_texts(group, group.topic("❗ #1 Topic"))[-1] == "Post news from the General topic."
 
 
 async def test_bad_input_gets_a_clear_answer_and_changes_nothing(ann, group, running) -> None:
@@ -467,10 +467,10 @@ async def test_contact_support_after_a_refused_new_key_opens_a_linked_ticket(iva
     await ivan.send("Сервер переустановлен")
     await ivan.press("📨 Отправить обращение")
     assert "Обращение #1 создано." in ivan.screen.text and f"Услуга: #{licence} srv-ru" in ivan.screen.text
-    header = posts(group, group.topic("#1 Нужен ещё ключ"))[0].text
+    header = posts(group, group.topic("❗ #1 Нужен ещё ключ"))[0].text
     assert "Technical" in header and "Language: ru" in header and f"#{licence} srv-ru (licence) — active" in header
     assert "customer: key" in header  # the refused change's history is on the card
-    await sam.write_in_topic(group.topic("#1 Нужен ещё ключ"), "Сделаем")
+    await sam.write_in_topic(group.topic("❗ #1 Нужен ещё ключ"), "Сделаем")
     assert ivan.bot_messages[-1].text.startswith("💬 Поддержка · обращение #1 «Нужен ещё ключ»")
     assert ivan.bot_messages[-1].button_texts == ["✏️ Ответить", "🎫 Открыть обращение"]
 
@@ -492,7 +492,7 @@ async def test_question_on_a_certificate_links_the_ticket(ann, sam, group, runni
     await ann.send("Which validation method is fastest?")
     await ann.press("📨 Send ticket")
     assert "Service: #1 shop.example.org" in ann.screen.text
-    header = posts(group, group.topic("#1 Certificate question"))[0].text
+    header = posts(group, group.topic("❗ #1 Certificate question"))[0].text
     assert "About this service:" in header and "#1 shop.example.org (ssl) — active" in header
     assert "🧾 Payer: ООО «Ромашка» (Legal entity, RU, tax number 7707083893/773601001)" in header
     [ticket] = await rows(running, Ticket)
@@ -501,7 +501,7 @@ async def test_question_on_a_certificate_links_the_ticket(ann, sam, group, runni
 
 async def test_reply_under_a_staff_answer_keeps_the_answer_and_asks_below(ann, sam, group, running) -> None:
     await file_ticket(ann, "Printer", "It jams")
-    topic = group.topic("#1 Printer")
+    topic = group.topic("❗ #1 Printer")
     await sam.write_in_topic(topic, "Open the tray.")
     answer = ann.bot_messages[-1]
     assert "Open the tray." in answer.text
@@ -521,7 +521,7 @@ async def test_an_old_card_of_a_closed_ticket_says_so_and_changes_nothing(ann, s
     await file_ticket(ann, "Licence", "Which key?")
     card = ann.screen
     assert "✏️ Reply" in card.button_texts and "✅ Close ticket" in card.button_texts
-    topic = group.topic("#1 Licence")
+    topic = group.topic("❗ #1 Licence")
     await sam.write_in_topic(topic, "/close")
     await drain(running)
     [before] = await rows(running, Ticket)
