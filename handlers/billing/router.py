@@ -50,7 +50,7 @@ from handlers.billing.views import (
     topup_text,
 )
 from handlers.common.errors import refuse
-from handlers.common.format import money, parse_amount
+from handlers.common.format import money, month_name, parse_amount
 from handlers.common.ui import MenuCb, MenuSection, TopupCb, bot_of, chat_id_of, register_section, show
 from handlers.payers import pick_payer
 
@@ -166,7 +166,8 @@ async def csv_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Do
     data = ledger_csv(entries, await labels_of(domain, i18n, entries), domain.ledger.currency, user.time_zone)
     document = BufferedInputFile(data, filename=f"ledger-{callback_data.month}.csv")
     await callback.answer()
-    caption = i18n.get("billing-export-caption", month=callback_data.month, count=len(entries))
+    caption = i18n.get("billing-export-caption", month=month_name(callback_data.month, i18n.locale, start=False),
+                       count=len(entries))
     await bot_of(callback).send_document(chat_id_of(callback), document, caption=caption)
 
 

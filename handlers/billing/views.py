@@ -53,7 +53,12 @@ def entry_line(i18n: I18nContext, entry: LedgerEntry, user: Customer, label: str
     amount = money(abs(entry.amount), entry.currency, i18n.locale)
     sign = "+" if entry.amount >= 0 else "−"
     what = escape(label) if label else i18n.get(f"ledger-kind-{entry.kind}")
-    return f"{when(entry.created_at, user.time_zone, i18n.locale)}  <b>{sign}{amount}</b>  {what}"
+    line = f"{when(entry.created_at, user.time_zone, i18n.locale)}  <b>{sign}{amount}</b>  {what}"
+    # A Telegram payment and its refund: the charge id support asks for (and refunds by).
+    source, _, charge = entry.reference.partition(":")
+    if source in ("tg", "refund") and charge:
+        line += "\n" + i18n.get("billing-entry-charge", charge=escape(charge))
+    return line
 
 
 def history_text(i18n: I18nContext, action: str, entries: list[LedgerEntry], user: Customer,

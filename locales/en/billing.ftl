@@ -43,6 +43,7 @@ ledger-kind-topup = Top-up
 ledger-kind-charge = Charge
 ledger-kind-refund = Refund
 ledger-kind-adjustment = Adjustment
+billing-entry-charge = ↳ Telegram charge id: <code>{ $charge }</code>
 refund-usage = Usage: /refund &lt;telegram_payment_charge_id&gt;
 refund-unknown = No payment with charge id { $charge }.
 refund-not-stars = Only Telegram Stars payments can be refunded through the bot.

@@ -44,6 +44,7 @@ ledger-kind-topup = Пополнение
 ledger-kind-charge = Списание
 ledger-kind-refund = Возврат
 ledger-kind-adjustment = Корректировка
+billing-entry-charge = ↳ номер платежа в Telegram: <code>{ $charge }</code>
 refund-usage = Использование: /refund &lt;telegram_payment_charge_id&gt;
 refund-unknown = Платёж с charge id { $charge } не найден.
 refund-not-stars = Через бота можно вернуть только платежи звёздами Telegram.

@@ -120,6 +120,13 @@ tickets-header-language = 🌐 Язык: { $language }
 tickets-header-contacts = ☎️ { $phone } · ✉️ { $email }
 tickets-header-payer = 🧾 Плательщик: { $payer } ({ $kind }, { $country }, ИНН/налоговый номер { $tax })
 tickets-header-balance = 💰 Баланс: { $balance }
+tickets-header-charge = 💳 { $time } · { $amount }{ $currency ->
+    [XTR] {" "}({ $stars } ⭐)
+   *[other] {""}
+} · charge <code>{ $charge }</code>{ $refunded ->
+    [1] {" "}· возвращён
+   *[other] {""}
+}
 tickets-header-services = 📦 Услуг: { $count }
 tickets-header-service = • { $name } ({ $kind }) — { $status }, до { $expires }, { $ip }
 tickets-header-linked = 🔗 <b>По услуге:</b>
@@ -132,6 +139,27 @@ tickets-group-closed-by-customer = ✅ Клиент закрыл обращен�
 tickets-group-reopened-by-customer = 🔄 Клиент снова открыл обращение #{ $ticket }.
 tickets-group-rated = ⭐ Клиент оценил ответ в обращении #{ $ticket }: { $rating } из 5.
 
+staff-help =
+    🛠 <b>Команды поддержки</b> (🔒 — только для администраторов)
+
+    <b>В теме обращения</b> (в группе без тем — ответом на сообщение обращения)
+    Любой текст, фото или документ уходит клиенту.
+    /close — закрыть обращение; /reopen — открыть снова
+    /note &lt;текст&gt; — внутренняя заметка, клиент её не видит
+    /assign @username — кто ведёт обращение
+
+    <b>В общей теме</b>
+    /news &lt;текст&gt; — новость всем клиентам, после предпросмотра
+
+    <b>В любом месте группы</b>
+    /discounts &lt;user_id&gt; — скидки клиента
+    🔒 /discount &lt;user_id&gt; &lt;10% | 5.00&gt; … &lt;причина&gt; — дать скидку
+    🔒 /revoke &lt;discount_id&gt; — отменить скидку
+    /promo list — промокоды
+    🔒 /promo new &lt;КОД&gt; … — новый промокод; 🔒 /promo off &lt;КОД&gt; — отключить промокод
+    🔒 /paid &lt;номер счёта&gt; — пришёл банковский перевод (с подтверждением)
+    🔒 /refund &lt;charge id&gt; — вернуть платёж звёздами (с подтверждением)
+    /help — этот список
 tickets-staff-no-ticket = Команда работает в теме обращения (или ответом на сообщение обращения).
 staff-admins-only = Это могут только администраторы группы: команда касается денег или цен.
 tickets-staff-closed = Обращение закрыто, ничего не отправлено. Сначала /reopen.

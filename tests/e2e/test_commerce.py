@@ -401,13 +401,16 @@ async def test_billing_lists_and_exports_a_month(ann, running, clock) -> None:
     assert "Balance: €54.10" in ann.screen.text
     await ann.press("Payments")
     assert "29 Nov 2026, 09:00  +€10.00  Top-up" in ann.screen.text
+    # The charge id support refunds by, for the customer to quote.
+    assert f"↳ Telegram charge id: {paid.telegram_payment_charge_id}" in ann.screen.text
     assert "Adjustment" not in ann.screen.text  # payments are top-ups and refunds
     await ann.press("« Back")
     await ann.press("📄 Export a month (CSV)")
-    await ann.press("2026-11")
+    assert "November 2026" in ann.screen.button_texts and "2026-11" not in ann.screen.button_texts
+    await ann.press("November 2026")
     document = ann.screen
     assert document.document["file_name"] == "ledger-2026-11.csv"
-    assert document.caption == "Ledger for 2026-11: 3 entries."
+    assert document.caption == "Ledger for November 2026: 3 entries."
     lines = document.file_bytes().decode("utf-8-sig").splitlines()
     assert lines[0] == "date,kind,amount,currency,service,reference"
     assert lines[1].startswith("2026-11-26T09:00:00+00:00,adjustment,50.00,EUR,,test:welcome")
@@ -424,3 +427,14 @@ async def test_the_same_cart_bought_twice_is_two_orders(ann, running) -> None:
         await ann.press("💳 Pay €5.90")
         assert ann.screen.text.startswith(f"✅ Paid — order #{number}, €5.90."), ann.screen.text
     assert len(await rows(running, Service)) == 2
+
+
+async def test_export_months_are_named_in_russian(ivan, running) -> None:
+    await ivan.send("/start")
+    await credit(running, 1002, 5_000, "test:welcome")
+    await ivan.send("/menu")
+    await ivan.press("💰 Финансы")
+    await ivan.press("📄 Выгрузить месяц (CSV)")
+    assert ivan.screen.button_texts[0] == "Ноябрь 2026"
+    await ivan.press("Ноябрь 2026")
+    assert ivan.screen.caption.startswith("Операции за ноябрь 2026: 1 ")

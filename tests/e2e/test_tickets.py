@@ -555,3 +555,25 @@ async def test_cancel_while_filing_or_replying_returns_to_the_tickets(ann, sam, 
     assert ann.screen.text.startswith("Cancelled. Nothing was changed.") and "Ticket #1" in ann.screen.text
     await ann.send("not for the ticket")
     assert [m.text for m in await rows(running, TicketMessage)] == ["It jams"]
+
+
+async def test_staff_help_and_a_new_topic_marked_waiting_with_the_charges_staff_need(ann, sam, group, running,
+                                                                                    sandbox) -> None:
+    await sam.send("/help", chat_id=GROUP)
+    help_text = group.bot_messages()[-1].text
+    assert help_text.startswith("🛠 Staff commands (🔒 administrators only)")
+    for command in ("/close", "/reopen", "/note", "/assign", "/news", "/discounts", "/promo list", "/help"):
+        assert command in help_text
+    for admin_only in ("🔒 /discount <user_id>", "🔒 /revoke", "🔒 /promo new", "🔒 /paid", "🔒 /refund"):
+        assert admin_only in help_text
+    # A Stars top-up, then a ticket: its topic waits for staff from its first message, and its header card
+    # names the payment by the charge id /refund takes.
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("➕ Top up")
+    await ann.press(next(b for b in ann.screen.button_texts if "10" in b))
+    charge = (await ann.pay()).telegram_payment_charge_id
+    await file_ticket(ann, "Refund please", "I paid by mistake")
+    assert [t.name for t in group.topics] == ["❗ #1 Refund please"]
+    header = posts(group, group.topic("❗ #1 Refund please"))[0].text
+    assert f"€10.00 (500 ⭐) · charge {charge}" in header
