@@ -38,7 +38,7 @@ payers-ask-address = { $kind ->
    *[other] Send the address (street, city, postcode).
 }
 payers-ask-tax-number = { $kind ->
-    [legal] Send the VAT or tax number (an EU VAT number like <i>DE136695976</i>; in Russia the INN, optionally as INN/KPP).
+    [legal] Send the VAT or tax number (in the EU the VAT number, e.g. <i>DE136695976</i>; in Russia the INN, optionally as INN/KPP).
    *[other] Send the tax number (in Russia the 12-digit INN; in the EU the VAT number).
 }
 payers-ask-reg-number = Send the company registration number (in Russia the OGRN).

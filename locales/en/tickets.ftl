@@ -186,6 +186,9 @@ tickets-news-button-drop = ✖️ Cancel
 tickets-news-expired = This preview is no longer valid. Post /news again.
 tickets-news-dropped = ✖️ News cancelled.
 tickets-news-sent =
-    📨 News sent: { $count } customers.
+    📨 News sent to { $count } { $count ->
+        [one] customer
+       *[other] customers
+    }.
 
     { $text }

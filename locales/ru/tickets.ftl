@@ -186,6 +186,9 @@ tickets-news-button-drop = ✖️ Отмена
 tickets-news-expired = Предпросмотр устарел. Отправьте /news ещё раз.
 tickets-news-dropped = ✖️ Новость отменена.
 tickets-news-sent =
-    📨 Новость отправлена: { $count } клиентам.
+    📨 Новость отправлена { $count } { $count ->
+        [one] клиенту
+       *[other] клиентам
+    }.
 
     { $text }

@@ -407,7 +407,7 @@ async def test_news_goes_to_every_customer_who_has_not_muted_it(ann, ivan, sam, 
     assert preview.text.startswith("📰 News preview") and "New <b>datacenter</b> in Riga" in preview.text
     send = preview.buttons[0][0].callback_data
     await sam.press("📨 Send to everyone", message=preview)
-    assert posts(group)[-1].text.startswith("📨 News sent: 2 customers.")
+    assert posts(group)[-1].text.startswith("📨 News sent to 2 customers.")
     await sam.press(callback_data=send, message=preview)  # a second tap (a stale client) sends nothing again
     assert sam_alert(sandbox, sam) == "This preview is no longer valid. Post /news again."
     await drain(running)
@@ -577,3 +577,10 @@ async def test_staff_help_and_a_new_topic_marked_waiting_with_the_charges_staff_
     assert [t.name for t in group.topics] == ["❗ #1 Refund please"]
     header = posts(group, group.topic("❗ #1 Refund please"))[0].text
     assert f"€10.00 (500 ⭐) · charge {charge}" in header
+
+
+async def test_news_to_one_customer_says_customer(ann, sam, group, running) -> None:
+    await ann.send("/start")
+    await sam.send("/news Maintenance tonight", chat_id=GROUP)
+    await sam.press("📨 Send to everyone", message=posts(group)[-1])
+    assert posts(group)[-1].text.startswith("📨 News sent to 1 customer.\n")
