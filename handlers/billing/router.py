@@ -40,13 +40,13 @@ from handlers.billing.states import InvoiceForm, InvoiceFormData, TopupAmount
 from handlers.billing.views import (
     billing_text,
     document_of,
+    entry_labels,
     export_months,
     history_text,
     invoice_text,
     invoices_text,
     ledger_csv,
     month_bounds,
-    service_labels,
     topup_text,
 )
 from handlers.common.errors import refuse
@@ -131,7 +131,9 @@ async def topup_chosen(callback: CallbackQuery, callback_data: TopupCb, bot: Bot
 
 # payments and expenses -----------------------------------------------------------------------------------
 async def labels_of(domain: Domain, i18n: I18nContext, entries: list[LedgerEntry]) -> dict[int, str]:
-    return service_labels(i18n, await domain.orders.service_names({e.service_id for e in entries if e.service_id}))
+    services = await domain.orders.service_names({e.service_id for e in entries if e.service_id and not e.tariff_id})
+    tariffs = await domain.ledger.tariffs({e.tariff_id for e in entries if e.tariff_id})
+    return entry_labels(i18n, entries, services, tariffs)
 
 
 async def history_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Domain, i18n: I18nContext,
