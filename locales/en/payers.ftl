@@ -43,9 +43,10 @@ payers-ask-tax-number = { $kind ->
 }
 payers-ask-reg-number = Send the company registration number (in Russia the OGRN).
 payers-ask-contact = Send the contact person's name.
-payers-ask-email = Send the e-mail address invoices go to.
+payers-ask-email = Send the e-mail address to print on the invoices.
 payers-step = <b>New payer: { $kind }</b> — step { $step } of { $steps }
-payers-current = Now: { $value }
+payers-current = Current: { $value }
+payers-current-none = Not given yet.
 payers-skip = Skip
 payers-summary =
     <b>New payer: { $kind }</b>

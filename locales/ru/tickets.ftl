@@ -10,7 +10,7 @@ tickets-button-question = ❓ Вопрос
 tickets-status = { $status ->
     [open] 🆕 Открыто
     [answered] 💬 Есть ответ
-    [awaiting] ⏳ Ждёт поддержку
+    [awaiting] ⏳ Ждёт ответа поддержки
     [closed] ✅ Закрыто
     [archived] 🗄 В архиве
    *[other] { $status }
@@ -81,7 +81,7 @@ tickets-close-confirm = Закрыть обращение #{ $ticket } «{ $subj
 tickets-closed = ✅ Обращение закрыто. Как мы справились? Оцените ответ ниже.
 tickets-reopened = 🔄 Обращение снова открыто.
 tickets-rated = ⭐ Спасибо! Ваша оценка: { $rating } из 5.
-tickets-created = ✅ Обращение #{ $ticket } создано. Мы ответим здесь и пришлём вам сообщение.
+tickets-created = ✅ Обращение #{ $ticket } создано. Ответ придёт сюда, в этот чат.
 
 tickets-new-department = <b>Новое обращение</b>
 
@@ -98,7 +98,10 @@ tickets-error-subject = Тема — одна строка от 1 до { $limit 
 tickets-error-body = Сообщение должно быть от 1 до { $limit } символов.
 tickets-error-too-many = Не больше { $limit } вложений. Нажмите «Отправить обращение».
 tickets-error-closed = Обращение закрыто. Откройте его снова или создайте новое.
-tickets-error-reopen-expired = Обращение можно открыть снова в течение { $days } дн. после закрытия. Создайте новое обращение.
+tickets-error-reopen-expired = Обращение можно открыть снова в течение { $days } { $days ->
+    [one] дня
+   *[other] дней
+} после закрытия. Создайте новое обращение.
 tickets-error-unsupported = В поддержку можно отправить только текст, фото и документы.
 tickets-error-rating = Выберите от 1 до 5 звёзд.
 tickets-error-rate-open = Оценить ответ можно после закрытия обращения.
@@ -128,7 +131,12 @@ tickets-header-charge = 💳 { $time } · { $amount }{ $currency ->
    *[other] {""}
 }
 tickets-header-services = 📦 Услуг: { $count }
-tickets-header-service = • { $name } ({ $kind }) — { $status }, до { $expires }, { $ip }
+tickets-header-service = • { $name } ({ $kind ->
+    [licence] лицензия
+    [module] модуль
+    [ssl] SSL-сертификат
+   *[other] { $kind }
+}) — { $status }, до { $expires }, { $ip }
 tickets-header-linked = 🔗 <b>По услуге:</b>
 tickets-header-history = Последние действия:
 tickets-header-event = · { $time } — { $actor }: { $action }
@@ -166,7 +174,7 @@ tickets-staff-closed = Обращение закрыто, ничего не от
 tickets-staff-undelivered = ⚠️ Не доставлено: клиент сейчас недоступен. Ответ сохранён в его уведомлениях.
 tickets-staff-unsupported = Не отправлено: клиенту доходят только тексты, фото и документы.
 tickets-staff-already-closed = Обращение уже закрыто.
-tickets-staff-closed-done = ✅ Обращение #{ $ticket } закрыл(а) { $name }. Клиента попросили оценить ответ.
+tickets-staff-closed-done = ✅ Обращение #{ $ticket } закрыто ({ $name }). Клиента попросили оценить ответ.
 tickets-staff-reopened = 🔄 Обращение #{ $ticket } снова открыто.
 tickets-staff-already-open = Обращение #{ $ticket } открыто.
 tickets-staff-note-usage = Использование: /note &lt;текст&gt; — внутренняя заметка, клиенту не отправляется.

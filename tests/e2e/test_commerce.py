@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from domain.models import Balance, CartItem, LedgerEntry, Order, Payment, Service, ServiceEvent
+from domain.models import Balance, CartItem, LedgerEntry, Order, Payment, Service, ServiceEvent, Tariff
 from handlers.billing.staff import MoneyAction, StaffMoneyCb
 from handlers.cart import CartCb
 from sandbox import SandboxConfig
@@ -209,7 +209,7 @@ async def test_wizard_refuses_bad_addresses_keeps_what_was_entered_and_goes_back
         assert reason in ann.bot_messages[-2].text, bad
         assert ann.screen.text.startswith("Send the public IPv4 address")
     await ann.press("« Back")
-    assert "Current: db &lt;b&gt;1&lt;/b&gt;" in ann.screen.html
+    assert "Current name: db &lt;b&gt;1&lt;/b&gt;" in ann.screen.html
     await ann.press("Skip")
     await ann.send("8.8.8.8")
     summary = ann.screen.text
@@ -438,3 +438,24 @@ async def test_export_months_are_named_in_russian(ivan, running) -> None:
     assert ivan.screen.button_texts[0] == "Ноябрь 2026"
     await ivan.press("Ноябрь 2026")
     assert ivan.screen.caption.startswith("Операции за ноябрь 2026: 1 ")
+
+
+async def test_expenses_keep_the_name_and_tariff_of_the_purchase(ann, running) -> None:
+    await ann.send("/start")
+    await credit(running, 1001, 5_000, "test:welcome")
+    await order_licence(ann, tariff="Lite", months="1 month")
+    await ann.press("🧺 Cart")
+    await ann.press("💳 Pay €5.90")
+    [entry] = await rows(running, LedgerEntry, LedgerEntry.kind == "charge")
+    assert entry.label == "web-1" and entry.tariff_id is not None
+    # The service is renamed and moved to another tariff afterwards: the expense still reads as bought.
+    async with running.sessions() as session, session.begin():
+        service = await session.get(Service, entry.service_id)
+        service.name = "renamed-later"
+        other = await session.scalar(select(Tariff).where(Tariff.id != entry.tariff_id,
+                                                          Tariff.product_code == service.product_code))
+        service.tariff_id = other.id
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("Expenses")
+    assert "#1 Lite web-1" in ann.screen.text and "renamed-later" not in ann.screen.text

@@ -34,7 +34,7 @@ async def test_individual_payer_with_back_skip_and_summary(ann, running) -> None
     await ann.send("de")
     assert "step 3 of 3" in ann.screen.text
     await ann.press("« Back")  # the country again, the answer kept
-    assert "step 2 of 3" in ann.screen.text and "Now: Germany" in ann.screen.text
+    assert "step 2 of 3" in ann.screen.text and "Current: Germany" in ann.screen.text
     await ann.send("France")
     await ann.press("Skip")
     summary = ann.screen.text
