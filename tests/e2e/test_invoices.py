@@ -123,6 +123,10 @@ async def test_top_up_invoice_for_a_legal_entity_paid_by_bank_transfer(ivan, run
     confirm = group.bot_messages()[-1]
     assert confirm.button_texts == ["✅ Paid: credit €250.00", "✖ Do nothing"]
     assert await rows(running, LedgerEntry) == []
+    await pat.press("✅ Paid: credit €250.00", message=confirm)  # the button is no member's either
+    assert pat.last_callback_answer.text == "Only the group's administrators can do this: it moves money or prices."
+    assert await rows(running, LedgerEntry) == []
+    assert confirm.button_texts == ["✅ Paid: credit €250.00", "✖ Do nothing"]
     assert await paid(sam, group, "2026-000001") == \
         "Invoice 2026-000001 marked paid: €250.00 credited to customer 1002."
     # The first confirmation, pressed late: nothing is credited twice.
