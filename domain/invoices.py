@@ -210,6 +210,21 @@ class Invoices:
         return invoice
 
     # staff ------------------------------------------------------------------------------------------------
+    async def for_transfer(self, number: str | None = None, invoice_id: int | None = None) -> Invoice:
+        """The invoice staff are about to mark paid (`/paid`), by number or id, refused as `mark_paid` would
+        refuse it; a paid one is returned as it is (marking it again credits nothing)."""
+        where = Invoice.id == invoice_id if invoice_id is not None else Invoice.number == (number or "").strip()
+        invoice = await self._session.scalar(select(Invoice).where(where))
+        if invoice is None:
+            raise NotFound()
+        if invoice.status == InvoiceStatus.PAID:
+            return invoice
+        if not invoice.bank_transfer:
+            raise DomainError("invoices-error-not-bank-transfer")
+        if invoice.status != InvoiceStatus.AWAITING:
+            raise DomainError("invoices-error-not-open")
+        return invoice
+
     async def mark_paid(self, number: str, staff_id: int) -> PaidInvoice:
         """A bank transfer arrived: credit the net amount once and mark the invoice paid."""
         invoice = await self._session.scalar(select(Invoice).where(Invoice.number == number.strip()))

@@ -12,7 +12,8 @@ from domain.clock import Clock
 from domain.db import rowcount
 from domain.db import upsert as upsert  # domain/certificates.py takes it from here
 from domain.errors import DomainError
-from domain.models import Balance, EntryKind, LedgerEntry
+from domain.models import Balance, EntryKind, LedgerEntry, Service, Tariff
+from domain.validation import display_domain
 from domain.values import Money
 
 KINDS = tuple(EntryKind)
@@ -57,10 +58,12 @@ class Ledger:
         then roll back, which is what keeps a checkout all-or-nothing."""
         if kind not in KINDS or not reference:
             raise ValueError(f"bad ledger entry {kind!r} {reference!r}")
+        bought = (await self._bought_as({service_id})).get(service_id or 0, (None, None))
         inserted = await self._session.scalar(
             upsert(self._session, LedgerEntry)
             .values(user_id=user_id, kind=kind, amount=amount, currency=self.currency, reference=reference,
-                    service_id=service_id, payment_id=payment_id, created_at=self._clock.now())
+                    service_id=service_id, payment_id=payment_id, created_at=self._clock.now(),
+                    tariff_id=bought[0], label=bought[1])
             .on_conflict_do_nothing(index_elements=["reference"])
             .returning(LedgerEntry.id)
         )
@@ -88,9 +91,12 @@ class Ledger:
         A balance that cannot cover the total raises InsufficientFunds; the caller's transaction must roll back."""
         total = sum(amount for amount, _, _ in charges)
         now = self._clock.now()
+        bought = await self._bought_as({service_id for _, _, service_id in charges})
         await self._session.execute(insert(LedgerEntry), [
             {"user_id": user_id, "kind": EntryKind.CHARGE, "amount": -amount, "currency": self.currency,
-             "reference": reference, "service_id": service_id, "created_at": now}
+             "reference": reference, "service_id": service_id, "created_at": now,
+             "tariff_id": bought.get(service_id or 0, (None, None))[0],
+             "label": bought.get(service_id or 0, (None, None))[1]}
             for amount, reference, service_id in charges
         ])
         changed = await rowcount(
@@ -101,6 +107,23 @@ class Ledger:
         if changed != 1:
             balance = await self.balance(user_id)
             raise InsufficientFunds(shortfall=total - balance, total=total, balance=balance, currency=self.currency)
+
+    async def _bought_as(self, service_ids: set[int | None]) -> dict[int, tuple[int, str]]:
+        """Each service's tariff and name now: what its charge keeps."""
+        wanted = {i for i in service_ids if i}
+        if not wanted:
+            return {}
+        rows = await self._session.execute(
+            select(Service.id, Service.tariff_id, Service.name, Service.domain, Service.ip_address)
+            .where(Service.id.in_(wanted)))
+        return {row.id: (row.tariff_id, (row.name or display_domain(row.domain or "") or row.ip_address or "")[:128])
+                for row in rows}
+
+    async def tariffs(self, tariff_ids: set[int]) -> dict[int, Tariff]:
+        """The tariffs charges were made under, for their names."""
+        if not tariff_ids:
+            return {}
+        return {t.id: t for t in await self._session.scalars(select(Tariff).where(Tariff.id.in_(tariff_ids)))}
 
     async def entries(self, user_id: int, kinds: tuple[str, ...], page: int, per_page: int = 8) -> Page:
         where = (LedgerEntry.user_id == user_id, LedgerEntry.kind.in_(kinds))

@@ -331,6 +331,13 @@ class Payments:
         await self._session.flush()
         return posted
 
+    async def charge(self, charge_id: int) -> PaymentCharge:
+        """A recorded charge by its id (what a staff confirmation button carries: the charge id is too long)."""
+        charge = await self._session.get(PaymentCharge, charge_id)
+        if charge is None:
+            raise NotFound()
+        return charge
+
     async def refund(self, telegram_charge_id: str, give_back: StarRefund) -> Refund:
         """Staff give a Stars payment back (`/refund`): `refundable` first, then Telegram refunds it, then the
         ledger entry and the customer is told through the outbox (in their own language, and not lost if they

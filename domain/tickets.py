@@ -30,6 +30,7 @@ from domain.models import (
     MessageKind,
     NotificationCategory,
     Payer,
+    PaymentCharge,
     Service,
     ServiceEvent,
     ServiceStatus,
@@ -52,6 +53,7 @@ NOTE_MAX = 3500
 PER_PAGE = 5
 HISTORY_EVENTS = 5
 HEADER_SERVICES = 5
+HEADER_CHARGES = 3  # the latest payments on the header card, with the charge id a refund needs
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class HeaderCard:
     service: Service | None
     history: list[ServiceEvent] = field(default_factory=list)
     payer: Payer | None = None  # the default active payer; None: a private person
+    charges: list[PaymentCharge] = field(default_factory=list)  # the latest first
 
 
 def clean_text(text: str | None, limit: int, message_id: str) -> str:
@@ -447,8 +450,11 @@ class Tickets:
         payer = await self._session.scalar(
             select(Payer).where(Payer.user_id == ticket.user_id, Payer.active.is_(True))
             .order_by(Payer.is_default.desc(), Payer.id).limit(1))
+        charges = list(await self._session.scalars(
+            select(PaymentCharge).where(PaymentCharge.user_id == ticket.user_id)
+            .order_by(PaymentCharge.id.desc()).limit(HEADER_CHARGES)))
         return HeaderCard(ticket, customer, await self._ledger.balance(ticket.user_id), self._ledger.currency,
-                          services, count, service, history, payer)
+                          services, count, service, history, payer, charges)
 
     # --- the sweep and news ----------------------------------------------------------------------------------
 

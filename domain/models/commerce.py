@@ -228,6 +228,10 @@ class LedgerEntry(Base):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     created_at: Mapped[datetime] = mapped_column(index=True)
+    # A charge for a service: the tariff and the service's name when it was charged, so the expenses read as
+    # bought (a renamed service or a changed tariff does not rewrite them).
+    tariff_id: Mapped[int | None] = mapped_column(ForeignKey("tariffs.id"))
+    label: Mapped[str | None] = mapped_column(String(128))
 
 
 class Balance(Base):

@@ -10,7 +10,7 @@ from aiogram_i18n import I18nContext
 from domain.invoices import OPEN
 from domain.models import Invoice
 from domain.payments import PaymentSettings
-from handlers.common.format import money
+from handlers.common.format import money, month_name
 from handlers.common.ui import Callback, MenuCb, TopupCb, button, keyboard, nav_row
 
 BILLING = MenuCb(section="billing")
@@ -99,7 +99,7 @@ def history_markup(i18n: I18nContext, action: BillAction, page: int, pages: int)
 
 
 def months_markup(i18n: I18nContext, months: list[str]) -> InlineKeyboardMarkup:
-    rows = [[button(m, BillCb(action=BillAction.CSV, month=m))] for m in months]
+    rows = [[button(month_name(m, i18n.locale), BillCb(action=BillAction.CSV, month=m))] for m in months]
     return keyboard(*rows, nav_row(i18n, BILLING))
 
 

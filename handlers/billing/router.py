@@ -40,17 +40,17 @@ from handlers.billing.states import InvoiceForm, InvoiceFormData, TopupAmount
 from handlers.billing.views import (
     billing_text,
     document_of,
+    entry_labels,
     export_months,
     history_text,
     invoice_text,
     invoices_text,
     ledger_csv,
     month_bounds,
-    service_labels,
     topup_text,
 )
 from handlers.common.errors import refuse
-from handlers.common.format import money, parse_amount
+from handlers.common.format import money, month_name, parse_amount
 from handlers.common.ui import MenuCb, MenuSection, TopupCb, bot_of, chat_id_of, register_section, show
 from handlers.payers import pick_payer
 
@@ -131,7 +131,9 @@ async def topup_chosen(callback: CallbackQuery, callback_data: TopupCb, bot: Bot
 
 # payments and expenses -----------------------------------------------------------------------------------
 async def labels_of(domain: Domain, i18n: I18nContext, entries: list[LedgerEntry]) -> dict[int, str]:
-    return service_labels(i18n, await domain.orders.service_names({e.service_id for e in entries if e.service_id}))
+    services = await domain.orders.service_names({e.service_id for e in entries if e.service_id and not e.tariff_id})
+    tariffs = await domain.ledger.tariffs({e.tariff_id for e in entries if e.tariff_id})
+    return entry_labels(i18n, entries, services, tariffs)
 
 
 async def history_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Domain, i18n: I18nContext,
@@ -166,7 +168,8 @@ async def csv_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Do
     data = ledger_csv(entries, await labels_of(domain, i18n, entries), domain.ledger.currency, user.time_zone)
     document = BufferedInputFile(data, filename=f"ledger-{callback_data.month}.csv")
     await callback.answer()
-    caption = i18n.get("billing-export-caption", month=callback_data.month, count=len(entries))
+    caption = i18n.get("billing-export-caption", month=month_name(callback_data.month, i18n.locale, start=False),
+                       count=len(entries))
     await bot_of(callback).send_document(chat_id_of(callback), document, caption=caption)
 
 

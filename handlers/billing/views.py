@@ -49,11 +49,31 @@ def service_labels(i18n: I18nContext, services: dict[int, tuple[Service, Tariff]
     return labels
 
 
+def entry_labels(i18n: I18nContext, entries: list[LedgerEntry], services: dict[int, tuple[Service, Tariff]],
+                  tariffs: dict[int, Tariff]) -> dict[int, str]:
+    """What each entry was for, by entry id: as charged (the tariff and name it keeps), else (entries from
+    before charges kept them) the service as it is now."""
+    now = service_labels(i18n, services)
+    labels = {}
+    for entry in entries:
+        tariff = tariffs.get(entry.tariff_id or 0)
+        if tariff is not None and entry.service_id:
+            labels[entry.id] = f"#{entry.service_id} {text_of(tariff.names, i18n.locale)} {entry.label or ''}".strip()
+        elif entry.service_id in now:
+            labels[entry.id] = now[entry.service_id]
+    return labels
+
+
 def entry_line(i18n: I18nContext, entry: LedgerEntry, user: Customer, label: str | None) -> str:
     amount = money(abs(entry.amount), entry.currency, i18n.locale)
     sign = "+" if entry.amount >= 0 else "−"
     what = escape(label) if label else i18n.get(f"ledger-kind-{entry.kind}")
-    return f"{when(entry.created_at, user.time_zone, i18n.locale)}  <b>{sign}{amount}</b>  {what}"
+    line = f"{when(entry.created_at, user.time_zone, i18n.locale)}  <b>{sign}{amount}</b>  {what}"
+    # A Telegram payment and its refund: the charge id support asks for (and refunds by).
+    source, _, charge = entry.reference.partition(":")
+    if source in ("tg", "refund") and charge:
+        line += "\n" + i18n.get("billing-entry-charge", charge=escape(charge))
+    return line
 
 
 def history_text(i18n: I18nContext, action: str, entries: list[LedgerEntry], user: Customer,
@@ -62,7 +82,7 @@ def history_text(i18n: I18nContext, action: str, entries: list[LedgerEntry], use
     if not entries:
         body = i18n.get(f"billing-{action}-none")
     else:
-        body = "\n".join(entry_line(i18n, e, user, labels.get(e.service_id or 0)) for e in entries)
+        body = "\n".join(entry_line(i18n, e, user, labels.get(e.id)) for e in entries)
     return f"<b>{title}</b>\n\n{body}"
 
 
@@ -97,7 +117,7 @@ def ledger_csv(entries: list[LedgerEntry], labels: dict[int, str], currency: str
     for entry in entries:
         writer.writerow([entry.created_at.astimezone(tz).isoformat(timespec="seconds"), entry.kind,
                          f"{Decimal(entry.amount).scaleb(-precision):.{precision}f}", entry.currency,
-                         labels.get(entry.service_id or 0, ""), entry.reference])
+                         labels.get(entry.id, ""), entry.reference])
     return buffer.getvalue().encode("utf-8-sig")
 
 

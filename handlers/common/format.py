@@ -57,6 +57,14 @@ def day(moment: datetime, time_zone: str | None, locale: str) -> str:
     return babel_date(local.date(), "d MMM y", locale=babel_locale(locale))
 
 
+def month_name(month: str, locale: str, *, start: bool = True) -> str:
+    """'2026-12' as people name it: 'December 2026', 'Декабрь 2026' (`start`: at the start of a line or a button),
+    'декабрь 2026' inside a sentence."""
+    year, number = (int(part) for part in month.split("-"))
+    name = babel_date(date(year, number, 1), "LLLL y", locale=babel_locale(locale))
+    return name[:1].upper() + name[1:] if start else name
+
+
 def calendar_day(value: date, locale: str) -> str:
     """A calendar day as it is (no time zone shift): '26 Nov 2026'."""
     return babel_date(value, "d MMM y", locale=babel_locale(locale))

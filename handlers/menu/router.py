@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from html import escape
+from typing import Any
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
@@ -38,6 +41,35 @@ def deep_link(prefix: str) -> Callable[[DeepLink], DeepLink]:
         return func
 
     return register
+
+
+# Where Cancel leads from a step of a dialog: back to the section the dialog belongs to, not to the menu.
+CancelReturn = Callable[..., Awaitable[None]]
+_CANCEL_RETURNS: list[tuple[type[StatesGroup], CallableObject]] = []
+
+
+def on_cancel(group: type[StatesGroup]) -> Callable[[CancelReturn], CancelReturn]:
+    """Register what Cancel (the button or /cancel) shows from a step of `group`. The function leaves the dialog
+    itself (it may need the dialog's data first) and takes, by name, what a handler takes (`i18n`, `user`,
+    `domain`, `state`...) and `note`, the "cancelled" line to put above its screen."""
+
+    def register(func: CancelReturn) -> CancelReturn:
+        _CANCEL_RETURNS.append((group, CallableObject(func)))
+        return func
+
+    return register
+
+
+async def _return_from(event: Message | CallbackQuery, raw_state: str | None, note: str,
+                       data: dict[str, Any]) -> bool:
+    """Cancel into the section of the dialog being left, when it registered where; whether it did."""
+    if raw_state is None:
+        return False
+    for group, target in _CANCEL_RETURNS:
+        if raw_state in group:
+            await target.call(event, note=note, **data)
+            return True
+    return False
 
 
 def menu_text(i18n: I18nContext, user: Customer) -> str:
@@ -77,15 +109,21 @@ async def cmd_start(message: Message, i18n: I18nContext, user: Customer, state: 
 
 
 async def cmd_cancel(message: Message, i18n: I18nContext, user: Customer, state: FSMContext,
-                     raw_state: str | None) -> None:
-    """Leave any dialog and return to the menu."""
+                     raw_state: str | None, **data: Any) -> None:
+    """Leave any dialog and return to its section (or to the menu)."""
+    data.update(i18n=i18n, user=user, state=state, raw_state=raw_state)
+    if await _return_from(message, raw_state, i18n.get("cancel-done"), data):
+        return
     had_dialog = await leave_dialog(state, raw_state)
     await send_menu(message, i18n, user, lead=i18n.get("cancel-done" if had_dialog else "cancel-nothing"))
 
 
 async def cancel_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext,
-                         raw_state: str | None) -> None:
-    """The Cancel button of any text-input step."""
+                         raw_state: str | None, **data: Any) -> None:
+    """The Cancel button of any text-input step: back to the section the step belongs to (or to the menu)."""
+    data.update(i18n=i18n, user=user, state=state, raw_state=raw_state)
+    if await _return_from(callback, raw_state, i18n.get("cancel-done"), data):
+        return
     await leave_dialog(state, raw_state)
     await show(callback, i18n.get("cancel-done") + "\n\n" + menu_text(i18n, user), main_menu_keyboard(i18n))
 

@@ -43,7 +43,7 @@ ADD_CARD = PmCb(action=MethodAction.CARD)
 
 
 def list_markup(i18n: I18nContext, methods: list[PaymentMethod], back: CallbackData) -> InlineKeyboardMarkup:
-    rows: list[list[InlineKeyboardButton]] = [[button(("⭐ " if m.is_default else "") + label(i18n, m),
+    rows: list[list[InlineKeyboardButton]] = [[button(("★ " if m.is_default else "") + label(i18n, m),
                                                       PmCb(action=MethodAction.SHOW, id=m.id))] for m in methods]
     rows.append([button(i18n.get("methods-add"), ADD)])
     return keyboard(*rows, nav_row(i18n, back))

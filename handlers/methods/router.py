@@ -19,6 +19,7 @@ from handlers.common.errors import refuse
 from handlers.common.format import method_label as label
 from handlers.common.guard import GUARDED
 from handlers.common.ui import button, keyboard, show
+from handlers.menu import on_cancel
 from handlers.methods.keyboards import (
     METHODS,
     MethodAction,
@@ -91,6 +92,15 @@ async def bank_pressed(callback: CallbackQuery, i18n: I18nContext, domain: Domai
     transfer = await domain.payers.can_pay_by_transfer(user.id)
     await show(callback, i18n.get("methods-bank-text" if transfer else "methods-bank-needs-payer"),
                bank_markup(i18n, transfer))
+
+
+@on_cancel(RenameMethod)
+async def rename_cancelled(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                           state: FSMContext, note: str) -> None:
+    """Cancel while renaming a payment method: back to that method."""
+    method_id = (await RenameMethodData.load(state)).method
+    await state.clear()
+    await render_method(event, domain, i18n, user, method_id, note)
 
 
 async def render_method(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,

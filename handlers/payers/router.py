@@ -20,6 +20,7 @@ from handlers.client import ClientEntry, register_entry
 from handlers.common.errors import error_text, refuse
 from handlers.common.guard import GUARDED
 from handlers.common.ui import button, keyboard, show
+from handlers.menu import on_cancel
 from handlers.payers.keyboards import (
     PAYERS,
     PayerAction,
@@ -59,6 +60,18 @@ async def list_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nContex
     if raw_state is not None:
         await state.clear()
     await show_list(callback, domain, i18n, user)
+
+
+@on_cancel(PayerForm)
+async def payer_cancelled(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                          state: FSMContext, raw_state: str | None, note: str) -> None:
+    """Cancel while adding a payer: back to the payers; while changing one: back to that payer."""
+    payer_id = (await PayerEdit.load(state)).payer if raw_state == PayerForm.edit.state else None
+    await state.clear()
+    if payer_id is not None:
+        await show_payer(event, domain, i18n, user, payer_id, note)
+        return
+    await show_list(event, domain, i18n, user, note)
 
 
 async def show_payer(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,

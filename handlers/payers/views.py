@@ -71,5 +71,7 @@ def summary_text(i18n: I18nContext, draft: PayerDraft) -> str:
 
 
 def edit_text(i18n: I18nContext, payer: Payer, field: str) -> str:
-    return i18n.get(field_key("payers-ask", field), kind=payer.kind) + "\n\n" + \
-        i18n.get("payers-current", value=field_value(i18n, field, getattr(payer, field)))
+    current = getattr(payer, field)
+    now = i18n.get("payers-current", value=field_value(i18n, field, current)) if current else \
+        i18n.get("payers-current-none")
+    return i18n.get(field_key("payers-ask", field), kind=payer.kind) + "\n\n" + now

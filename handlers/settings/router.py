@@ -7,6 +7,7 @@ a plain text screen otherwise. Changing the e-mail is a guarded action (handlers
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 from html import escape
@@ -35,7 +36,18 @@ from domain.unit import Domain
 from handlers.common.errors import refuse
 from handlers.common.guard import GUARDED, GuardForm
 from handlers.common.screen import drop_pressed, is_photo, screen
-from handlers.common.ui import MenuCb, MenuSection, bot_of, chat_id_of, keyboard, leave_dialog, register_section, show
+from handlers.common.ui import (
+    MenuCb,
+    MenuSection,
+    bot_of,
+    chat_id_of,
+    keyboard,
+    leave_dialog,
+    register_section,
+    send_screen,
+    show,
+)
+from handlers.menu import on_cancel
 from handlers.settings.keyboards import (
     ZONES_PER_PAGE,
     SettingsAction,
@@ -56,9 +68,10 @@ from handlers.settings.security import (
     guard_code_entered,
     new_codes_pressed,
     setup_code_entered,
+    show_two_factor,
     two_factor_pressed,
 )
-from handlers.settings.states import SettingsData, SettingsForm, TwoFactorForm
+from handlers.settings.states import SettingsData, SettingsForm, TwoFactorData, TwoFactorForm
 from handlers.settings.views import language_text, not_set, settings_text, time_zone_text, zone_saved_text
 
 log = logging.getLogger(__name__)
@@ -97,7 +110,7 @@ async def show_settings(event: Message | CallbackQuery, i18n: I18nContext, user:
     chat_id = chat_id_of(event)
     bot = bot_of(event)
     if user.avatar_file_id is None:
-        await bot.send_message(chat_id, text, reply_markup=markup)
+        await send_screen(bot, chat_id, text, markup)
         return
     await send_avatar(bot, chat_id, user, domain, text, markup)
 
@@ -108,16 +121,15 @@ async def send_avatar(bot: Bot, chat_id: int, user: Customer, domain: Domain, ca
     upload was a document), upload the stored copy and remember the new id."""
     try:
         assert user.avatar_file_id is not None  # the caller sends the photo only when there is one
-        await bot.send_photo(chat_id, user.avatar_file_id, caption=caption, reply_markup=markup)
+        await send_screen(bot, chat_id, caption, markup, photo=user.avatar_file_id)
         return
     except TelegramBadRequest:
         pass
     image = await domain.settings.avatar(user.id)
     if image is None:
-        await bot.send_message(chat_id, caption, reply_markup=markup)
+        await send_screen(bot, chat_id, caption, markup)
         return
-    sent = await bot.send_photo(chat_id, BufferedInputFile(image.content, "avatar"), caption=caption,
-                                reply_markup=markup)
+    sent = await send_screen(bot, chat_id, caption, markup, photo=BufferedInputFile(image.content, "avatar"))
     if sent.photo:
         await domain.settings.set_avatar_file_id(user.id, sent.photo[-1].file_id)
 
@@ -146,6 +158,26 @@ async def finish(event: Message | CallbackQuery, i18n: I18nContext, user: Custom
         await show_settings(event, i18n, user, domain, new=True)
         return
     await show_settings(event, i18n, user, domain, note)
+
+
+@on_cancel(SettingsForm)
+async def settings_cancelled(event: Message | CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
+                             state: FSMContext, note: str) -> None:
+    """Cancel in a step of the settings: back to the settings (a reply keyboard the step showed goes away)."""
+    await finish(event, i18n, user, domain, state, note)
+
+
+@on_cancel(TwoFactorForm)
+async def two_factor_cancelled(event: Message | CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
+                               state: FSMContext, note: str) -> None:
+    """Cancel while enabling two-step authentication: back to its screen (the QR code goes away)."""
+    qr_message = (await TwoFactorData.load(state)).qr_message
+    await state.clear()
+    pressed = event.message.message_id if isinstance(event, CallbackQuery) and event.message else None
+    if qr_message and qr_message != pressed:  # the secret should not stay on screen
+        with contextlib.suppress(TelegramBadRequest):
+            await bot_of(event).delete_message(chat_id_of(event), qr_message)
+    await show_two_factor(event, i18n, user, domain, note)
 
 
 async def offer_reply_keyboard(event: Message | CallbackQuery, state: FSMContext, text: str,
@@ -243,12 +275,21 @@ async def email_remove_pressed(callback: CallbackQuery, i18n: I18nContext, user:
 
 # --- avatar ----------------------------------------------------------------------------------------------
 
-async def avatar_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, state: FSMContext) -> None:
+async def avatar_pressed(callback: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
+                         state: FSMContext) -> None:
+    """The avatar as it is now (the photo itself, with Remove) and what may replace it."""
     await state.set_state(SettingsForm.avatar)
     limit = MAX_AVATAR_BYTES // (1024 * 1024)
-    await screen(callback, i18n.get("settings-avatar-ask", limit_mb=limit),
-                 ask_markup(i18n, "settings-button-avatar-remove" if user.avatar_file_id else None,
-                            SettingsAction.AVATAR_REMOVE))
+    current = i18n.get("settings-avatar-current" if user.avatar_file_id else "settings-avatar-current-none")
+    text = i18n.get("settings-avatar-ask", limit_mb=limit) + "\n\n" + current
+    markup = ask_markup(i18n, "settings-button-avatar-remove" if user.avatar_file_id else None,
+                        SettingsAction.AVATAR_REMOVE)
+    if user.avatar_file_id is None:
+        await screen(callback, text, markup)
+        return
+    await callback.answer()
+    await drop_pressed(callback)
+    await send_avatar(bot_of(callback), chat_id_of(callback), user, domain, text, markup)
 
 
 async def _download(bot: Bot, file_id: str) -> bytes:

@@ -32,7 +32,7 @@ from handlers.settings.states import TwoFactorData, TwoFactorForm
 from handlers.settings.views import codes_text, grouped, qr_png, two_factor_text, verdict_text
 
 
-async def show_two_factor(event: CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
+async def show_two_factor(event: Message | CallbackQuery, i18n: I18nContext, user: Customer, domain: Domain,
                           note: str | None = None) -> None:
     status = await domain.security.status(user.id)
     await screen(event, two_factor_text(i18n, user, status, note), two_factor_markup(i18n, status))

@@ -20,8 +20,10 @@ def not_set(i18n: I18nContext) -> str:
 
 
 def zone_label(zone: str, i18n: I18nContext, moment: datetime) -> str:
-    name = zone if zone == "UTC" else f"{city(zone, i18n.locale)} ({zone})"
-    return f"{name}, {utc_offset(zone, moment)}"
+    offset = utc_offset(zone, moment)
+    if zone == "UTC":  # its name is its offset: said once
+        return offset
+    return f"{city(zone, i18n.locale)} ({zone}), {offset}"
 
 
 def settings_text(i18n: I18nContext, user: Customer, now: datetime, note: str | None = None) -> str:

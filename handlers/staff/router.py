@@ -1,6 +1,6 @@
 """The staff group (STAFF_CHAT_ID): answers in a ticket's topic reach the customer; /close, /reopen, /note,
-/assign in a topic; /news in the General topic; /discount, /discounts, /revoke and /promo anywhere in the
-group. In a group without topics staff reply to a ticket's message.
+/assign in a topic; /news in the General topic; /discount, /discounts, /revoke and /promo anywhere in the group;
+/help lists them all. In a group without topics staff reply to a ticket's message.
 
 Who may use what is the staff branch's gate (`StaffGate`): members of the group, administrators for what moves
 money or prices. Unknown topics are ignored, and slash-commands this section does not own pass through to the
@@ -168,6 +168,12 @@ async def no_ticket(message: Message, i18n: I18nContext) -> None:
     await message.reply(t("tickets-staff-no-ticket"))
 
 
+async def staff_help(message: Message, i18n: I18nContext) -> None:
+    """`/help` in the staff group: the staff commands, those only administrators may use marked."""
+    t, _ = group_translate(i18n.core)
+    await message.reply(t("staff-help"))
+
+
 # --- news -----------------------------------------------------------------------------------------------------
 
 async def staff_news(message: Message, command: CommandObject, i18n: I18nContext, state: FSMContext) -> None:
@@ -311,6 +317,7 @@ async def staff_promo_list(message: Message, command: CommandObject, domain: Dom
 def router() -> Router:
     """This section's handlers, in the order they are tried: commands first, the topic's catch-all last."""
     routes = Router(name=__name__)
+    routes.message.register(staff_help, Command("help"))
     routes.message.register(staff_grant, Command("discount"), flags=ADMIN)
     routes.message.register(staff_list, Command("discounts"))
     routes.message.register(staff_revoke, Command("revoke"), flags=ADMIN)

@@ -18,6 +18,7 @@ from domain.tickets import ACTIVE, Attachment
 from domain.unit import Domain
 from handlers.common.errors import refuse
 from handlers.common.ui import button, keyboard, show
+from handlers.menu import on_cancel
 from handlers.notifications import register_action
 from handlers.support import SupportEntry, register_entry
 from handlers.tickets.group import staff_group
@@ -78,6 +79,25 @@ async def list_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18nC
     await show_list(callback, i18n, domain, user, callback_data.action == TicketAction.ARCHIVE, callback_data.p)
 
 
+@on_cancel(NewTicket)
+async def new_cancelled(event: Message | CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer,
+                        state: FSMContext, note: str) -> None:
+    """Cancel while filing a ticket: back to the tickets."""
+    await state.clear()
+    result = await domain.tickets.page(user.id, archived=False, page=0)
+    await show(event, f"{note}\n\n{list_text(i18n, result.total, result.page, result.pages, False)}",
+               list_markup(i18n, result, False, user.time_zone))
+
+
+@on_cancel(TicketReply)
+async def reply_cancelled(event: Message | CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer,
+                          state: FSMContext, note: str) -> None:
+    """/cancel while writing in a ticket: back to the ticket."""
+    ticket_id = (await TicketReplyData.load(state)).ticket
+    await state.clear()
+    await show_ticket(event, i18n, domain, user, ticket_id, note)
+
+
 # --- one ticket -----------------------------------------------------------------------------------------------
 
 async def show_ticket(event: Message | CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer,
@@ -109,12 +129,22 @@ async def reply_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18n
         await refuse(callback, i18n, exc, user.time_zone)
         return
     if ticket.status not in ACTIVE:
-        await show_ticket(callback, i18n, domain, user, ticket.id, i18n.get("tickets-error-closed"))
+        await closed_card(callback, i18n, domain, user, ticket.id)
         return
     await state.set_state(TicketReply.message)
     await TicketReplyData(ticket=ticket.id).save(state)
+    # Under a staff answer (a message the customer keeps) the prompt comes below it: `show` edits only the
+    # current screen, never a kept message.
     await show(callback, i18n.get("tickets-reply-ask", ticket=ticket.id, subject=escape(ticket.subject)),
                reply_cancel_markup(i18n, ticket.id))
+
+
+async def closed_card(callback: CallbackQuery, i18n: I18nContext, domain: Domain, user: Customer,
+                      ticket_id: int) -> None:
+    """A button of an old card (Reply, Close) of a ticket closed meanwhile: say so, change nothing, and show the
+    card as it is now (the old one loses its keyboard)."""
+    await callback.answer(i18n.get("tickets-error-closed"), show_alert=True)
+    await show_ticket(callback, i18n, domain, user, ticket_id, i18n.get("tickets-error-closed"))
 
 
 def attachment_of(message: Message) -> Attachment | None:
@@ -153,6 +183,9 @@ async def close_pressed(callback: CallbackQuery, callback_data: TkCb, i18n: I18n
     except DomainError as exc:
         await refuse(callback, i18n, exc, user.time_zone)
         return
+    if ticket.status not in ACTIVE:
+        await closed_card(callback, i18n, domain, user, ticket.id)
+        return
     await show(callback, i18n.get("tickets-close-confirm", ticket=ticket.id, subject=escape(ticket.subject)),
                close_markup(i18n, ticket.id))
 
@@ -167,6 +200,15 @@ async def ticket_changed(callback: CallbackQuery, callback_data: TkCb, bot: Bot,
                          domain: Domain, user: Customer, staff_chat_id: int | None) -> None:
     """Close (confirmed), reopen, or rate 1..5 stars: the domain decides, staff see it in the topic."""
     change, notice_key = _CHANGES[callback_data.action]
+    if change == TicketChange.CLOSE:
+        try:
+            current = await domain.tickets.get(user.id, callback_data.id)
+        except DomainError as exc:
+            await refuse(callback, i18n, exc, user.time_zone)
+            return
+        if current.status not in ACTIVE:
+            await closed_card(callback, i18n, domain, user, current.id)
+            return
     try:
         ticket = await domain.relay.change(user.id, callback_data.id, change,
                                            staff_group(bot, i18n.core, staff_chat_id), rating=callback_data.v)

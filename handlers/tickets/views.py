@@ -22,7 +22,7 @@ TOPIC_NAME_MAX = 128
 CAPTION_MAX = 1024  # Telegram's limit for a caption, counted without the HTML tags
 _TAG = re.compile(r"<[^>]+>")
 # The topic's name carries the status: "#12 Subject" while new, then a mark in front.
-STATUS_MARKS = {"open": "", "answered": "💬 ", "awaiting": "❗ ", "closed": "✅ ", "archived": "📦 "}
+STATUS_MARKS = {"open": "❗ ", "answered": "💬 ", "awaiting": "❗ ", "closed": "✅ ", "archived": "📦 "}
 
 Translate = Callable[..., str]
 
@@ -132,6 +132,11 @@ def header_text(t: Translate, locale: str, card: HeaderCard) -> str:
         lines.append(t("tickets-header-payer", payer=escape(payer.name), kind=t(f"payers-kind-{payer.kind}"),
                        country=payer.country, tax=escape(payer.tax_number or "—")))
     lines.append(t("tickets-header-balance", balance=fmt.money(card.balance, card.currency, locale)))
+    for charge in card.charges:
+        lines.append(t("tickets-header-charge", time=fmt.when(charge.received_at, "UTC", locale),
+                       amount=fmt.money(charge.credited, card.currency, locale), stars=charge.total_amount,
+                       currency=charge.currency, charge=escape(charge.telegram_charge_id),
+                       refunded=1 if charge.refunded_at else 0))
     lines.append(t("tickets-header-services", count=card.service_count))
     for service in card.services:
         lines.append(service_line(t, locale, service))

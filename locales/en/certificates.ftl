@@ -127,7 +127,7 @@ certificate-method-set = ✅ Validation by { $method ->
 certificate-approver-set = ✅ The approval e-mail goes to { $email }.
 certificate-ask-names =
     Send the additional names for { $domain }, separated by commas or spaces (at most { $max }, each { $base } or under it), or <code>-</code> for none.
-    Current: { $current }
+    Names added so far: { $current }
 certificate-names-set = ✅ Names: { $names }
 certificate-names-new-csr = The CSR made for the old names was dropped: make a new one.
 certificate-san-outside = { $name } is not under { $base }, the domain being validated.

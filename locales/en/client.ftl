@@ -4,4 +4,4 @@ menu-button-client = 👤 Client
 client-text =
     <b>Client</b>
 
-    Who you are to us: the payers that pay and get invoices, saved payment methods, your discounts.
+    Your payers (invoices are made out to them), saved payment methods and discounts.

@@ -48,6 +48,11 @@ invoices-pay-in-bot = Payable in the client area bot.
 invoices-staff-usage = Usage: /paid &lt;invoice number&gt;, e.g. /paid 2026-000123
 invoices-staff-unknown = No invoice with the number { $number }.
 invoices-staff-already-paid = Invoice { $number } is already paid; nothing was credited again.
+invoices-staff-confirm = Mark invoice { $number } paid? { $amount } goes to the balance of customer { $user }{ $cart ->
+    [1] , and the cart the invoice was issued for is paid from it.
+   *[other] .
+}
+invoices-staff-button-paid = ✅ Paid: credit { $amount }
 invoices-staff-paid = Invoice { $number } marked paid: { $amount } credited to customer { $user }.
 invoices-staff-order = The cart was paid: order #{ $order }.
 invoices-staff-cart-not-paid = The cart has changed or cannot be paid now; the money stays on the customer's balance.

@@ -61,12 +61,12 @@ licence-button-support = 💬 Contact support
 
 licence-ask-name =
     Send a new name for { $title } (1 to 64 characters).
-    Current: { $current }
+    Current name: { $current }
 licence-renamed = ✅ Renamed.
 
 licence-ask-ip =
     Send the new public IPv4 address for { $title }, e.g. <code>93.184.216.34</code>.
-    Current: { $current }
+    Current address: { $current }
     The address can be changed once a calendar month.
 licence-ip-changed = ✅ IP address changed to { $ip }.
 licence-ip-same = { $value } is already this licence's address.

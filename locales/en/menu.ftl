@@ -14,7 +14,7 @@ help-text =
     <b>Help</b>
 
     Use the buttons under the messages to move around; every screen has a way back.
-    When the bot asks you to type something, /cancel stops and returns to the menu.
+    When the bot asks you to type something, /cancel stops and returns to the screen you started from.
 
     Commands:
     /start — open the client area

@@ -7,7 +7,7 @@ methods-card-label = { $brand } •••• { $last4 }
 methods-telegram-label = Telegram Payments
 methods-line-card = 💳 { $label }, valid until { $expires }
 methods-line-telegram = ✈️ { $label }: each payment opens Telegram's payment form
-methods-default-mark = ⭐ default
+methods-default-mark = ★ default
 methods-add = ➕ Add
 methods-add-title =
     <b>Add a payment method</b>
@@ -35,18 +35,18 @@ methods-bank-invoices = 🧾 Invoices
 methods-bank-add-payer = 👤 Add a payer
 methods-detail =
     <b>{ $label }</b>{ $default ->
-        [yes] {" "}⭐
+        [yes] {" "}★
        *[no] {""}
     }
     { $details }
 methods-detail-card = { $brand } card ending in { $last4 }, valid until { $expires }.
 methods-detail-telegram = Every payment opens Telegram's payment form; nothing is stored.
 methods-rename = ✏️ Rename
-methods-make-default = ⭐ Make default
+methods-make-default = ★ Make default
 methods-remove = 🗑 Remove
 methods-rename-ask = Send a new name for { $label } (up to { $max } characters).
 methods-renamed = ✅ Renamed.
-methods-default-set = ⭐ { $label } is now your default payment method.
+methods-default-set = ★ { $label } is now your default payment method.
 methods-remove-confirm = Remove { $label }? Automatic payments with it stop.
 methods-remove-yes = 🗑 Yes, remove
 methods-remove-no = ✖ No, keep it

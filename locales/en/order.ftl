@@ -16,9 +16,9 @@ order-licence-first = Order a licence
 order-choose-licence = Which licence is the module for?
 order-ask-name =
     Give the licence a name to tell it apart (up to 64 characters), or skip.
-    Current: { $current }
+    Current name: { $current }
 order-skip-name = Skip
-order-ask-ip = Send the public IPv4 address of the server the licence is for, e.g. <code>203.0.113.10</code>.
+order-ask-ip = Send the public IPv4 address of the server the licence is for, e.g. <code>93.184.216.34</code>.
 order-ask-domain = Send the domain name for the certificate, e.g. <code>example.com</code> (international names are fine).
 order-ask-domain-wildcard = Send the domain for the wildcard certificate starting with <code>*.</code>, e.g. <code>*.example.com</code>.
 order-param-name = Name: { $name }

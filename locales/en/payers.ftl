@@ -38,14 +38,15 @@ payers-ask-address = { $kind ->
    *[other] Send the address (street, city, postcode).
 }
 payers-ask-tax-number = { $kind ->
-    [legal] Send the VAT or tax number (an EU VAT number like <i>DE136695976</i>; in Russia the INN, optionally as INN/KPP).
+    [legal] Send the VAT or tax number (in the EU the VAT number, e.g. <i>DE136695976</i>; in Russia the INN, optionally as INN/KPP).
    *[other] Send the tax number (in Russia the 12-digit INN; in the EU the VAT number).
 }
 payers-ask-reg-number = Send the company registration number (in Russia the OGRN).
 payers-ask-contact = Send the contact person's name.
-payers-ask-email = Send the e-mail address invoices go to.
+payers-ask-email = Send the e-mail address to print on the invoices.
 payers-step = <b>New payer: { $kind }</b> — step { $step } of { $steps }
-payers-current = Now: { $value }
+payers-current = Current: { $value }
+payers-current-none = Not given yet.
 payers-skip = Skip
 payers-summary =
     <b>New payer: { $kind }</b>

@@ -43,7 +43,7 @@ settings-phone-removed = ✅ Phone removed.
 settings-email-ask =
     ✉️ <b>E-mail</b>
 
-    Invoices and receipts go to this address.
+    The address is printed on your invoices when no payer is chosen, and support sees it in your tickets. The bot sends no e-mail.
     Current address: { $current }
     Send the new address.
 settings-button-email-remove = 🗑 Remove e-mail
@@ -56,6 +56,8 @@ settings-avatar-ask =
 
     Send a photo, or an image as a file: PNG, JPEG or WebP, up to { $limit_mb } MB.
 settings-button-avatar-remove = 🗑 Remove avatar
+settings-avatar-current = Your avatar now is the picture above. Send another one to replace it, or remove it.
+settings-avatar-current-none = You have no avatar yet.
 settings-avatar-too-big = This file is too big: an avatar can be up to { $limit_mb } MB.
 settings-avatar-not-image = This is not a PNG, JPEG or WebP image. Please send a photo.
 settings-avatar-bad-size = The image must be at least { $min } and at most { $max } pixels on each side.
@@ -65,13 +67,13 @@ settings-avatar-removed = ✅ Avatar removed.
 settings-language-text =
     🌐 <b>Language</b>
 
-    The bot speaks { $language }. Choose another language:
+    Interface language: { $language }. Choose another one:
 settings-language-saved = ✅ Language changed.
 
 settings-tz-text =
     🕒 <b>Time zone</b>
 
-    Current: { $zone }, local time { $now }.
+    Your time zone: { $zone }, local time { $now }.
     Every date the bot shows is in this time zone. Choose a region, type a city or a zone name (e.g. Berlin or Europe/Berlin), or share your location.
 settings-tz-region-text = 🕒 <b>{ $region }</b> · page { $page } of { $pages }
 settings-tz-region-europe = Europe
@@ -84,7 +86,7 @@ settings-button-location = 📍 Share location
 settings-button-share-location = 📍 Send my location
 settings-tz-location-keyboard = ⬇️ The button below sends your location; only its time zone is kept.
 settings-tz-location-unknown = No time zone is known for that place. Please choose one from the list or type a city.
-settings-tz-not-found = No time zone matches “{ $query }”. Try a larger city nearby or a zone name like Europe/Berlin.
+settings-tz-not-found = No time zone matches “{ $query }”. Try a larger city nearby or a zone name, e.g. Europe/Berlin.
 settings-tz-choose = Several time zones match “{ $query }”. Choose one:
 settings-tz-unknown = “{ $query }” is not a time zone.
 settings-tz-saved = ✅ Time zone: { $zone }, local time { $now }.

@@ -120,6 +120,13 @@ tickets-header-language = 🌐 Language: { $language }
 tickets-header-contacts = ☎️ { $phone } · ✉️ { $email }
 tickets-header-payer = 🧾 Payer: { $payer } ({ $kind }, { $country }, tax number { $tax })
 tickets-header-balance = 💰 Balance: { $balance }
+tickets-header-charge = 💳 { $time } · { $amount }{ $currency ->
+    [XTR] {" "}({ $stars } ⭐)
+   *[other] {""}
+} · charge <code>{ $charge }</code>{ $refunded ->
+    [1] {" "}· refunded
+   *[other] {""}
+}
 tickets-header-services = 📦 Services: { $count }
 tickets-header-service = • { $name } ({ $kind }) — { $status }, until { $expires }, { $ip }
 tickets-header-linked = 🔗 <b>About this service:</b>
@@ -132,6 +139,27 @@ tickets-group-closed-by-customer = ✅ The customer closed ticket #{ $ticket }.
 tickets-group-reopened-by-customer = 🔄 The customer reopened ticket #{ $ticket }.
 tickets-group-rated = ⭐ The customer rated the answer to ticket #{ $ticket }: { $rating } of 5.
 
+staff-help =
+    🛠 <b>Staff commands</b> (🔒 administrators only)
+
+    <b>In a ticket's topic</b> (without topics: as a reply to a ticket's message)
+    Any text, photo or document goes to the customer.
+    /close — close the ticket; /reopen — open it again
+    /note &lt;text&gt; — an internal note the customer does not see
+    /assign @username — who handles the ticket
+
+    <b>In the General topic</b>
+    /news &lt;text&gt; — news to every customer, after a preview
+
+    <b>Anywhere in the group</b>
+    /discounts &lt;user_id&gt; — a customer's discounts
+    🔒 /discount &lt;user_id&gt; &lt;10% | 5.00&gt; … &lt;reason&gt; — give a discount
+    🔒 /revoke &lt;discount_id&gt; — take a discount back
+    /promo list — promo codes
+    🔒 /promo new &lt;CODE&gt; … — a new promo code; 🔒 /promo off &lt;CODE&gt; — switch one off
+    🔒 /paid &lt;invoice number&gt; — a bank transfer arrived (asks to confirm)
+    🔒 /refund &lt;charge id&gt; — give a Stars payment back (asks to confirm)
+    /help — this list
 tickets-staff-no-ticket = Use this in a ticket's topic (or as a reply to a ticket's message).
 staff-admins-only = Only the group's administrators can do this: it moves money or prices.
 tickets-staff-closed = This ticket is closed: nothing was sent. /reopen it first.
@@ -158,6 +186,9 @@ tickets-news-button-drop = ✖️ Cancel
 tickets-news-expired = This preview is no longer valid. Post /news again.
 tickets-news-dropped = ✖️ News cancelled.
 tickets-news-sent =
-    📨 News sent: { $count } customers.
+    📨 News sent to { $count } { $count ->
+        [one] customer
+       *[other] customers
+    }.
 
     { $text }

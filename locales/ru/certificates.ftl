@@ -127,7 +127,7 @@ certificate-method-set = ✅ Проверка через { $method ->
 certificate-approver-set = ✅ Письмо для подтверждения придёт на { $email }.
 certificate-ask-names =
     Пришлите дополнительные имена для { $domain } через запятую или пробел (не больше { $max }, каждое — { $base } или его поддомен) или <code>-</code>, если они не нужны.
-    Сейчас: { $current }
+    Уже добавлены: { $current }
 certificate-names-set = ✅ Имена: { $names }
 certificate-names-new-csr = CSR для прежних имён удалён: создайте новый.
 certificate-san-outside = { $name } не относится к { $base }, домену, который проверяется.
@@ -205,7 +205,7 @@ certificate-history-line = { $time } · { $actor ->
     [ssl-key] созданы ключ и CSR
     [ssl-csr] прислан свой CSR
     [ssl-method] изменён способ проверки
-    [ssl-approver] изменён подтверждающий
+    [ssl-approver] выбран другой адрес для подтверждения
     [ssl-sans] изменены имена
     [ssl-check] проверка домена
     [ssl-issued] сертификат выпущен

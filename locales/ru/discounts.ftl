@@ -14,7 +14,7 @@ discounts-more = …и ещё { $count }
 discounts-value-percent = { $percent } %
 discounts-value-fixed = { $amount }
 discounts-scope-all = всё
-discounts-scope-product = { $product }
+discounts-scope-product = продукт «{ $product }»
 discounts-scope-tariff = тариф { $tariff }
 discounts-scope-period = период { $months } мес.
 discounts-from-promo = промокод { $code }
@@ -26,7 +26,7 @@ discounts-notification-granted =
         [percent] { $percent } %
        *[fixed] { $amount }
     } на { $scope ->
-        [product] { $target }
+        [product] продукт «{ $target }»
         [tariff] тариф { $target }
         [period] период { $target } мес.
        *[all] всё

@@ -49,6 +49,11 @@ invoices-pay-in-bot = Оплата в боте личного кабинета.
 invoices-staff-usage = Использование: /paid &lt;номер счёта&gt;, например /paid 2026-000123
 invoices-staff-unknown = Счёта с номером { $number } нет.
 invoices-staff-already-paid = Счёт { $number } уже оплачен; повторно ничего не зачислено.
+invoices-staff-confirm = Отметить счёт { $number } оплаченным? На баланс клиента { $user } поступит { $amount }{ $cart ->
+    [1] , и из них оплатится корзина, под которую выставлен счёт.
+   *[other] .
+}
+invoices-staff-button-paid = ✅ Оплачен: зачислить { $amount }
 invoices-staff-paid = Счёт { $number } отмечен оплаченным: { $amount } зачислено клиенту { $user }.
 invoices-staff-order = Корзина оплачена: заказ #{ $order }.
 invoices-staff-cart-not-paid = Корзина изменилась или не может быть оплачена сейчас; деньги остались на балансе клиента.

@@ -3,10 +3,10 @@
 menu-button-licences = 🔑 Лицензии
 
 licence-status = { $status ->
-    [active] ✅ Активна
-    [suspended] ⏸ Приостановлена
-    [expired] ⌛ Истекла
-    [deleted] 🗑 Удалена
+    [active] ✅ Действует
+    [suspended] ⏸ Действие приостановлено
+    [expired] ⌛ Срок истёк
+    [deleted] 🗑 В удалённых
    *[other] { $status }
 }
 licence-filter = { $filter ->
@@ -40,7 +40,7 @@ licence-field-period = Период: { $months } { $months ->
     [few] месяца
    *[other] месяцев
 }
-licence-field-ordered = Заказана: { $value }
+licence-field-ordered = Дата заказа: { $value }
 licence-field-expires = Действует до: { $value }
 licence-field-auto-renew = Автопродление: { $on ->
     [yes] включено
@@ -62,12 +62,12 @@ licence-button-support = 💬 Написать в поддержку
 
 licence-ask-name =
     Отправьте новое название для { $title } (от 1 до 64 символов).
-    Сейчас: { $current }
+    Текущее название: { $current }
 licence-renamed = ✅ Название изменено.
 
 licence-ask-ip =
     Отправьте новый публичный IPv4-адрес для { $title }, например <code>93.184.216.34</code>.
-    Сейчас: { $current }
+    Текущий адрес: { $current }
     Адрес можно менять раз в календарный месяц.
 licence-ip-changed = ✅ IP-адрес изменён на { $ip }.
 licence-ip-same = { $value } — это и есть текущий адрес лицензии.

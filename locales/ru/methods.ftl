@@ -7,7 +7,7 @@ methods-card-label = { $brand } •••• { $last4 }
 methods-telegram-label = Telegram Payments
 methods-line-card = 💳 { $label }, действует до { $expires }
 methods-line-telegram = ✈️ { $label }: каждый платёж открывает платёжную форму Telegram
-methods-default-mark = ⭐ основной
+methods-default-mark = ★ по умолчанию
 methods-add = ➕ Добавить
 methods-add-title =
     <b>Новый способ оплаты</b>
@@ -35,18 +35,18 @@ methods-bank-invoices = 🧾 Счета
 methods-bank-add-payer = 👤 Добавить плательщика
 methods-detail =
     <b>{ $label }</b>{ $default ->
-        [yes] {" "}⭐
+        [yes] {" "}★
        *[no] {""}
     }
     { $details }
 methods-detail-card = Карта { $brand } с последними цифрами { $last4 }, действует до { $expires }.
 methods-detail-telegram = Каждый платёж открывает платёжную форму Telegram; ничего не хранится.
 methods-rename = ✏️ Переименовать
-methods-make-default = ⭐ Сделать основным
+methods-make-default = ★ Использовать по умолчанию
 methods-remove = 🗑 Удалить
 methods-rename-ask = Отправьте новое название для { $label } (до { $max } символов).
 methods-renamed = ✅ Переименовано.
-methods-default-set = ⭐ { $label } теперь основной способ оплаты.
+methods-default-set = ★ Теперь по умолчанию используется { $label }.
 methods-remove-confirm = Удалить { $label }? Автоплатежи с него прекратятся.
 methods-remove-yes = 🗑 Да, удалить
 methods-remove-no = ✖ Нет, оставить

@@ -81,22 +81,22 @@ notification-expiry-reminder-short =
     { $product }, действует до { $expires }.
     Продление: { $price }, ваш баланс: { $balance }. Пополните баланс на { $shortfall }, чтобы продлить.
 notification-renewal-done =
-    ✅ <b>{ $service } продлена</b>
+    ✅ <b>{ $service }: срок продлён</b>
 
     { $product }: { $months } мес. за { $price }, теперь до { $expires }.
     Баланс: { $balance }.
 notification-renewal-failed =
     ⚠️ <b>{ $service }: не удалось продлить</b>
 
-    Для автопродления { $product } нужно { $price }, на балансе { $balance }.
+    Автопродление ({ $product }) стоит { $price }, а на балансе { $balance }.
     Пополните баланс на { $shortfall }: мы будем пробовать каждый день до { $expires }.
 notification-service-suspended =
     ⛔ <b>{ $service }: услуга приостановлена</b>
 
-    Срок { $product } истёк { $expired }, услуга не продлена.
+    { $product }: срок истёк { $expired }, услуга не продлена.
     Продлите её до { $delete_on }, иначе она будет удалена.
 notification-service-deleted =
     🗑 <b>{ $service }: услуга удалена</b>
 
-    Срок { $product } истёк { $expired }, услуга не была продлена.
+    { $product }: срок истёк { $expired }, услуга не была продлена.
 notifications-unreadable = (Это уведомление не удаётся показать.)

@@ -17,9 +17,9 @@ order-licence-first = Заказать лицензию
 order-choose-licence = Для какой лицензии модуль?
 order-ask-name =
     Дайте лицензии название, чтобы отличать её (до 64 символов), или пропустите.
-    Сейчас: { $current }
+    Текущее название: { $current }
 order-skip-name = Пропустить
-order-ask-ip = Отправьте публичный IPv4-адрес сервера для лицензии, например <code>203.0.113.10</code>.
+order-ask-ip = Отправьте публичный IPv4-адрес сервера для лицензии, например <code>93.184.216.34</code>.
 order-ask-domain = Отправьте доменное имя для сертификата, например <code>example.com</code> (можно на кириллице).
 order-ask-domain-wildcard = Отправьте домен для wildcard-сертификата, начиная с <code>*.</code>, например <code>*.example.com</code>.
 order-param-name = Название: { $name }

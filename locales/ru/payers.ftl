@@ -43,9 +43,10 @@ payers-ask-tax-number = { $kind ->
 }
 payers-ask-reg-number = Отправьте регистрационный номер компании (в России — ОГРН).
 payers-ask-contact = Отправьте имя контактного лица.
-payers-ask-email = Отправьте адрес e-mail, на который приходят счета.
+payers-ask-email = Отправьте адрес e-mail — он будет указан в счетах.
 payers-step = <b>Новый плательщик: { $kind }</b> — шаг { $step } из { $steps }
-payers-current = Сейчас: { $value }
+payers-current = Сейчас указано: { $value }
+payers-current-none = Пока не указано.
 payers-skip = Пропустить
 payers-summary =
     <b>Новый плательщик: { $kind }</b>
@@ -56,7 +57,7 @@ payers-updated = ✅ Изменено.
 payers-default = ★ Плательщик по умолчанию
 payers-disabled = ⏸ Отключён: не предлагается для новых платежей
 payers-edit = ✏ Изменить
-payers-make-default = ★ Сделать основным
+payers-make-default = ★ Использовать по умолчанию
 payers-default-set = ★ Теперь это ваш плательщик по умолчанию.
 payers-disable = ⏸ Отключить
 payers-enable = ▶ Включить

@@ -43,7 +43,7 @@ settings-phone-removed = ✅ Телефон удалён.
 settings-email-ask =
     ✉️ <b>E-mail</b>
 
-    На этот адрес приходят счета и чеки.
+    Адрес указывается в счетах, если плательщик не выбран, и виден поддержке в ваших обращениях. Писем бот не отправляет.
     Текущий адрес: { $current }
     Отправьте новый адрес.
 settings-button-email-remove = 🗑 Удалить e-mail
@@ -56,6 +56,8 @@ settings-avatar-ask =
 
     Отправьте фото или изображение файлом: PNG, JPEG или WebP, до { $limit_mb } МБ.
 settings-button-avatar-remove = 🗑 Удалить аватар
+settings-avatar-current = Сейчас у вас этот аватар. Отправьте другое изображение, чтобы заменить его, или удалите аватар.
+settings-avatar-current-none = Аватара пока нет.
 settings-avatar-too-big = Файл слишком большой: аватар — не больше { $limit_mb } МБ.
 settings-avatar-not-image = Это не изображение PNG, JPEG или WebP. Отправьте фото.
 settings-avatar-bad-size = Каждая сторона изображения должна быть от { $min } до { $max } пикселей.
@@ -65,13 +67,13 @@ settings-avatar-removed = ✅ Аватар удалён.
 settings-language-text =
     🌐 <b>Язык</b>
 
-    Сейчас бот говорит: { $language }. Выберите другой язык:
+    Язык интерфейса: { $language }. Можно выбрать другой:
 settings-language-saved = ✅ Язык изменён.
 
 settings-tz-text =
     🕒 <b>Часовой пояс</b>
 
-    Сейчас: { $zone }, местное время { $now }.
+    Ваш часовой пояс: { $zone }, местное время { $now }.
     Все даты бот показывает в этом поясе. Выберите регион, введите город или название пояса (например, Москва или Europe/Moscow) либо отправьте геопозицию.
 settings-tz-region-text = 🕒 <b>{ $region }</b> · страница { $page } из { $pages }
 settings-tz-region-europe = Европа

@@ -10,7 +10,7 @@ tickets-button-question = ❓ Вопрос
 tickets-status = { $status ->
     [open] 🆕 Открыто
     [answered] 💬 Есть ответ
-    [awaiting] ⏳ Ждёт поддержку
+    [awaiting] ⏳ Ждёт ответа поддержки
     [closed] ✅ Закрыто
     [archived] 🗄 В архиве
    *[other] { $status }
@@ -81,7 +81,7 @@ tickets-close-confirm = Закрыть обращение #{ $ticket } «{ $subj
 tickets-closed = ✅ Обращение закрыто. Как мы справились? Оцените ответ ниже.
 tickets-reopened = 🔄 Обращение снова открыто.
 tickets-rated = ⭐ Спасибо! Ваша оценка: { $rating } из 5.
-tickets-created = ✅ Обращение #{ $ticket } создано. Мы ответим здесь и пришлём вам сообщение.
+tickets-created = ✅ Обращение #{ $ticket } создано. Ответ придёт сюда, в этот чат.
 
 tickets-new-department = <b>Новое обращение</b>
 
@@ -98,7 +98,10 @@ tickets-error-subject = Тема — одна строка от 1 до { $limit 
 tickets-error-body = Сообщение должно быть от 1 до { $limit } символов.
 tickets-error-too-many = Не больше { $limit } вложений. Нажмите «Отправить обращение».
 tickets-error-closed = Обращение закрыто. Откройте его снова или создайте новое.
-tickets-error-reopen-expired = Обращение можно открыть снова в течение { $days } дн. после закрытия. Создайте новое обращение.
+tickets-error-reopen-expired = Обращение можно открыть снова в течение { $days } { $days ->
+    [one] дня
+   *[other] дней
+} после закрытия. Создайте новое обращение.
 tickets-error-unsupported = В поддержку можно отправить только текст, фото и документы.
 tickets-error-rating = Выберите от 1 до 5 звёзд.
 tickets-error-rate-open = Оценить ответ можно после закрытия обращения.
@@ -120,8 +123,20 @@ tickets-header-language = 🌐 Язык: { $language }
 tickets-header-contacts = ☎️ { $phone } · ✉️ { $email }
 tickets-header-payer = 🧾 Плательщик: { $payer } ({ $kind }, { $country }, ИНН/налоговый номер { $tax })
 tickets-header-balance = 💰 Баланс: { $balance }
+tickets-header-charge = 💳 { $time } · { $amount }{ $currency ->
+    [XTR] {" "}({ $stars } ⭐)
+   *[other] {""}
+} · charge <code>{ $charge }</code>{ $refunded ->
+    [1] {" "}· возвращён
+   *[other] {""}
+}
 tickets-header-services = 📦 Услуг: { $count }
-tickets-header-service = • { $name } ({ $kind }) — { $status }, до { $expires }, { $ip }
+tickets-header-service = • { $name } ({ $kind ->
+    [licence] лицензия
+    [module] модуль
+    [ssl] SSL-сертификат
+   *[other] { $kind }
+}) — { $status }, до { $expires }, { $ip }
 tickets-header-linked = 🔗 <b>По услуге:</b>
 tickets-header-history = Последние действия:
 tickets-header-event = · { $time } — { $actor }: { $action }
@@ -132,13 +147,34 @@ tickets-group-closed-by-customer = ✅ Клиент закрыл обращен�
 tickets-group-reopened-by-customer = 🔄 Клиент снова открыл обращение #{ $ticket }.
 tickets-group-rated = ⭐ Клиент оценил ответ в обращении #{ $ticket }: { $rating } из 5.
 
+staff-help =
+    🛠 <b>Команды поддержки</b> (🔒 — только для администраторов)
+
+    <b>В теме обращения</b> (в группе без тем — ответом на сообщение обращения)
+    Любой текст, фото или документ уходит клиенту.
+    /close — закрыть обращение; /reopen — открыть снова
+    /note &lt;текст&gt; — внутренняя заметка, клиент её не видит
+    /assign @username — кто ведёт обращение
+
+    <b>В общей теме</b>
+    /news &lt;текст&gt; — новость всем клиентам, после предпросмотра
+
+    <b>В любом месте группы</b>
+    /discounts &lt;user_id&gt; — скидки клиента
+    🔒 /discount &lt;user_id&gt; &lt;10% | 5.00&gt; … &lt;причина&gt; — дать скидку
+    🔒 /revoke &lt;discount_id&gt; — отменить скидку
+    /promo list — промокоды
+    🔒 /promo new &lt;КОД&gt; … — новый промокод; 🔒 /promo off &lt;КОД&gt; — отключить промокод
+    🔒 /paid &lt;номер счёта&gt; — пришёл банковский перевод (с подтверждением)
+    🔒 /refund &lt;charge id&gt; — вернуть платёж звёздами (с подтверждением)
+    /help — этот список
 tickets-staff-no-ticket = Команда работает в теме обращения (или ответом на сообщение обращения).
 staff-admins-only = Это могут только администраторы группы: команда касается денег или цен.
 tickets-staff-closed = Обращение закрыто, ничего не отправлено. Сначала /reopen.
 tickets-staff-undelivered = ⚠️ Не доставлено: клиент сейчас недоступен. Ответ сохранён в его уведомлениях.
 tickets-staff-unsupported = Не отправлено: клиенту доходят только тексты, фото и документы.
 tickets-staff-already-closed = Обращение уже закрыто.
-tickets-staff-closed-done = ✅ Обращение #{ $ticket } закрыл(а) { $name }. Клиента попросили оценить ответ.
+tickets-staff-closed-done = ✅ Обращение #{ $ticket } закрыто ({ $name }). Клиента попросили оценить ответ.
 tickets-staff-reopened = 🔄 Обращение #{ $ticket } снова открыто.
 tickets-staff-already-open = Обращение #{ $ticket } открыто.
 tickets-staff-note-usage = Использование: /note &lt;текст&gt; — внутренняя заметка, клиенту не отправляется.
@@ -158,6 +194,9 @@ tickets-news-button-drop = ✖️ Отмена
 tickets-news-expired = Предпросмотр устарел. Отправьте /news ещё раз.
 tickets-news-dropped = ✖️ Новость отменена.
 tickets-news-sent =
-    📨 Новость отправлена: { $count } клиентам.
+    📨 Новость отправлена { $count } { $count ->
+        [one] клиенту
+       *[other] клиентам
+    }.
 
     { $text }

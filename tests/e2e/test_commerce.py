@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from domain.models import Balance, CartItem, LedgerEntry, Order, Payment, Service, ServiceEvent
+from domain.models import Balance, CartItem, LedgerEntry, Order, Payment, Service, ServiceEvent, Tariff
+from handlers.billing.staff import MoneyAction, StaffMoneyCb
 from handlers.cart import CartCb
 from sandbox import SandboxConfig
 from tests.e2e.conftest import make_settings
@@ -207,7 +209,7 @@ async def test_wizard_refuses_bad_addresses_keeps_what_was_entered_and_goes_back
         assert reason in ann.bot_messages[-2].text, bad
         assert ann.screen.text.startswith("Send the public IPv4 address")
     await ann.press("« Back")
-    assert "Current: db &lt;b&gt;1&lt;/b&gt;" in ann.screen.html
+    assert "Current name: db &lt;b&gt;1&lt;/b&gt;" in ann.screen.html
     await ann.press("Skip")
     await ann.send("8.8.8.8")
     summary = ann.screen.text
@@ -328,7 +330,15 @@ async def test_staff_refund_a_stars_payment(ann, running, sandbox) -> None:
     await sam.send("/refund", chat_id=STAFF_CHAT)
     assert staff.bot_messages()[-1].text == "Usage: /refund <telegram_payment_charge_id>"
     await sam.send(f"/refund {charge}", chat_id=STAFF_CHAT)
-    assert staff.bot_messages()[-1].text == "Refunded €10.00 to customer 1001; the ledger entry is written."
+    # First what it will do, and nothing moved yet.
+    confirm = staff.bot_messages()[-1]
+    assert confirm.text == (f"↩️ Refund 500 ⭐ to customer 1001? €10.00 is taken off their balance and Telegram "
+                            f"gives the Stars back. Charge id: {charge}")
+    assert confirm.button_texts == ["↩️ Refund €10.00", "✖ Do nothing"]
+    assert sandbox.calls("refundStarPayment") == [] and len(await rows(running, LedgerEntry)) == 1
+    await sam.press("↩️ Refund €10.00", message=confirm)
+    assert confirm.text == "Refunded €10.00 to customer 1001; the ledger entry is written."
+    assert confirm.button_texts == []
     assert [c.params["telegram_payment_charge_id"] for c in sandbox.calls("refundStarPayment")] == [charge]
     entries = await rows(running, LedgerEntry)
     assert sorted((e.kind, e.amount) for e in entries) == [("refund", -1000), ("topup", 1000)]
@@ -339,7 +349,39 @@ async def test_staff_refund_a_stars_payment(ann, running, sandbox) -> None:
 
     await sam.send(f"/refund {charge}", chat_id=STAFF_CHAT)
     assert staff.bot_messages()[-1].text == "This payment has already been refunded."
-    assert len(await rows(running, LedgerEntry)) == 2
+    # The confirm button pressed again later (an old client still shows it): nothing moves twice.
+    refund_data = StaffMoneyCb(action=MoneyAction.REFUND, id=1).pack()
+    await sam.press(message=confirm, callback_data=refund_data)
+    assert sam.last_callback_answer.text == "This payment has already been refunded."
+    assert len(await rows(running, LedgerEntry)) == 2 and len(sandbox.calls("refundStarPayment")) == 1
+    assert [b.amount for b in await rows(running, Balance)] == [0]
+
+
+@pytest.mark.parametrize("settings", [{"staff_chat_id": STAFF_CHAT}], indirect=True)
+async def test_staff_refund_pressed_twice_at_once_or_dropped_moves_money_once(ann, running, sandbox) -> None:
+    sam = await sandbox.user(id=2001, first_name="Sam", username="sam")
+    staff = await sandbox.group(id=STAFF_CHAT, title="Support", forum=True, members=[sam], admins=[sam],
+                                bot_rights={"can_manage_topics": True})
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("➕ Top up")
+    await ann.press("€10.00")
+    charge = (await ann.pay()).telegram_payment_charge_id
+    await sam.send(f"/refund {charge}", chat_id=STAFF_CHAT)
+    dropped = staff.bot_messages()[-1]
+    await sam.press("✖ Do nothing", message=dropped)
+    assert dropped.text == "Nothing was done." and dropped.button_texts == []
+    assert sandbox.calls("refundStarPayment") == [] and len(await rows(running, LedgerEntry)) == 1
+    await sam.send(f"/refund {charge}", chat_id=STAFF_CHAT)
+    confirm = staff.bot_messages()[-1]
+    data = StaffMoneyCb(action=MoneyAction.REFUND, id=1).pack()
+    await asyncio.gather(sam.press(message=confirm, callback_data=data),
+                         sam.press(message=confirm, callback_data=data))
+    # An old confirmation of the same charge, pressed after: refused too.
+    await sam.press(message=dropped, callback_data=data)
+    assert sam.last_callback_answer.text == "This payment has already been refunded."
+    assert len(sandbox.calls("refundStarPayment")) == 1
+    assert sorted(e.amount for e in await rows(running, LedgerEntry)) == [-1000, 1000]
 
 
 async def test_billing_lists_and_exports_a_month(ann, running, clock) -> None:
@@ -359,13 +401,16 @@ async def test_billing_lists_and_exports_a_month(ann, running, clock) -> None:
     assert "Balance: €54.10" in ann.screen.text
     await ann.press("Payments")
     assert "29 Nov 2026, 09:00  +€10.00  Top-up" in ann.screen.text
+    # The charge id support refunds by, for the customer to quote.
+    assert f"↳ Telegram charge id: {paid.telegram_payment_charge_id}" in ann.screen.text
     assert "Adjustment" not in ann.screen.text  # payments are top-ups and refunds
     await ann.press("« Back")
     await ann.press("📄 Export a month (CSV)")
-    await ann.press("2026-11")
+    assert "November 2026" in ann.screen.button_texts and "2026-11" not in ann.screen.button_texts
+    await ann.press("November 2026")
     document = ann.screen
     assert document.document["file_name"] == "ledger-2026-11.csv"
-    assert document.caption == "Ledger for 2026-11: 3 entries."
+    assert document.caption == "Ledger for November 2026: 3 entries."
     lines = document.file_bytes().decode("utf-8-sig").splitlines()
     assert lines[0] == "date,kind,amount,currency,service,reference"
     assert lines[1].startswith("2026-11-26T09:00:00+00:00,adjustment,50.00,EUR,,test:welcome")
@@ -382,3 +427,35 @@ async def test_the_same_cart_bought_twice_is_two_orders(ann, running) -> None:
         await ann.press("💳 Pay €5.90")
         assert ann.screen.text.startswith(f"✅ Paid — order #{number}, €5.90."), ann.screen.text
     assert len(await rows(running, Service)) == 2
+
+
+async def test_export_months_are_named_in_russian(ivan, running) -> None:
+    await ivan.send("/start")
+    await credit(running, 1002, 5_000, "test:welcome")
+    await ivan.send("/menu")
+    await ivan.press("💰 Финансы")
+    await ivan.press("📄 Выгрузить месяц (CSV)")
+    assert ivan.screen.button_texts[0] == "Ноябрь 2026"
+    await ivan.press("Ноябрь 2026")
+    assert ivan.screen.caption.startswith("Операции за ноябрь 2026: 1 ")
+
+
+async def test_expenses_keep_the_name_and_tariff_of_the_purchase(ann, running) -> None:
+    await ann.send("/start")
+    await credit(running, 1001, 5_000, "test:welcome")
+    await order_licence(ann, tariff="Lite", months="1 month")
+    await ann.press("🧺 Cart")
+    await ann.press("💳 Pay €5.90")
+    [entry] = await rows(running, LedgerEntry, LedgerEntry.kind == "charge")
+    assert entry.label == "web-1" and entry.tariff_id is not None
+    # The service is renamed and moved to another tariff afterwards: the expense still reads as bought.
+    async with running.sessions() as session, session.begin():
+        service = await session.get(Service, entry.service_id)
+        service.name = "renamed-later"
+        other = await session.scalar(select(Tariff).where(Tariff.id != entry.tariff_id,
+                                                          Tariff.product_code == service.product_code))
+        service.tariff_id = other.id
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("Expenses")
+    assert "#1 Lite web-1" in ann.screen.text and "renamed-later" not in ann.screen.text

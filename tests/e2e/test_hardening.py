@@ -42,7 +42,7 @@ async def test_a_ticket_at_its_length_limit_reaches_staff_whole(ann, group, runn
     await ann.send("/start")
     await file_ticket(ann, "Long one", body)
     assert "Ticket #1 is filed." in ann.screen.text
-    topic = group.topic("#1 Long one")
+    topic = group.topic("❗ #1 Long one")
     await eventually(lambda: len(topic_texts(group, topic)) >= 2)
     relayed = topic_texts(group, topic)[1]
     assert relayed.endswith(body), "the customer's text reaches staff in full"
@@ -114,6 +114,7 @@ async def test_a_second_charge_is_credited_and_staff_can_refund_it(ann, sam, gro
         assert await domain.ledger.balance(1001) == 2000
     assert "already been paid" in ann.bot_messages[-1].text or "already paid" in ann.bot_messages[-1].text
     await sam.send("/refund stxt-second", chat_id=GROUP)
+    await sam.press("↩️ Refund €10.00", message=group.bot_messages()[-1])
     async with running.app.domain() as domain:
         assert await domain.ledger.balance(1001) == 1000
     [first, second] = await rows(running, PaymentCharge)

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from domain.models import Balance, Invoice, LedgerEntry, Notification, Order, Service
+from handlers.billing.staff import MoneyAction, StaffMoneyCb
 from tests.e2e.conftest import make_settings
 from tests.e2e.flows import add_legal_ru, open_payers, order_licence, rows
 
@@ -55,13 +56,18 @@ async def staff(sandbox):
     return sam, group
 
 
-async def paid(sam, group, args: str = "") -> str:
-    """Staff send /paid and read the bot's reply (it may come a moment after the command is taken)."""
+async def paid(sam, group, args: str = "", *, confirm: bool = True) -> str:
+    """Staff send /paid and read the bot's reply (it may come a moment after the command is taken); a
+    confirmation is pressed (`confirm`) and what it became is returned."""
     before = len(group.bot_messages())
     await sam.send(f"/paid {args}".strip(), chat_id=STAFF_CHAT)
     for _ in range(200):
         if len(group.bot_messages()) > before:
-            return group.bot_messages()[-1].text
+            reply = group.bot_messages()[-1]
+            label = next((b for b in reply.button_texts if b.startswith("✅ Paid")), None)
+            if label is not None and confirm:
+                await sam.press(label, message=reply)
+            return reply.text
         await asyncio.sleep(0.05)
     raise AssertionError("the bot did not answer /paid")
 
@@ -111,8 +117,21 @@ async def test_top_up_invoice_for_a_legal_entity_paid_by_bank_transfer(ivan, run
     assert await paid(pat, group, "2026-000001") == \
         "Only the group's administrators can do this: it moves money or prices."
     assert await rows(running, LedgerEntry) == []
+    # First what it will do, and nothing credited until the button is pressed.
+    assert await paid(sam, group, "2026-000001", confirm=False) == \
+        "Mark invoice 2026-000001 paid? €250.00 goes to the balance of customer 1002."
+    confirm = group.bot_messages()[-1]
+    assert confirm.button_texts == ["✅ Paid: credit €250.00", "✖ Do nothing"]
+    assert await rows(running, LedgerEntry) == []
+    await pat.press("✅ Paid: credit €250.00", message=confirm)  # the button is no member's either
+    assert pat.last_callback_answer.text == "Only the group's administrators can do this: it moves money or prices."
+    assert await rows(running, LedgerEntry) == []
+    assert confirm.button_texts == ["✅ Paid: credit €250.00", "✖ Do nothing"]
     assert await paid(sam, group, "2026-000001") == \
         "Invoice 2026-000001 marked paid: €250.00 credited to customer 1002."
+    # The first confirmation, pressed late: nothing is credited twice.
+    await sam.press(message=confirm, callback_data=StaffMoneyCb(action=MoneyAction.PAID, id=invoice.id).pack())
+    assert sam.last_callback_answer.text == "Invoice 2026-000001 is already paid; nothing was credited again."
     assert await paid(sam, group, "2026-000001") == \
         "Invoice 2026-000001 is already paid; nothing was credited again."
 

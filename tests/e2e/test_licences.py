@@ -80,7 +80,7 @@ async def test_ip_change_once_a_calendar_month(ann, running, clock) -> None:
     licence = await buy(running, 1001, name="web-1")
     await open_licence(ann, licence)
     await ann.press("🌐 Change IP")
-    assert "Current: " + PUBLIC_IP in ann.screen.text
+    assert "Current address: " + PUBLIC_IP in ann.screen.text
     await ann.send("10.1.2.3")
     assert "private" in ann.screen.text
     await ann.send(PUBLIC_IP)
@@ -282,7 +282,7 @@ async def test_russian_main_flows(ivan, running, clock) -> None:
     licence = await buy(running, 1002, name="web-1")
     await ivan.send("/menu")
     await ivan.press("🔑 Лицензии")
-    assert f"#{licence} web-1 — Pro\n{PUBLIC_IP} · ✅ Активна · до 26 нояб. 2027" in ivan.screen.text
+    assert f"#{licence} web-1 — Pro\n{PUBLIC_IP} · ✅ Действует · до 26 нояб. 2027" in ivan.screen.text
     await ivan.press(next(b for b in ivan.screen.button_texts if b.startswith(f"#{licence} ")))
     assert "Период: 12 месяцев" in ivan.screen.text and "Автопродление: выключено" in ivan.screen.text
     await ivan.press("✏ Переименовать")

@@ -34,7 +34,7 @@ async def test_individual_payer_with_back_skip_and_summary(ann, running) -> None
     await ann.send("de")
     assert "step 3 of 3" in ann.screen.text
     await ann.press("« Back")  # the country again, the answer kept
-    assert "step 2 of 3" in ann.screen.text and "Now: Germany" in ann.screen.text
+    assert "step 2 of 3" in ann.screen.text and "Current: Germany" in ann.screen.text
     await ann.send("France")
     await ann.press("Skip")
     summary = ann.screen.text
@@ -239,3 +239,15 @@ async def test_the_picked_payer_follows_the_shortfall_top_up(ann, running) -> No
     assert ann.bot_messages[-1].text.startswith("✅ Paid — order #1")
     assert [p.payer_id for p in await rows(running, Payment)] == [second.id]
     assert [o.payer_id for o in await rows(running, Order)] == [second.id]
+
+
+async def test_cancel_in_the_payer_dialog_returns_to_the_payers(ann, running) -> None:
+    await open_payers(ann)
+    await ann.press("➕ Add a payer")
+    await ann.press("Individual")
+    await ann.send("Ann Lee")
+    await ann.press("✖ Cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\n")
+    assert "You have no payers" in ann.screen.text
+    await ann.send("GB")  # the dialog is left: nothing is saved
+    assert await rows(running, Payer) == []

@@ -46,8 +46,8 @@ async def test_a_card_is_added_through_stripe_and_saved_by_the_webhook(ann, runn
     await ann.send("/menu")
     await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
-    assert "💳 Visa •••• 4242, valid until 12/2030  ⭐ default" in ann.screen.text
-    assert ann.screen.button_texts[:2] == ["⭐ Visa •••• 4242", "➕ Add"]
+    assert "💳 Visa •••• 4242, valid until 12/2030  ★ default" in ann.screen.text
+    assert ann.screen.button_texts[:2] == ["★ Visa •••• 4242", "➕ Add"]
 
 
 async def test_a_webhook_with_a_bad_signature_is_refused_and_saves_nothing(ann, running, clock, webhook) -> None:
@@ -97,13 +97,13 @@ async def test_telegram_payments_bank_transfer_rename_default_and_remove(ann, ru
     await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
     await ann.press("Mastercard •••• 4444")
-    await ann.press("⭐ Make default")
-    assert ann.screen.text.startswith("⭐ Mastercard •••• 4444 is now your default payment method.")
+    await ann.press("★ Make default")
+    assert ann.screen.text.startswith("★ Mastercard •••• 4444 is now your default payment method.")
     await ann.press("✏️ Rename")
     await ann.send(" ")
     assert ann.bot_messages[-1].text == "The name cannot be empty."
     await ann.send("<b>Work</b> card")
-    assert ann.screen.text.startswith("✅ Renamed.\n\n<b>Work</b> card ⭐")  # shown as typed, not as markup
+    assert ann.screen.text.startswith("✅ Renamed.\n\n<b>Work</b> card ★")  # shown as typed, not as markup
     assert [(m.name, m.is_default) for m in await rows(running, PaymentMethod)] == [
         (None, False), ("<b>Work</b> card", True)]
     await ann.press("🗑 Remove")
@@ -153,7 +153,7 @@ async def test_removing_a_method_needs_a_code_when_two_step_authentication_is_on
     await ann.send("/menu")
     await ann.press("👤 Client")
     await ann.press("💳 Payment methods")
-    await ann.press("⭐ Visa •••• 4242")
+    await ann.press("★ Visa •••• 4242")
     await ann.press("🗑 Remove")
     await ann.press("🗑 Yes, remove")
     assert ann.screen.text.startswith("🔐 Confirmation needed")

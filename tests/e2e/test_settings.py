@@ -32,7 +32,7 @@ async def test_settings_screen_from_menu_and_command(ann) -> None:
     assert text.startswith("⚙️ Settings")
     assert "📱 Phone: not set" in text and "✉️ E-mail: not set" in text and "🖼 Avatar: none" in text
     assert "🌐 Language: English" in text and "🔐 Two-step authentication: off" in text
-    assert "🕒 Time zone: UTC, UTC (now 26 Nov 2026, 09:00)" in text
+    assert "🕒 Time zone: UTC (now 26 Nov 2026, 09:00)" in text and "UTC, UTC" not in text
     assert ann.screen.button_texts[-1] == "☰ Main menu"
     await ann.send("/settings")
     assert ann.screen.message_id != menu_id and ann.screen.text.startswith("⚙️ Settings")
@@ -145,6 +145,10 @@ async def test_avatar_photo_is_downloaded_stored_and_shown(ann, running) -> None
     assert not ann.screen.photo and ann.screen.text.startswith("⚙️ Notification preferences")
     await open_settings(ann)
     await ann.press("🖼 Avatar")
+    # The avatar screen shows the avatar itself, with what may replace it and Remove.
+    assert ann.screen.photo
+    assert "Your avatar now is the picture above." in ann.screen.caption
+    assert ann.screen.button_texts == ["🗑 Remove avatar", "✖ Cancel"]
     await ann.press("🗑 Remove avatar")
     assert not ann.screen.photo and "🖼 Avatar: none" in ann.screen.text
     async with running.sessions() as session:
@@ -190,7 +194,7 @@ async def test_language_switch_rerenders_and_sets_commands(ann, running) -> None
     assert ann.screen.button_texts[:2] == ["✓ English", "Русский"]
     await ann.press("Русский")
     assert ann.screen.message_id == screen_id
-    assert ann.screen.text.startswith("✅ Язык изменён.") and "Сейчас бот говорит: Русский" in ann.screen.text
+    assert ann.screen.text.startswith("✅ Язык изменён.") and "Язык интерфейса: Русский." in ann.screen.text
     assert ann.screen.button_texts[:2] == ["English", "✓ Русский"]
     assert (await one(running, User, User.id == 1001)).locale == "ru"
     commands = await running.app.bot.get_my_commands(scope=BotCommandScopeChat(chat_id=1001))
@@ -222,7 +226,7 @@ async def test_forged_language_is_refused(ann, running) -> None:
 async def test_time_zone_by_region_with_pages(ann, running) -> None:
     await open_settings(ann)
     await ann.press("🕒 Time zone")
-    assert "Current: UTC, UTC, local time 26 Nov 2026, 09:00." in ann.screen.text
+    assert "Your time zone: UTC, local time 26 Nov 2026, 09:00." in ann.screen.text
     await ann.press("Europe")
     assert ann.screen.text == "🕒 Europe · page 1 of 4"
     assert "London · UTC" in ann.screen.button_texts
@@ -289,3 +293,28 @@ async def test_dates_follow_the_time_zone(ann, running, clock) -> None:
     clock.move(hours=13)
     await ann.send("/settings")
     assert "(now 27 Nov 2026, 01:00)" in ann.screen.text
+
+
+async def test_cancel_in_a_step_returns_to_the_settings(ann, running) -> None:
+    await open_settings(ann)
+    await ann.press("✉️ E-mail")
+    assert "The bot sends no e-mail." in ann.screen.text and "go to this address" not in ann.screen.text
+    await ann.press("✖ Cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\n⚙️ Settings")
+    await ann.send("ann@example.com")  # the step is left: the text is not taken as the address
+    assert (await one(running, User, User.id == 1001)).email is None
+    # From the phone step (a reply keyboard too): the inline Cancel takes the keyboard away as well.
+    await open_settings(ann)
+    await ann.press("📱 Phone")
+    await ann.press("✖ Cancel", message=ann.messages[-2])
+    assert ann.reply_keyboard is None and ann.screen.text.startswith("⚙️ Settings")
+    # /cancel in the time zone step, and the avatar step without an avatar.
+    await open_settings(ann)
+    await ann.press("🕒 Time zone")
+    await ann.send("/cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\n⚙️ Settings")
+    await open_settings(ann)
+    await ann.press("🖼 Avatar")
+    assert "You have no avatar yet." in ann.screen.text and ann.screen.button_texts == ["✖ Cancel"]
+    await ann.press("✖ Cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\n⚙️ Settings")

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from domain.models import Notification, OutboxMessage, Ticket, TicketGroupMessage, TicketMessage
+from handlers.tickets.keyboards import TicketAction, TkCb
 from sandbox import make_png
 from tests.e2e.conftest import RunningBot, make_settings
 from tests.e2e.flows import (
@@ -43,7 +44,7 @@ async def test_a_ticket_round_trip_with_attachments_both_ways(ann, sam, group, r
     assert "Ticket #1 is filed." in ann.screen.text
     assert "Status: 🆕 Open" in ann.screen.text and "It <b>burns</b> since Monday." in ann.screen.text
 
-    topic = group.topic("#1 Printer on fire")
+    topic = group.topic("❗ #1 Printer on fire")
     posted = posts(group, topic)
     header = posted[0].text
     assert "#1 Printer on fire · Billing" in header and "Ann Lee (@ann, id 1001)" in header
@@ -97,7 +98,7 @@ async def test_staff_names_are_shown_when_the_setting_says_so(sandbox, db_url, r
         await file_ticket(ivan, "Ключ", "Не подходит ключ", department="Техническая поддержка",
                           menu="/support", new="✍️ Новое обращение", send="📨 Отправить обращение")
         assert "Обращение #1 создано." in ivan.screen.text
-        await sam.write_in_topic(group.topic("#1 Ключ"), "Проверим")
+        await sam.write_in_topic(group.topic("❗ #1 Ключ"), "Проверим")
         assert ivan.bot_messages[-1].text.startswith("💬 Поддержка (Sam) · обращение #1 «Ключ»")
         await ivan.press("🎫 Открыть обращение")
         assert "Поддержка (Sam)" in ivan.screen.text and "Статус: 💬 Есть ответ" in ivan.screen.text
@@ -107,7 +108,7 @@ async def test_staff_names_are_shown_when_the_setting_says_so(sandbox, db_url, r
 
 async def test_staff_commands_close_reopen_note_assign_and_rating(ann, sam, group, running, sandbox) -> None:
     await file_ticket(ann, "Invoice", "Need an invoice for October")
-    topic = group.topic("#1 Invoice")
+    topic = group.topic("❗ #1 Invoice")
 
     await sam.write_in_topic(topic, "/note VIP customer, be quick")
     assert topic_texts(group, topic)[-1] == "📝 Note saved. The customer does not see it."
@@ -201,7 +202,7 @@ async def test_a_ticket_filed_while_the_group_is_unreachable_reaches_it_later(an
     jobs = running.app.dispatcher["ticket_jobs"]
     assert await jobs.relay() == 0  # still unreachable: tried again on the next run
     assert await jobs.relay() == 1
-    topic = group.topic("#1 Lost")
+    topic = group.topic("❗ #1 Lost")
     posted = posts(group, topic)
     assert "#1 Lost · Billing" in posted[0].text and "First words" in posted[1].text
     assert posted[2].photo is not None and len(posted) == 3
@@ -220,14 +221,14 @@ async def test_the_next_message_places_a_ticket_with_the_whole_conversation(ann,
     await ann.press("✏️ Reply")
     await ann.send("Said second")
     assert "Sent to support (ticket #1)" in ann.screen.text
-    texts = topic_texts(group, group.topic("#1 Late"))
+    texts = topic_texts(group, group.topic("❗ #1 Late"))
     assert len(texts) == 3 and "Said first" in texts[1] and "Said second" in texts[2]
     assert await running.app.dispatcher["ticket_jobs"].relay() == 0
 
 
 async def test_a_message_telegram_refuses_is_posted_later_in_order(ann, sam, group, running, sandbox) -> None:
     await file_ticket(ann, "Order", "zero")
-    topic = group.topic("#1 Order")
+    topic = group.topic("❗ #1 Order")
     await ann.press("✏️ Reply")
     sandbox.faults.add(method="sendMessage", code=502, count=1)  # Telegram down for a moment
     await ann.send("one")
@@ -252,7 +253,7 @@ async def test_a_message_telegram_refuses_is_posted_later_in_order(ann, sam, gro
 
 async def test_what_cannot_reach_the_customer_is_said_in_the_topic(ann, sam, group, running) -> None:
     await file_ticket(ann, "Where", "Where are you?")
-    topic = group.topic("#1 Where")
+    topic = group.topic("❗ #1 Where")
     before = len(ann.messages)
     await sam.send_location(56.95, 24.1, chat_id=GROUP, message_thread_id=topic.message_thread_id)
     assert topic_texts(group, topic)[-1] == "Not sent: only texts, photos and documents reach the customer."
@@ -262,7 +263,7 @@ async def test_what_cannot_reach_the_customer_is_said_in_the_topic(ann, sam, gro
 
 async def test_a_topic_deleted_in_the_group_is_made_anew_with_the_conversation(ann, sam, group, running) -> None:
     await file_ticket(ann, "Gone", "First words")
-    old = group.topic("#1 Gone")
+    old = group.topic("❗ #1 Gone")
     await running.app.bot.delete_forum_topic(GROUP, old.message_thread_id)  # an admin cleaned up too eagerly
     await ann.press("✏️ Reply")
     await ann.send("Anyone there?")
@@ -283,7 +284,7 @@ async def test_a_non_staff_member_cannot_answer(ann, sam, sandbox, running) -> N
     group = await sandbox.group(id=GROUP, title="Support staff", forum=True, members=[sam], admins=[sam],
                                 restricted=[guest], bot_rights=RIGHTS)
     await file_ticket(ann, "Help", "Please help")
-    topic = group.topic("#1 Help")
+    topic = group.topic("❗ #1 Help")
     before = len(ann.messages)
     await guest.write_in_topic(topic, "I am not staff")
     await guest.write_in_topic(topic, "/close")
@@ -302,7 +303,7 @@ async def test_a_non_staff_member_cannot_answer(ann, sam, sandbox, running) -> N
 
 async def test_a_restart_in_the_middle_keeps_the_mapping(ann, sam, group, running) -> None:
     await file_ticket(ann, "Restart", "Before the restart")
-    topic = group.topic("#1 Restart")
+    topic = group.topic("❗ #1 Restart")
     await running.restart()
     await sam.write_in_topic(topic, "After the restart")
     assert "After the restart" in ann.bot_messages[-1].text
@@ -324,7 +325,7 @@ async def test_two_customer_messages_at_once_make_one_topic(ann, sam, group, run
     await sandbox.wait(second)
     # The second waits for the customer's lock (Redis polls it) and may look quiet meanwhile: wait for its answer.
     await eventually(lambda: sum("Sent to support" in (m.text or "") for m in ann.messages) == 2)
-    assert [t.name for t in group.topics] == ["❗ #1 Twice"] or [t.name for t in group.topics] == ["#1 Twice"]
+    assert [t.name for t in group.topics] == ["❗ #1 Twice"]
     texts = topic_texts(group, group.topics[0])
     assert sum("one" in t for t in texts) == 1 and sum("two" in t for t in texts) == 1
     [ticket] = await rows(running, Ticket)
@@ -389,7 +390,7 @@ async def test_question_on_a_licence_links_the_ticket_with_its_history(ann, sam,
     await ann.send("Which modules fit?")
     await ann.press("📨 Send ticket")
     assert "Service: #1 web-1" in ann.screen.text
-    header = posts(group, group.topic("#1 Licence question"))[0].text
+    header = posts(group, group.topic("❗ #1 Licence question"))[0].text
     assert "About this service:" in header and "#1 web-1 (licence) — active" in header
     assert "93.184.216.34" in header and "customer: order" in header and "Services: 1" in header
     [ticket] = await rows(running, Ticket)
@@ -406,7 +407,7 @@ async def test_news_goes_to_every_customer_who_has_not_muted_it(ann, ivan, sam, 
     assert preview.text.startswith("📰 News preview") and "New <b>datacenter</b> in Riga" in preview.text
     send = preview.buttons[0][0].callback_data
     await sam.press("📨 Send to everyone", message=preview)
-    assert posts(group)[-1].text.startswith("📨 News sent: 2 customers.")
+    assert posts(group)[-1].text.startswith("📨 News sent to 2 customers.")
     await sam.press(callback_data=send, message=preview)  # a second tap (a stale client) sends nothing again
     assert sam_alert(sandbox, sam) == "This preview is no longer valid. Post /news again."
     await drain(running)
@@ -423,8 +424,8 @@ async def test_news_goes_to_every_customer_who_has_not_muted_it(ann, ivan, sam, 
 
     # Inside a ticket's topic, /news is refused.
     await file_ticket(ann, "Topic", "x")
-    await sam.write_in_topic(group.topic("#1 Topic"), "/news nope")
-    assert topic_texts(group, group.topic("#1 Topic"))[-1] == "Post news from the General topic."
+    await sam.write_in_topic(group.topic("❗ #1 Topic"), "/news nope")
+    assert topic_texts(group, group.topic("❗ #1 Topic"))[-1] == "Post news from the General topic."
 
 
 async def test_bad_input_gets_a_clear_answer_and_changes_nothing(ann, group, running) -> None:
@@ -466,10 +467,10 @@ async def test_contact_support_after_a_refused_new_key_opens_a_linked_ticket(iva
     await ivan.send("Сервер переустановлен")
     await ivan.press("📨 Отправить обращение")
     assert "Обращение #1 создано." in ivan.screen.text and f"Услуга: #{licence} srv-ru" in ivan.screen.text
-    header = posts(group, group.topic("#1 Нужен ещё ключ"))[0].text
+    header = posts(group, group.topic("❗ #1 Нужен ещё ключ"))[0].text
     assert "Technical" in header and "Language: ru" in header and f"#{licence} srv-ru (licence) — active" in header
     assert "customer: key" in header  # the refused change's history is on the card
-    await sam.write_in_topic(group.topic("#1 Нужен ещё ключ"), "Сделаем")
+    await sam.write_in_topic(group.topic("❗ #1 Нужен ещё ключ"), "Сделаем")
     assert ivan.bot_messages[-1].text.startswith("💬 Поддержка · обращение #1 «Нужен ещё ключ»")
     assert ivan.bot_messages[-1].button_texts == ["✏️ Ответить", "🎫 Открыть обращение"]
 
@@ -491,8 +492,95 @@ async def test_question_on_a_certificate_links_the_ticket(ann, sam, group, runni
     await ann.send("Which validation method is fastest?")
     await ann.press("📨 Send ticket")
     assert "Service: #1 shop.example.org" in ann.screen.text
-    header = posts(group, group.topic("#1 Certificate question"))[0].text
+    header = posts(group, group.topic("❗ #1 Certificate question"))[0].text
     assert "About this service:" in header and "#1 shop.example.org (ssl) — active" in header
     assert "🧾 Payer: ООО «Ромашка» (Legal entity, RU, tax number 7707083893/773601001)" in header
     [ticket] = await rows(running, Ticket)
     assert ticket.service_id == 1 and ticket.department == "technical"
+
+
+async def test_reply_under_a_staff_answer_keeps_the_answer_and_asks_below(ann, sam, group, running) -> None:
+    await file_ticket(ann, "Printer", "It jams")
+    topic = group.topic("❗ #1 Printer")
+    await sam.write_in_topic(topic, "Open the tray.")
+    answer = ann.bot_messages[-1]
+    assert "Open the tray." in answer.text
+    count = len(ann.bot_messages)
+    await ann.press("✏️ Reply", message=answer)
+    # The answer stays as staff wrote it, with its buttons; the prompt is a message of its own below it.
+    assert "Open the tray." in answer.text and answer.button_texts == ["✏️ Reply", "🎫 Open ticket"]
+    assert len(ann.bot_messages) == count + 1 and ann.screen != answer
+    assert "Reply to ticket #1" in ann.screen.text
+    # Open ticket from the same answer: again a new screen, the answer untouched.
+    await ann.press("🎫 Open ticket", message=answer)
+    assert "Open the tray." in answer.text and answer.button_texts == ["✏️ Reply", "🎫 Open ticket"]
+    assert ann.screen != answer and "Ticket #1" in ann.screen.text
+
+
+async def test_an_old_card_of_a_closed_ticket_says_so_and_changes_nothing(ann, sam, group, running) -> None:
+    await file_ticket(ann, "Licence", "Which key?")
+    card = ann.screen
+    assert "✏️ Reply" in card.button_texts and "✅ Close ticket" in card.button_texts
+    topic = group.topic("❗ #1 Licence")
+    await sam.write_in_topic(topic, "/close")
+    await drain(running)
+    [before] = await rows(running, Ticket)
+    messages = len(await rows(running, TicketMessage))
+    # The card still shown above the push offers Reply/Close: pressing them answers that the ticket is closed.
+    for action in (TicketAction.REPLY, TicketAction.CLOSE, TicketAction.CLOSE_CONFIRM):
+        await ann.press(message=card, callback_data=TkCb(action=action, id=1).pack())
+        assert ann.last_callback_answer.text == "This ticket is closed. Reopen it, or open a new ticket."
+        assert "Status: ✅ Closed" in ann.screen.text
+        assert "✏️ Reply" not in ann.screen.button_texts and "✅ Close ticket" not in ann.screen.button_texts
+        assert not card.button_texts or "Status: ✅ Closed" in card.text
+    await ann.send("Are you there?")  # no reply dialog was started: this goes nowhere near the ticket
+    [after] = await rows(running, Ticket)
+    assert (after.status, after.closed_at, after.rating) == (before.status, before.closed_at, before.rating)
+    assert len(await rows(running, TicketMessage)) == messages
+    assert topic_texts(group, topic)[-1].startswith("✅ Ticket #1 closed by Sam.")
+
+
+async def test_cancel_while_filing_or_replying_returns_to_the_tickets(ann, sam, group, running) -> None:
+    await ann.send("/support")
+    await ann.press("✍️ New ticket")
+    await ann.press(ann.screen.button_texts[0])
+    await ann.send("Subject here")
+    await ann.press("✖ Cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\n")
+    assert "You have no tickets yet." in ann.screen.text
+    assert await rows(running, Ticket) == []
+    await file_ticket(ann, "Printer", "It jams")
+    await ann.press("✏️ Reply")
+    await ann.send("/cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.") and "Ticket #1" in ann.screen.text
+    await ann.send("not for the ticket")
+    assert [m.text for m in await rows(running, TicketMessage)] == ["It jams"]
+
+
+async def test_staff_help_and_a_new_topic_marked_waiting_with_the_charges_staff_need(ann, sam, group, running,
+                                                                                    sandbox) -> None:
+    await sam.send("/help", chat_id=GROUP)
+    help_text = group.bot_messages()[-1].text
+    assert help_text.startswith("🛠 Staff commands (🔒 administrators only)")
+    for command in ("/close", "/reopen", "/note", "/assign", "/news", "/discounts", "/promo list", "/help"):
+        assert command in help_text
+    for admin_only in ("🔒 /discount <user_id>", "🔒 /revoke", "🔒 /promo new", "🔒 /paid", "🔒 /refund"):
+        assert admin_only in help_text
+    # A Stars top-up, then a ticket: its topic waits for staff from its first message, and its header card
+    # names the payment by the charge id /refund takes.
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("➕ Top up")
+    await ann.press(next(b for b in ann.screen.button_texts if "10" in b))
+    charge = (await ann.pay()).telegram_payment_charge_id
+    await file_ticket(ann, "Refund please", "I paid by mistake")
+    assert [t.name for t in group.topics] == ["❗ #1 Refund please"]
+    header = posts(group, group.topic("❗ #1 Refund please"))[0].text
+    assert f"€10.00 (500 ⭐) · charge {charge}" in header
+
+
+async def test_news_to_one_customer_says_customer(ann, sam, group, running) -> None:
+    await ann.send("/start")
+    await sam.send("/news Maintenance tonight", chat_id=GROUP)
+    await sam.press("📨 Send to everyone", message=posts(group)[-1])
+    assert posts(group)[-1].text.startswith("📨 News sent to 1 customer.\n")

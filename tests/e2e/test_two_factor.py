@@ -233,3 +233,17 @@ async def test_two_factor_in_russian(ivan, running, clock) -> None:
     assert ivan.screen.text.startswith("✅ Код принят.")
     await ivan.press("▶️ Продолжить")
     assert "Отправьте новый адрес." in ivan.screen.text
+
+
+async def test_cancel_while_enabling_returns_to_two_step_and_takes_the_qr_away(ann, running, clock) -> None:
+    await open_twofa(ann)
+    await ann.press("🔐 Enable")
+    qr = ann.screen
+    secret = secret_from(qr.caption)
+    await ann.send(code(secret, clock, offset=5))  # a wrong code: its answer carries a Cancel too
+    await ann.press("✖ Cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\n🔐 Two-step authentication is off.")
+    assert all(not m.photo for m in ann.bot_messages), "the QR code with the secret is gone"
+    await ann.send(code(secret, clock))  # the step is left: a code now turns nothing on
+    async with running.sessions() as session:
+        assert not (await session.get(User, 1001)).two_factor
