@@ -262,3 +262,22 @@ async def test_certificate_history_in_words_with_the_ca_as_actor(ann, running) -
     history = ann.screen.text
     assert "you · validation method changed\nValidation: DNS → HTTP" in history
     assert "you · auto-renewal switched\nAuto-renewal: off → on" in history
+
+
+async def test_a_licence_without_a_key_gets_its_first_one_when_shown(ann, running) -> None:
+    """Licences bought before keys came with the purchase have none: Show key makes the first, encrypted."""
+    await ann.send("/start")
+    licence = await buy(running, 1001, name="web-1")
+    async with running.sessions.begin() as session:
+        (await session.get(Service, licence)).activation_key = None
+    await open_licence(ann, licence)
+    await ann.press("🔑 Show key")
+    key = code_in(ann.bot_messages[-2])
+    assert key == await stored_key(running, licence) and len(key) == 23
+    [event] = await rows(running, ServiceEvent, ServiceEvent.service_id == licence, ServiceEvent.action == "key")
+    assert event.before == {"fingerprint": None} and key not in str(event.after)
+    await ann.press("📜 History")
+    assert "you: new activation key\nThe first activation key was made." in ann.screen.text
+    await ann.press("« Back")
+    await ann.press("🔑 Show key")
+    assert code_in(ann.bot_messages[-2]) == key  # the same key, not a new one each time
