@@ -22,6 +22,7 @@ from domain.ledger import InsufficientFunds, Ledger
 from domain.models import (
     Actor,
     CartItem,
+    NotificationCategory,
     Order,
     OrderItem,
     Product,
@@ -32,6 +33,7 @@ from domain.models import (
     ServiceStatus,
     Tariff,
 )
+from domain.notifications import Notifications, button, localized_arg
 from domain.validation import domain_name, public_ipv4, service_name
 
 MAX_CART_ITEMS = 20
@@ -101,8 +103,10 @@ class CheckoutResult:
 
 class Orders:
     def __init__(self, session: AsyncSession, clock: Clock, catalogue: Catalogue, ledger: Ledger,
-                 cipher: Cipher, discounts: Discounts | None = None) -> None:
+                 cipher: Cipher, discounts: Discounts | None = None,
+                 notifications: Notifications | None = None) -> None:
         self._session = session
+        self._notifications = notifications
         self._discounts = discounts
         self._clock = clock
         self._catalogue = catalogue
@@ -274,8 +278,23 @@ class Orders:
             for number, (line, service) in enumerate(zip(view.lines, services, strict=True), 1)
         ])
         await self._session.execute(delete(CartItem).where(CartItem.id.in_([li.item.id for li in view.lines])))
+        await self._deliver_keys(user_id, [(line, service) for line, service in zip(view.lines, services, strict=True)
+                                           if service.kind == ServiceKind.LICENCE])
         await self._session.flush()
         return CheckoutResult(order_id, services, view.total, balance - view.total)
+
+    async def _deliver_keys(self, user_id: int, licences: list[tuple[CartLine, Service]]) -> None:
+        """A bought licence comes with its activation key: a notice with the button that shows it (the key itself
+        stays encrypted; the notice and the outbox keep no copy). Part of the purchase, so never muted."""
+        if self._notifications is None or not licences:
+            return
+        await self._notifications.notify_many([
+            {"user_id": user_id, "category": NotificationCategory.FINANCE, "key": "licence-notification-key",
+             "args": {"service": f"#{service.id} {service.name}" if service.name else f"#{service.id}",
+                      "product": localized_arg(line.product.names)},
+             "buttons": [button("licence-button-show-key", action="licence-key", service_id=service.id)],
+             "dedupe_key": f"licence-key:{service.id}"}
+            for line, service in licences])
 
     async def paid_with_revision(self, user_id: int, revision: str) -> Order | None:
         """The order that bought the cart of `revision`, if it was bought."""

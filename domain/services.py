@@ -92,8 +92,10 @@ class NotChangeable(DomainError):
 # rest (a forced button gets the reason). A suspended service keeps its name, renewal and deletion; its IP,
 # key and tariff wait until it is active again.
 ACTIONS_BY_STATUS: dict[str, frozenset[str]] = {
-    ServiceStatus.ACTIVE: frozenset({"rename", "ip", "key", "tariff", "auto_renew", "delete", "history", "question"}),
-    ServiceStatus.SUSPENDED: frozenset({"rename", "auto_renew", "delete", "history", "question"}),
+    ServiceStatus.ACTIVE: frozenset({"rename", "ip", "key", "show_key", "tariff", "auto_renew", "renew", "delete",
+                                     "history", "question"}),
+    ServiceStatus.SUSPENDED: frozenset({"rename", "show_key", "auto_renew", "renew", "delete", "history",
+                                        "question"}),
     ServiceStatus.DELETED: frozenset({"history"}),
 }
 
@@ -370,6 +372,24 @@ class Services:
         service.activation_key = self._cipher.encrypt(key)
         await self._session.flush()
         return key
+
+    async def activation_key(self, user_id: int, service_id: int) -> str:
+        """The licence's current activation key, decrypted to be shown again. A licence bought before keys came
+        with the purchase gets its first one now (recorded like any new key)."""
+        service = await self._own(user_id, service_id, ServiceKind.LICENCE)
+        require(service, "show_key")
+        if service.activation_key is not None:
+            return self._cipher.decrypt_text(service.activation_key)
+        key = new_activation_key()
+        self._event(service, user_id, ServiceAction.KEY, {"fingerprint": None}, {"fingerprint": _fingerprint(key)})
+        service.activation_key = self._cipher.encrypt(key)
+        await self._session.flush()
+        return key
+
+    async def tariff_names(self, product_code: str) -> dict[str, dict[str, str]]:
+        """The names of a product's tariffs by code, on sale or not: the history names tariffs long gone."""
+        return {t.code: dict(t.names) for t in await self._session.scalars(
+            select(Tariff).where(Tariff.product_code == product_code))}
 
     async def tariff_quotes(self, user_id: int, service_id: int) -> tuple[Row, list[TariffQuote]]:
         """The other tariffs of the service's product on sale, each with what switching costs now."""

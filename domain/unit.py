@@ -107,7 +107,7 @@ class Domain:
     @cached_property
     def orders(self) -> Orders:
         return Orders(self.session, self.clock, self.catalogue, self.ledger, self.context.cipher,
-                      discounts=self.discounts)
+                      discounts=self.discounts, notifications=self.notifications)
 
     @cached_property
     def payments(self) -> Payments:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram_i18n import I18nContext
 
 from domain.certificates import KEY_TYPES, Action, CertView, Details, Page
@@ -44,6 +44,7 @@ class CertAction(StrEnum):
     REISSUE_CONFIRM = "r!"
     KEEP_CURRENT = "rx"
     HISTORY = "h"  # v: the page
+    AUTO_RENEW = "ar"  # v: 1 on, 0 off
 
 
 class CertCb(Callback, prefix="cr"):
@@ -83,8 +84,10 @@ def list_markup(i18n: I18nContext, page: Page, states: list[str]) -> InlineKeybo
     return keyboard(*rows, nav_row(i18n))
 
 
-def details_markup(i18n: I18nContext, details: Details) -> InlineKeyboardMarkup:
-    """Only what the certificate's status allows: a deleted service's certificate keeps its history alone."""
+def details_markup(i18n: I18nContext, details: Details, renew: InlineKeyboardButton | None = None
+                   ) -> InlineKeyboardMarkup:
+    """Only what the certificate's status allows: a deleted service's certificate keeps its history alone.
+    `renew` is Renew now with the price of the term (None when the service cannot be renewed)."""
     sid, allows = details.view.service.id, details.allows
     rows = []
     if allows(Action.CHECK):
@@ -112,6 +115,12 @@ def details_markup(i18n: I18nContext, details: Details) -> InlineKeyboardMarkup:
     if allows(Action.KEEP_CURRENT):
         rows.append([button(i18n.get("certificate-button-reissue-cancel"),
                             CertCb(action=CertAction.KEEP_CURRENT, id=sid))])
+    if renew is not None:
+        rows.append([renew])
+    if details.view.service.status != "deleted":
+        on = details.view.service.auto_renew
+        rows.append([button(i18n.get("licence-button-auto-renew", on="yes" if on else "no"),
+                            CertCb(action=CertAction.AUTO_RENEW, id=sid, v="0" if on else "1"))])
     last = [button(i18n.get("certificate-button-history"), CertCb(action=CertAction.HISTORY, id=sid))]
     if allows(Action.QUESTION):
         last.append(button(i18n.get("tickets-button-question"), question(sid)))

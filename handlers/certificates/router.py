@@ -56,6 +56,7 @@ from handlers.common.guard import GUARDED, forget_code_message
 from handlers.common.screen import drop_pressed
 from handlers.common.ui import MenuCb, MenuSection, register_section, show
 from handlers.notifications import register_action
+from handlers.renewals import card_renew_button, register_card
 
 
 # list -------------------------------------------------------------------------------------------------------
@@ -81,7 +82,10 @@ async def list_page_pressed(callback: CallbackQuery, callback_data: CertListCb, 
 async def show_details(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
                        details: Details, notice: str | None = None) -> None:
     text = details_text(i18n, details, user, domain.clock.now())
-    await show(event, f"{notice}\n\n{text}" if notice else text, details_markup(i18n, details))
+    renew = None
+    if details.view.service.status != "deleted":
+        renew = await card_renew_button(i18n, domain, user, details.view.service.id)
+    await show(event, f"{notice}\n\n{text}" if notice else text, details_markup(i18n, details, renew))
 
 
 async def render_details(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
@@ -109,6 +113,14 @@ async def allowed(callback: CallbackQuery, domain: Domain, i18n: I18nContext, us
     except DomainError as error:
         await refuse(callback, i18n, error, user.time_zone)
         return None
+
+
+async def auto_renew_pressed(callback: CallbackQuery, callback_data: CertCb, domain: Domain, i18n: I18nContext,
+                             user: Customer) -> None:
+    """Renew the certificate's term from the balance before it ends, as licences are."""
+    service = await domain.renewals.set_auto_renew(user.id, callback_data.id, callback_data.v == "1")
+    await render_details(callback, domain, i18n, user, service.id,
+                         i18n.get("licence-auto-renew-set", on="yes" if service.auto_renew else "no"))
 
 
 # key and CSR ------------------------------------------------------------------------------------------------
@@ -454,8 +466,10 @@ def router() -> Router:
     routes.callback_query.register(reissue_confirmed, CertCb.filter(F.action == CertAction.REISSUE_CONFIRM))
     routes.callback_query.register(keep_current_pressed, CertCb.filter(F.action == CertAction.KEEP_CURRENT))
     routes.callback_query.register(history_pressed, CertCb.filter(F.action == CertAction.HISTORY))
+    routes.callback_query.register(auto_renew_pressed, CertCb.filter(F.action == CertAction.AUTO_RENEW))
     return routes
 
 
 register_section(MenuSection(key="certificates", text_key="menu-button-certificates", order=210))
 register_action("certificate", lambda args: details_cb(int(args["service_id"])))
+register_card("ssl", details_cb)

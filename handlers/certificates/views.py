@@ -101,6 +101,8 @@ def details_text(i18n: I18nContext, details: Details, user: Customer, now: datet
     if view.service.status != "active":
         lines.append(i18n.get("certificate-field-service", status=view.service.status))
     lines.append(i18n.get("certificate-field-paid-until", date=day(view.service.expires_at, tz, locale)))
+    if view.service.status != "deleted":
+        lines.append(i18n.get("certificate-field-auto-renew", on="yes" if view.service.auto_renew else "no"))
     lines.append(key_text(i18n, view))
     if cert.cert_pem is not None and cert.not_after is not None:
         lines.append(i18n.get("certificate-field-valid", date=when(cert.not_after, tz, locale),
@@ -194,18 +196,44 @@ def _order(url: object) -> str:
     return f"<code>{escape(str(url))}</code>" if url else ""
 
 
+# Steps the certificate authority takes, whoever pressed the button that led to them.
+CA_ACTIONS = frozenset({"ssl-issued", "ssl-renewed", "ssl-acme-error", "ssl-acme-answered", "ssl-acme-failed"})
+
+
+def actor_of(event: ServiceEvent) -> str:
+    return "ca" if event.action in CA_ACTIONS else event.actor
+
+
+def _change(i18n: I18nContext, field: str, old: str, new: str) -> str:
+    return i18n.get("certificate-history-change", field=field, old=old, new=new)
+
+
+def _names(names: object) -> str:
+    return ", ".join(escape(display_domain(str(n))) for n in names or []) if isinstance(names, list) else ""
+
+
 def event_detail(i18n: I18nContext, event: ServiceEvent, user: Customer) -> str:
-    """What an event changed; for the ACME CA's steps the order's URL, which is what support asks the CA about."""
+    """What an event changed, in words with the old and the new value; for the ACME CA's steps the order's URL,
+    which is what support asks the CA about."""
     before, after = event.before or {}, event.after or {}
     if event.action == "ssl-key":
         return i18n.get("certificate-key-made", type=str(after.get("key_type")),
                         kept="yes" if after.get("kept") else "no")
     if event.action == "ssl-method":
-        return f"{escape(str(before.get('method')))} → {escape(str(after.get('method')))}"
+        return _change(i18n, "method", i18n.get("certificate-method-word", method=str(before.get("method"))),
+                       i18n.get("certificate-method-word", method=str(after.get("method"))))
     if event.action == "ssl-approver":
-        return escape(str(after.get("email")))
+        return _change(i18n, "approver", escape(str(before.get("email") or "—")), escape(str(after.get("email"))))
     if event.action == "ssl-sans":
-        return ", ".join(escape(display_domain(n)) for n in after.get("sans", [])) or "—"
+        return _change(i18n, "names", _names(before.get("sans")) or "—", _names(after.get("sans")) or "—")
+    if event.action == "auto_renew":
+        return _change(i18n, "auto_renew", i18n.get("licence-auto-renew-state", on="yes" if before.get("auto_renew")
+                                                     else "no"),
+                       i18n.get("licence-auto-renew-state", on="yes" if after.get("auto_renew") else "no"))
+    if event.action == "renewal" and after.get("expires_at"):
+        old = before.get("expires_at")
+        return _change(i18n, "paid", day(datetime.fromisoformat(old), user.time_zone, i18n.locale) if old else "—",
+                       day(datetime.fromisoformat(after["expires_at"]), user.time_zone, i18n.locale))
     if event.action == "ssl-check":
         return i18n.get("certificate-history-check", ok="yes" if after.get("ok") else "no")
     if event.action in ("ssl-issued", "ssl-renewed") and after.get("not_after"):
@@ -213,9 +241,8 @@ def event_detail(i18n: I18nContext, event: ServiceEvent, user: Customer) -> str:
                           date=day(datetime.fromisoformat(after["not_after"]), user.time_zone, i18n.locale))
         return " · ".join(filter(None, [issued, _order(after.get("order"))]))
     if event.action == "ssl-acme-order":
-        names = ", ".join(escape(display_domain(str(n))) for n in after.get("names", []))
-        return i18n.get("acme-history-order", purpose=str(after.get("purpose")), names=names or "—",
-                        url=escape(str(after.get("order") or "")))
+        return i18n.get("acme-history-order", purpose=str(after.get("purpose")),
+                        names=_names(after.get("names")) or "—", url=escape(str(after.get("order") or "")))
     if event.action == "ssl-acme-answered":
         return i18n.get("acme-history-answered", method=str(after.get("method")),
                         url=escape(str(after.get("order") or "")))
@@ -226,6 +253,9 @@ def event_detail(i18n: I18nContext, event: ServiceEvent, user: Customer) -> str:
     if event.action == "ssl-revoked":
         reason = "superseded" if after.get("reason") == REVOKE_SUPERSEDED else "cessation"
         return i18n.get("acme-history-revoked", serial=escape(str(after.get("serial"))), reason=reason)
+    if "status" in after and before.get("status"):  # moved by the expiry sweeps
+        return _change(i18n, "status", i18n.get("certificate-service-status", status=str(before["status"])),
+                       i18n.get("certificate-service-status", status=str(after["status"])))
     return ""
 
 
@@ -233,7 +263,7 @@ def history_text(i18n: I18nContext, page: EventPage, user: Customer) -> str:
     lines = [i18n.get("certificate-history-title", domain=escape(label(page.view)), count=page.total)]
     for event in page.events:
         head = i18n.get("certificate-history-line", time=when(event.created_at, user.time_zone, i18n.locale),
-                        actor=event.actor, action=event.action)
+                        actor=actor_of(event), action=event.action)
         detail = event_detail(i18n, event, user)
         lines.append(f"\n{head}\n{detail}" if detail else f"\n{head}")
     return "\n".join(lines)

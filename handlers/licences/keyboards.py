@@ -40,6 +40,7 @@ class ServiceAction(StrEnum):
     IP = "ip"
     KEY = "key"
     KEY_CONFIRM = "key!"
+    SHOW_KEY = "sk"
     TARIFFS = "tf"
     TARIFF = "tc"
     TARIFF_CONFIRM = "tx"
@@ -58,8 +59,10 @@ class SvcCb(Callback, prefix="sv"):
     x: int = 0
 
 
-def details_markup(i18n: I18nContext, details: Details) -> InlineKeyboardMarkup:
-    """The card's buttons: only what the service's status allows (the domain's `Details.actions`)."""
+def details_markup(i18n: I18nContext, details: Details, renew: InlineKeyboardButton | None = None
+                   ) -> InlineKeyboardMarkup:
+    """The card's buttons: only what the service's status allows (the domain's `Details.actions`); `renew` is
+    Renew now with the price of the period."""
     service = details.row.service
     sid, can = service.id, details.actions
     back: Callback = ListCb(kind=ListKind(service.kind), status="deleted" if service.status == "deleted" else "all")
@@ -74,8 +77,14 @@ def details_markup(i18n: I18nContext, details: Details) -> InlineKeyboardMarkup:
     if service.kind == "licence" and "ip" in can:
         first.append(act(ServiceAction.IP, "licence-button-ip"))
     rows.append(first)
+    keys = []
+    if service.kind == "licence" and "show_key" in can:
+        keys.append(act(ServiceAction.SHOW_KEY, "licence-button-show-key"))
     if service.kind == "licence" and "key" in can:
-        rows.append([act(ServiceAction.KEY, "licence-button-key")])
+        keys.append(act(ServiceAction.KEY, "licence-button-key"))
+    rows.append(keys)
+    if renew is not None and "renew" in can:
+        rows.append([renew])
     if "tariff" in can:
         rows.append([act(ServiceAction.TARIFFS, "licence-button-tariff")])
     if "auto_renew" in can:
@@ -90,10 +99,6 @@ def details_markup(i18n: I18nContext, details: Details) -> InlineKeyboardMarkup:
     if details.row.parent is not None:
         back = SvcCb(action=ServiceAction.DETAILS, id=details.row.parent.id)
     return keyboard(*rows, nav_row(i18n, back))
-
-
-def back_to(service_id: int, i18n: I18nContext) -> InlineKeyboardMarkup:
-    return keyboard(nav_row(i18n, SvcCb(action=ServiceAction.DETAILS, id=service_id)))
 
 
 def refusal_markup(i18n: I18nContext, service_id: int) -> InlineKeyboardMarkup:

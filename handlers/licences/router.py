@@ -9,24 +9,35 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
-from domain.errors import InvalidInput
+from domain.errors import DomainError, InvalidInput
 from domain.ledger import InsufficientFunds
 from domain.services import FILTERS, IpChangeLimited, KeyLimited, QuoteChanged
 from domain.unit import Domain
 from handlers.common.errors import refuse
 from handlers.common.format import day, money, text_of, when
 from handlers.common.guard import GUARDED
-from handlers.common.ui import MenuCb, MenuSection, button, keyboard, nav_row, pager, register_section, show
+from handlers.common.ui import (
+    MenuCb,
+    MenuSection,
+    bot_of,
+    button,
+    chat_id_of,
+    keyboard,
+    nav_row,
+    pager,
+    register_section,
+    send_screen,
+    show,
+)
 from handlers.licences.keyboards import (
     ListCb,
     ListKind,
     ServiceAction,
     SvcCb,
-    back_to,
     details_markup,
     form_markup,
     refusal_markup,
@@ -43,6 +54,8 @@ from handlers.licences.views import (
     signed,
     title,
 )
+from handlers.notifications import register_action
+from handlers.renewals import card_renew_button, register_card
 
 SUPPORT = MenuCb(section="support")
 
@@ -96,11 +109,25 @@ async def noop_pressed(callback: CallbackQuery) -> None:
     await callback.answer()
 
 
-async def render_details(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
-                         service_id: int, notice: str | None = None) -> None:
+async def card(domain: Domain, i18n: I18nContext, user: Customer, service_id: int,
+               notice: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
     details = await domain.services.details(user.id, service_id)
     text = details_text(i18n, details, user)
-    await show(event, f"{notice}\n\n{text}" if notice else text, details_markup(i18n, details))
+    renew = await card_renew_button(i18n, domain, user, service_id) if "renew" in details.actions else None
+    return f"{notice}\n\n{text}" if notice else text, details_markup(i18n, details, renew)
+
+
+async def render_details(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                         service_id: int, notice: str | None = None) -> None:
+    await show(event, *await card(domain, i18n, user, service_id, notice))
+
+
+async def show_kept(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer, service_id: int,
+                    text: str) -> None:
+    """A secret the customer must keep, as its own message that navigation never edits, and the card below it
+    as the screen."""
+    await show(callback, text, keep=True)
+    await send_screen(bot_of(callback), chat_id_of(callback), *await card(domain, i18n, user, service_id))
 
 
 async def details_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
@@ -193,8 +220,21 @@ async def key_confirmed(callback: CallbackQuery, callback_data: SvcCb, domain: D
         await show(callback, key_limited_text(i18n, user, exc), refusal_markup(i18n, callback_data.id))
         return
     details = await domain.services.details(user.id, callback_data.id)
-    await show(callback, i18n.get("licence-key-new", title=title(details.row.service), key=key),
-               back_to(callback_data.id, i18n))
+    await show_kept(callback, domain, i18n, user, callback_data.id,
+                    i18n.get("licence-key-new", title=title(details.row.service), key=key))
+
+
+async def show_key_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
+                           user: Customer) -> None:
+    """The current activation key again (behind the second factor when it is on)."""
+    try:
+        key = await domain.services.activation_key(user.id, callback_data.id)
+    except DomainError as exc:
+        await refuse(callback, i18n, exc, user.time_zone)
+        return
+    details = await domain.services.details(user.id, callback_data.id)
+    await show_kept(callback, domain, i18n, user, callback_data.id,
+                    i18n.get("licence-key-current", title=title(details.row.service), key=key))
 
 
 async def tariffs_pressed(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
@@ -313,11 +353,12 @@ async def history_pressed(callback: CallbackQuery, callback_data: SvcCb, domain:
                           user: Customer) -> None:
     """Every action on the service, newest first, with who did it and when."""
     page = await domain.services.history(user.id, callback_data.id, callback_data.v)
+    tariffs = await domain.services.tariff_names(page.service.product_code)
     lines = [i18n.get("licence-history-title", title=title(page.service), count=page.total)]
     for event in page.events:
         head = i18n.get("licence-history-line", time=when(event.created_at, user.time_zone, i18n.locale),
                         actor=event.actor, action=event.action)
-        detail = event_detail(i18n, event, domain, user)
+        detail = event_detail(i18n, event, domain, user, tariffs)
         lines.append(f"\n{head}\n{detail}" if detail else f"\n{head}")
     sid = page.service.id
     markup = keyboard(
@@ -350,7 +391,13 @@ def router() -> Router:
     routes.callback_query.register(delete_confirmed, SvcCb.filter(F.action == ServiceAction.DELETE_CONFIRM),
                                    flags=GUARDED)
     routes.callback_query.register(history_pressed, SvcCb.filter(F.action == ServiceAction.HISTORY))
+    routes.callback_query.register(show_key_pressed, SvcCb.filter(F.action == ServiceAction.SHOW_KEY),
+                                   flags=GUARDED)
     return routes
 
 
 register_section(MenuSection(key="licences", text_key="menu-button-licences", order=200))
+# The key that comes with a purchase (domain/orders.py names the button by this action).
+register_action("licence-key", lambda args: SvcCb(action=ServiceAction.SHOW_KEY, id=int(args["service_id"])))
+for _kind in ListKind:
+    register_card(_kind, lambda service_id: SvcCb(action=ServiceAction.DETAILS, id=service_id))

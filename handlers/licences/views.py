@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from html import escape
 
@@ -84,24 +85,56 @@ def signed(i18n: I18nContext, amount: int, currency: str) -> str:
 
 
 # history --------------------------------------------------------------------------------------------------
-def event_detail(i18n: I18nContext, event: ServiceEvent, domain: Domain, user: Customer) -> str:
+def change(i18n: I18nContext, field: str, old: str, new: str) -> str:
+    """'Tariff: Pro → Host': what changed, in words, with the old and the new value."""
+    return i18n.get("licence-history-change", field=field, old=old, new=new)
+
+
+def on_off(i18n: I18nContext, value: object) -> str:
+    return i18n.get("licence-auto-renew-state", on="yes" if value else "no")
+
+
+def _day(i18n: I18nContext, user: Customer, value: object) -> str:
+    return day(datetime.fromisoformat(str(value)), user.time_zone, i18n.locale) if value else "—"
+
+
+def event_detail(i18n: I18nContext, event: ServiceEvent, domain: Domain, user: Customer,
+                 tariffs: Mapping[str, dict[str, str]]) -> str:
+    """What an event changed, in words; `tariffs` names the product's tariffs by code (old ones too)."""
     before, after = event.before or {}, event.after or {}
     currency, locale = domain.ledger.currency, i18n.locale
+
+    def tariff(code: object) -> str:
+        names = tariffs.get(str(code))
+        return escape(text_of(names, locale) if names else str(code or "—"))
+
     if event.action == "rename":
-        return f"{escape(before.get('name') or '—')} → {escape(after.get('name') or '—')}"
+        return change(i18n, "name", escape(before.get("name") or "—"), escape(after.get("name") or "—"))
     if event.action == "ip":
-        return f"{before.get('ip') or '—'} → {after.get('ip') or '—'}"
+        return change(i18n, "ip", before.get("ip") or "—", after.get("ip") or "—")
+    if event.action == "key":
+        return i18n.get("licence-history-key", first="yes" if not before.get("fingerprint") else "no")
     if event.action == "tariff":
-        return f"{escape(str(before.get('tariff')))} → {escape(str(after.get('tariff')))}, " \
-               + signed(i18n, int(after.get("amount", 0)), currency)
+        return change(i18n, "tariff", tariff(before.get("tariff")), tariff(after.get("tariff"))) + ", " \
+            + signed(i18n, int(after.get("amount", 0)), currency)
     if event.action == "auto_renew":
-        return i18n.get("licence-auto-renew-state", on="yes" if after.get("auto_renew") else "no")
+        return change(i18n, "auto_renew", on_off(i18n, before.get("auto_renew")), on_off(i18n, after.get("auto_renew")))
     if event.action == "order" and "price" in after:
-        return i18n.get("licence-history-order", months=int(after.get("months", 0)),
+        return i18n.get("licence-history-order", tariff=tariff(after.get("tariff")), months=int(after.get("months", 0)),
                         price=money(int(after["price"]), currency, locale))
     if event.action == "renewal" and "expires_at" in after:
-        return i18n.get("licence-history-until",
-                        date=day(datetime.fromisoformat(after["expires_at"]), user.time_zone, locale))
-    if event.action == "delete" and after.get("refund"):
-        return i18n.get("licence-deleted-refund", amount=money(int(after["refund"]), currency, locale))
+        lines = [change(i18n, "expires", _day(i18n, user, before.get("expires_at")),
+                        _day(i18n, user, after["expires_at"]))]
+        if "price" in after:
+            lines.append(i18n.get("licence-history-charged", price=money(int(after["price"]), currency, locale)))
+        if before.get("status") and before.get("status") != after.get("status"):
+            lines.append(change(i18n, "status", status_text(i18n, str(before["status"])),
+                                status_text(i18n, str(after.get("status")))))
+        return "\n".join(lines)
+    if "status" in after:  # deleted by the customer, or moved by the expiry sweeps
+        text = change(i18n, "status", status_text(i18n, str(before.get("status") or "—")),
+                      status_text(i18n, str(after["status"])))
+        if after.get("refund"):
+            text += "\n" + i18n.get("licence-deleted-refund", amount=money(int(after["refund"]), currency, locale))
+        return text
     return ""

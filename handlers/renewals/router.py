@@ -19,7 +19,7 @@ from handlers.common import format as fmt
 from handlers.common.errors import refuse
 from handlers.common.ui import keyboard, nav_row, show
 from handlers.notifications import register_action
-from handlers.renewals.keyboards import RenewAction, RenewCb, confirm_markup, short_markup
+from handlers.renewals.keyboards import RenewAction, RenewCb, back_of, confirm_markup, short_markup
 from handlers.renewals.views import quote_args, renewed_text
 
 
@@ -34,13 +34,14 @@ async def renew_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I
     quote = offer.quote
     period = period_key(quote.service.expires_at)
     args = quote_args(quote, i18n, domain.ledger.currency, user)
+    back, c = back_of(quote.service.kind, quote.service.id, bool(callback_data.c)), callback_data.c
     if callback_data.p and callback_data.p != period:
         await show(callback, i18n.get("renew-already", service=args["service"], expires=args["expires"]),
-                   keyboard(nav_row(i18n)))
+                   keyboard(nav_row(i18n, back)))
         return
     if not quote.shortfall:
         await show(callback, i18n.get("renew-confirm", **args),
-                   confirm_markup(i18n, quote.service.id, args["price"], period))
+                   confirm_markup(i18n, quote.service.id, args["price"], period, back, c))
         return
     text = i18n.get("renew-short", **args)
     if offer.card is not None:
@@ -49,7 +50,7 @@ async def renew_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I
                         last4=escape(offer.card.last4 or ""))
         text += "\n" + i18n.get("renew-by-card-hint", shortfall=args["shortfall"], card=card)
     await show(callback, text, short_markup(i18n, quote.service.id, args["shortfall"], period,
-                                            args["price"] if offer.card is not None else None))
+                                            args["price"] if offer.card is not None else None, back, c))
 
 
 async def renew_confirmed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext, domain: Domain,
@@ -66,7 +67,10 @@ async def renew_confirmed(callback: CallbackQuery, callback_data: RenewCb, i18n:
         await callback.answer(i18n.get("renew-short-alert", shortfall=fmt.money(paid.short.shortfall, currency,
                                                                                 i18n.locale)), show_alert=True)
         return
-    await show(callback, renewed_text(i18n, paid.renewed, paid.quote, currency, user), keyboard(nav_row(i18n)))
+    # A receipt: its own message, which navigation from it never edits away.
+    back = back_of(paid.quote.service.kind, paid.quote.service.id, bool(callback_data.c))
+    await show(callback, renewed_text(i18n, paid.renewed, paid.quote, currency, user), keyboard(nav_row(i18n, back)),
+               keep=True)
 
 
 async def renewal_topup_pressed(callback: CallbackQuery, callback_data: RenewCb, bot: Bot, i18n: I18nContext,

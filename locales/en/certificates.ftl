@@ -25,6 +25,10 @@ certificate-field-service = Service: { $status ->
    *[other] { $status }
 }
 certificate-field-paid-until = Paid until: { $date }
+certificate-field-auto-renew = Auto-renewal: { $on ->
+    [yes] on
+   *[no] off
+}
 certificate-field-valid = Valid until: { $date } · serial <code>{ $serial }</code>
 certificate-test-ca = ⚠️ Issued by the local TEST CA: browsers do not trust it.
 certificate-key-none = Key: not made yet
@@ -198,10 +202,16 @@ certificate-history-title = <b>History of { $domain }</b> · { $count }
 certificate-history-line = { $time } · { $actor ->
     [customer] you
     [staff] support
-   *[system] the bot
+    [ca] the CA
+   *[system] system
 } · { $action ->
     [order] ordered
     [renewal] renewed
+    [auto_renew] auto-renewal switched
+    [suspended] suspended
+    [expired] expired
+    [deleted] deleted
+    [delete] deleted
     [ssl-key] key and CSR made
     [ssl-csr] own CSR sent
     [ssl-method] validation method changed
@@ -214,11 +224,32 @@ certificate-history-line = { $time } · { $actor ->
     [ssl-key-download] private key downloaded
     [ssl-p12] PKCS#12 downloaded
     [ssl-acme-order] order opened at the CA
-    [ssl-acme-error] the CA refused the order
-    [ssl-acme-answered] the CA asked to validate
-    [ssl-acme-failed] the CA refused the validation
+    [ssl-acme-error] refused the order
+    [ssl-acme-answered] asked to validate
+    [ssl-acme-failed] refused the validation
     [ssl-revoked] revoked at the CA
    *[other] { $action }
+}
+certificate-history-change = { $field ->
+    [method] Validation
+    [approver] Approver
+    [names] Additional names
+    [auto_renew] Auto-renewal
+    [status] Service
+   *[paid] Paid until
+}: { $old } → { $new }
+certificate-method-word = { $method ->
+    [dns] DNS
+    [http] HTTP
+    [email] e-mail
+   *[other] { $method }
+}
+certificate-service-status = { $status ->
+    [active] active
+    [suspended] suspended
+    [expired] expired
+    [deleted] deleted
+   *[other] { $status }
 }
 certificate-history-check = { $ok ->
     [yes] passed

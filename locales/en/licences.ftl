@@ -83,7 +83,15 @@ licence-key-new =
 
     <code>{ $key }</code>
 
-    Tap it to copy. It is shown only this once; keep it somewhere safe.
+    Tap it to copy. The old key no longer works; “Show key” on the licence card shows this one again.
+licence-button-show-key = 🔑 Show key
+licence-key-current =
+    Activation key of { $title }:
+
+    <code>{ $key }</code>
+
+    Tap it to copy. Keep it safe: anyone with it can activate the panel.
+licence-notification-key = 🔑 Licence { $service } ({ $product }) is ready. Tap “Show key” for its activation key; the licence card shows it again whenever you need it.
 licence-key-limited =
     A new activation key was generated less than 30 days ago. The next one is possible from { $date }.
     Need it sooner? Contact support.
@@ -156,8 +164,20 @@ licence-history-line = <i>{ $time }</i> · { $actor ->
     [deleted] deleted
    *[other] { $action }
 }
-licence-history-order = { $months } { $months ->
+licence-history-order = Tariff: { $tariff }, { $months } { $months ->
     [one] month
    *[other] months
 }, { $price }
-licence-history-until = until { $date }
+licence-history-change = { $field ->
+    [name] Name
+    [ip] IP address
+    [tariff] Tariff
+    [auto_renew] Auto-renewal
+    [status] Status
+   *[expires] Paid until
+}: { $old } → { $new }
+licence-history-charged = Charged { $price }
+licence-history-key = { $first ->
+    [yes] The first activation key was made.
+   *[no] The previous activation key stopped working.
+}

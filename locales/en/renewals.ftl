@@ -9,6 +9,7 @@ renew-confirm =
     } for { $price }.
     Now until { $expires }; after renewal until { $new_expires }.
     Your balance: { $balance }.
+renew-button-card = 🔄 Renew now · { $price }
 renew-button-confirm = ✅ Renew for { $price }
 renew-short =
     🔄 <b>Renew { $service }</b>

@@ -25,6 +25,10 @@ certificate-field-service = Услуга: { $status ->
    *[other] { $status }
 }
 certificate-field-paid-until = Оплачен до: { $date }
+certificate-field-auto-renew = Автопродление: { $on ->
+    [yes] включено
+   *[no] выключено
+}
 certificate-field-valid = Действует до: { $date } · серийный номер <code>{ $serial }</code>
 certificate-test-ca = ⚠️ Выпущен локальным ТЕСТОВЫМ УЦ: браузеры ему не доверяют.
 certificate-key-none = Ключ: ещё не создан
@@ -198,10 +202,16 @@ certificate-history-title = <b>История { $domain }</b> · { $count }
 certificate-history-line = { $time } · { $actor ->
     [customer] вы
     [staff] поддержка
-   *[system] бот
+    [ca] центр сертификации
+   *[system] система
 } · { $action ->
     [order] заказ
     [renewal] продление
+    [auto_renew] автопродление
+    [suspended] приостановка
+    [expired] истечение срока
+    [deleted] удаление
+    [delete] удаление
     [ssl-key] созданы ключ и CSR
     [ssl-csr] прислан свой CSR
     [ssl-method] изменён способ проверки
@@ -214,11 +224,32 @@ certificate-history-line = { $time } · { $actor ->
     [ssl-key-download] скачан закрытый ключ
     [ssl-p12] скачан PKCS#12
     [ssl-acme-order] открыт заказ в центре сертификации
-    [ssl-acme-error] центр сертификации отклонил заказ
-    [ssl-acme-answered] центр сертификации получил запрос на проверку
-    [ssl-acme-failed] центр сертификации не подтвердил домен
+    [ssl-acme-error] заказ отклонён
+    [ssl-acme-answered] запрошена проверка домена
+    [ssl-acme-failed] домен не подтверждён
     [ssl-revoked] отозван в центре сертификации
    *[other] { $action }
+}
+certificate-history-change = { $field ->
+    [method] Проверка
+    [approver] Подтверждающий
+    [names] Дополнительные имена
+    [auto_renew] Автопродление
+    [status] Услуга
+   *[paid] Оплачен до
+}: { $old } → { $new }
+certificate-method-word = { $method ->
+    [dns] DNS
+    [http] HTTP
+    [email] e-mail
+   *[other] { $method }
+}
+certificate-service-status = { $status ->
+    [active] активна
+    [suspended] приостановлена
+    [expired] истекла
+    [deleted] удалена
+   *[other] { $status }
 }
 certificate-history-check = { $ok ->
     [yes] пройдена

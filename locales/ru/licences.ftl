@@ -84,7 +84,15 @@ licence-key-new =
 
     <code>{ $key }</code>
 
-    Нажмите, чтобы скопировать. Он показывается только один раз — сохраните его.
+    Нажмите, чтобы скопировать. Старый ключ больше не действует; новый можно снова посмотреть кнопкой «Показать ключ» в карточке лицензии.
+licence-button-show-key = 🔑 Показать ключ
+licence-key-current =
+    Ключ активации { $title }:
+
+    <code>{ $key }</code>
+
+    Нажмите, чтобы скопировать. Храните его в надёжном месте: с ним можно активировать панель.
+licence-notification-key = 🔑 Лицензия { $service } ({ $product }) готова. Нажмите «Показать ключ», чтобы увидеть ключ активации; в карточке лицензии его можно посмотреть снова в любой момент.
 licence-key-limited =
     Новый ключ активации уже получали меньше 30 дней назад. Следующий возможен с { $date }.
     Нужно раньше? Напишите в поддержку.
@@ -160,9 +168,21 @@ licence-history-line = <i>{ $time }</i> · { $actor ->
     [deleted] удаление
    *[other] { $action }
 }
-licence-history-order = { $months } { $months ->
+licence-history-order = Тариф: { $tariff }, { $months } { $months ->
     [one] месяц
     [few] месяца
    *[other] месяцев
 }, { $price }
-licence-history-until = до { $date }
+licence-history-change = { $field ->
+    [name] Название
+    [ip] IP-адрес
+    [tariff] Тариф
+    [auto_renew] Автопродление
+    [status] Статус
+   *[expires] Оплачено до
+}: { $old } → { $new }
+licence-history-charged = Списано { $price }
+licence-history-key = { $first ->
+    [yes] Создан первый ключ активации.
+   *[no] Прежний ключ активации перестал действовать.
+}

@@ -6,6 +6,7 @@ renew-confirm =
     { $product }: { $months } мес. за { $price }.
     Сейчас действует до { $expires }; после продления — до { $new_expires }.
     Ваш баланс: { $balance }.
+renew-button-card = 🔄 Продлить сейчас · { $price }
 renew-button-confirm = ✅ Продлить за { $price }
 renew-short =
     🔄 <b>Продление: { $service }</b>

@@ -194,7 +194,8 @@ async def test_renew_now_with_a_short_balance_charges_the_card_once(ann, running
     assert offer.button_texts[:2] == ["💳 Renew for €12.90 (card pays the rest)", "💳 Top up €12.90"]
     renew_data = offer.buttons[0][0].callback_data
     await ann.press("💳 Renew for €12.90 (card pays the rest)", message=offer)
-    assert current(ann, offer).text.startswith("✅ web-1 renewed until 26 Jan 2027.")
+    assert any(m.text.startswith("✅ web-1 renewed until 26 Jan 2027.") for m in ann.bot_messages)  # the receipt
+    assert not current(ann, offer).buttons  # the offer it answers is spent
     assert [c["amount"] for c in fake.charges] == [PRO_MONTH]
     # The old button again, and the sweep for the same period: nothing more is charged.
     await ann.press(callback_data=renew_data, message=offer)

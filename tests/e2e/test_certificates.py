@@ -144,7 +144,7 @@ async def test_generated_key_dns_validation_issuance_and_files(ann, running, loc
     await ann.press("📜 History")
     history = ann.screen.text
     assert "History of example.com · 8" in history
-    for line in ("you · PKCS#12 downloaded", "you · private key downloaded", "you · certificate issued",
+    for line in ("you · PKCS#12 downloaded", "you · private key downloaded", "the CA · certificate issued",
                  "you · validation checked\npassed", "you · validation checked\nnot yet",
                  "you · key and CSR made\n🔑 New EC P-256 key and CSR, key kept encrypted.", "you · ordered"):
         assert line in history, line
@@ -282,7 +282,7 @@ async def test_a_renewed_service_gets_a_certificate_for_its_new_term(ann, runnin
     await ann.press("🔒 Open the certificate")
     assert "Valid until: 26 Nov 2028, 09:00" in ann.screen.text
     await ann.press("📜 History")
-    assert "the bot · new certificate for the paid term issued" in ann.screen.text
+    assert "the CA · new certificate for the paid term issued" in ann.screen.text
     assert "you · renewed" in ann.screen.text
 
 
@@ -343,7 +343,8 @@ async def test_what_a_status_does_not_allow_is_not_offered_and_a_forced_press_sa
     await service_status(running, sid, "suspended")
     await ann.press(callback_data=f"cr:d:{sid}:", message=ann.screen)
     assert "Service: suspended" in ann.screen.text
-    assert ann.screen.button_texts == ["📁 Files", "📜 History", "❓ Question", "« Back", "☰ Main menu"]
+    assert ann.screen.button_texts == ["📁 Files", "🔄 Renew now · €15.00", "🔁 Auto-renewal: off", "📜 History",
+                                       "❓ Question", "« Back", "☰ Main menu"]
     for forced in (f"cr:r:{sid}:", f"cr:r!:{sid}:"):
         await ann.press(callback_data=forced, message=ann.screen)
         answer = ann.last_callback_answer
@@ -355,7 +356,8 @@ async def test_what_a_status_does_not_allow_is_not_offered_and_a_forced_press_sa
     other = await buy_service(running, ann.id, "dv", 12, product="ssl", domain="example.org")
     await service_status(running, other, "suspended")
     await ann.press(callback_data=f"cr:d:{other}:", message=ann.screen)
-    assert ann.screen.button_texts == ["📜 History", "❓ Question", "« Back", "☰ Main menu"]
+    assert ann.screen.button_texts == ["🔄 Renew now · €15.00", "🔁 Auto-renewal: off", "📜 History", "❓ Question",
+                                       "« Back", "☰ Main menu"]
     for forced in (f"cr:k:{other}:", f"cr:own:{other}:", f"cr:s:{other}:", f"cr:mv:{other}:http"):
         await ann.press(callback_data=forced, message=ann.screen)
         assert ann.last_callback_answer.text == "This certificate's service is not active.", forced
@@ -376,7 +378,7 @@ async def test_what_a_status_does_not_allow_is_not_offered_and_a_forced_press_sa
     assert ann.last_callback_answer.text == "This certificate's service is deleted: only its history is left."
     assert not any(m.document and m.document["file_name"] == "example.com.crt" for m in ann.bot_messages)
     await ann.press("📜 History")
-    assert "History of example.com" in ann.screen.text and "you · certificate issued" in ann.screen.text
+    assert "History of example.com" in ann.screen.text and "the CA · certificate issued" in ann.screen.text
     await ann.press("« Back")
     await ann.press("☰ Main menu")
     await ann.press("🔒 Certificates")

@@ -221,9 +221,9 @@ async def test_dns01_in_the_chat_from_order_to_files(ann, running, app, clock, p
     history = files_screen.text
     order_url = (await order(running)).url
     for line in ("you · order opened at the CA\nfor the certificate: shop.example.com, www.shop.example.com · "
-                 f"{order_url}", f"you · the CA asked to validate\nDNS record · {order_url}",
+                 f"{order_url}", f"the CA · asked to validate\nDNS record · {order_url}",
                  "you · validation checked\npassed", "you · validation checked\nnot yet",
-                 "the bot · certificate issued\nserial "):
+                 "the CA · certificate issued\nserial "):
         assert line in history, line
 
 
@@ -326,7 +326,7 @@ async def test_wildcard_and_its_base_domain_by_dns_only_then_a_reissue_revokes_t
     await running.app.dispatcher["delivery"].drain()
     await ann.press("🔒 Open the certificate")
     await ann.press("📜 History")
-    assert f"the bot · revoked at the CA\nserial {first.serial} · replaced by a new certificate" in ann.screen.text
+    assert f"system · revoked at the CA\nserial {first.serial} · replaced by a new certificate" in ann.screen.text
     figure(f"reissue, names reused: {reissue_requests} ACME requests from the new order to the download")
 
 
@@ -371,4 +371,4 @@ async def test_a_refusal_by_the_ca_is_told_in_words_and_retried(ann, running, ap
     assert ann.screen.text.startswith("🔒 The certificate for gone.example.com is issued")
     await ann.press("🔒 Open the certificate")
     await ann.press("📜 History")
-    assert "the bot · the CA refused the validation\ngone.example.com · unauthorized · https://" in ann.screen.text
+    assert "the CA · refused the validation\ngone.example.com · unauthorized · https://" in ann.screen.text

@@ -172,7 +172,8 @@ async def test_cart_invoice_paid_by_transfer_pays_the_cart(ann, running, sandbox
     assert len(await rows(running, Service)) == 1
     assert [b.amount for b in await rows(running, Balance)] == [0]
     notes = await rows(running, Notification, Notification.user_id == 1001)
-    assert [n.key for n in notes] == ["invoices-paid-note", "invoices-order-note"]
+    # The licence bought comes with its activation key's notice.
+    assert [n.key for n in notes] == ["invoices-paid-note", "licence-notification-key", "invoices-order-note"]
 
 
 async def test_a_changed_cart_keeps_the_money_on_the_balance(ann, running, sandbox) -> None:

@@ -62,8 +62,8 @@ async def test_list_details_filter_modules_and_rename(ann, running, clock) -> No
     assert (await one(running, Service, Service.id == licence)).name == "db <b>1</b>"
     await ann.press("📜 History")
     history = ann.screen.text
-    assert "26 Nov 2026, 09:00 · you: renamed\nweb-1 → db <b>1</b>" in history
-    assert "you: ordered\n12 months, €131.58" in history
+    assert "26 Nov 2026, 09:00 · you: renamed\nName: web-1 → db <b>1</b>" in history
+    assert "you: ordered\nTariff: Pro, 12 months, €131.58" in history
 
 
 async def test_time_zone_of_the_customer_is_used(ann, running) -> None:
@@ -109,13 +109,18 @@ async def test_new_activation_key_once_in_30_days(ann, running, clock) -> None:
     await ann.press("🔑 New activation key")
     assert "The current key stops working" in ann.screen.text
     await ann.press("🔑 Generate a new key")
-    shown = ann.screen
+    shown = ann.bot_messages[-2]  # its own message, the card below it is the screen
+    assert shown.text.startswith("New activation key for") and not shown.buttons
+    assert ann.screen.text.startswith(f"Licence #{licence} web-1")
     code_entity = next(e for e in shown.entities if e["type"] == "code")
     key = shown.text[code_entity["offset"]: code_entity["offset"] + code_entity["length"]]
     stored = (await one(running, Service, Service.id == licence)).activation_key
     assert stored != old and running.app.context.cipher.decrypt_text(stored) == key and len(key) == 23
     await ann.press("« Back")
+    # Navigation never edits the key away.
+    assert key in next(m for m in ann.bot_messages if m.message_id == shown.message_id).text
     assert key not in ann.screen.text
+    await ann.press(f"#{licence} web-1 · Pro")
     clock.move(days=29)
     await ann.press("🔑 New activation key")
     assert "The next one is possible from 26 Dec 2026, 09:00." in ann.screen.text
@@ -245,7 +250,7 @@ async def test_new_key_is_guarded_by_two_factor(ann, running, clock) -> None:
     assert (await one(running, Service, Service.id == licence)).activation_key == old
     await ann.send(code(secret, clock))
     await ann.press(next(b for b in ann.screen.button_texts if b != "☰ Main menu"))
-    assert "New activation key for" in ann.screen.text
+    assert "New activation key for" in ann.bot_messages[-2].text
     assert (await one(running, Service, Service.id == licence)).activation_key != old
 
 
@@ -296,8 +301,8 @@ async def test_russian_main_flows(ivan, running, clock) -> None:
     await ivan.press("« Назад")
     await ivan.press("🔑 Новый ключ активации")
     await ivan.press("🔑 Получить новый ключ")
-    assert "Новый ключ активации для" in ivan.screen.text
-    await ivan.press("« Назад")
+    assert "Новый ключ активации для" in ivan.bot_messages[-2].text
+    assert "Лицензия #" in ivan.screen.text  # the card, below the kept key
     await ivan.press("🔑 Новый ключ активации")
     assert "Следующий возможен с 26 дек. 2026" in ivan.screen.text
     await ivan.press("« Назад")

@@ -24,7 +24,18 @@ def settings(sandbox, db_url, redis_url, tmp_path):
 
 
 async def keys(running: RunningBot, user_id: int) -> list[str]:
-    return [n.dedupe_key for n in await rows(running, Notification, Notification.user_id == user_id)]
+    """The customer's notices about expiry and renewal (not the activation key that came with the purchase)."""
+    return [n.dedupe_key for n in await expiry_notices(running, user_id)]
+
+
+async def expiry_notices(running: RunningBot, user_id: int) -> list[Notification]:
+    return [n for n in await rows(running, Notification, Notification.user_id == user_id)
+            if n.key != "licence-notification-key"]
+
+
+async def expiry_outbox(running: RunningBot) -> list[OutboxMessage]:
+    keyed = {n.id for n in await rows(running, Notification, Notification.key == "licence-notification-key")}
+    return [o for o in await rows(running, OutboxMessage) if o.notification_id not in keyed]
 
 
 async def test_each_reminder_fires_once_and_says_what_to_do(ann, running, clock) -> None:
@@ -38,7 +49,7 @@ async def test_each_reminder_fires_once_and_says_what_to_do(ann, running, clock)
         for _ in range(2):  # a second sweep the same hour finds nothing new
             await jobs(running).expiry()
         clock.move(hours=12)
-    notices = await rows(running, Notification, Notification.user_id == 1001)
+    notices = await expiry_notices(running, 1001)
     for notice in notices:
         sent_days.append(notice.args["days"])
     assert sent_days == [14, 7, 3, 1, 0]
@@ -72,7 +83,9 @@ async def test_top_up_then_renew_now_charges_once_and_stops_the_reminders(ann, r
     assert "Your balance: €12.90." in confirm.text
     renew_data = confirm.buttons[0][0].callback_data
     await ann.press("✅ Renew for €12.90", message=confirm)
-    done = current(ann, confirm).text
+    receipt = ann.screen  # a receipt: its own message, below the spent confirmation
+    done = receipt.text
+    assert receipt.message_id != confirm.message_id and not current(ann, confirm).buttons
     assert done.startswith("✅ web-1 renewed until 26 Jan 2027.")
     assert "charged €12.90. Balance: €0.00." in done
     # A second tap of the old confirmation, or the old reminder, renews nothing more.
@@ -264,7 +277,7 @@ async def test_muted_services_stay_in_the_inbox_and_finance_cannot_be_muted(ann,
     await jobs(running).expiry()  # a services reminder: muted
     clock.move(days=11, minutes=1)
     await jobs(running).auto_renewal()  # renewal failed: finance, pushed anyway
-    notices = await rows(running, Notification, Notification.user_id == 1001)
+    notices = await expiry_notices(running, 1001)
     outbox = {o.notification_id for o in await rows(running, OutboxMessage)}
     assert [(n.dedupe_key, n.id in outbox) for n in notices] == [
         (f"expiry:{sid}:20261226:14", False), (f"renewal-failed:{sid}:20261226:20261223", True)]
@@ -297,7 +310,7 @@ async def test_alerts_reach_each_reachable_customer_once_under_flood_and_faults(
         got = [c for c in sandbox.calls("sendMessage")
                if c.ok and int(c.params["chat_id"]) == user.id and "expires in 14 days" in c.params["text"]]
         assert len(got) == (0 if user is blocked else 1), user.id
-    statuses = sorted(o.status for o in await rows(running, OutboxMessage))
+    statuses = sorted(o.status for o in await expiry_outbox(running))
     assert statuses == ["dropped"] + ["sent"] * 5
 
 
@@ -317,7 +330,7 @@ async def test_a_restart_mid_queue_loses_nothing(customers, sandbox, running, cl
         got = [c for c in sandbox.calls("sendMessage")
                if c.ok and int(c.params["chat_id"]) == user.id and "expires in 14 days" in c.params["text"]]
         assert len(got) == 1, user.id
-    assert [o.status for o in await rows(running, OutboxMessage)] == ["sent"] * 6
+    assert [o.status for o in await expiry_outbox(running)] == ["sent"] * 6
 
 
 @pytest.mark.skipif(not on_postgres(), reason="two scheduler instances need PostgreSQL (TEST_DATABASE_URL); "
