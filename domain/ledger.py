@@ -41,6 +41,11 @@ class Page:
     pages: int
 
 
+def bought_label(name: str | None, domain: str | None, ip: str | None) -> str:
+    """The service's name as a charge keeps it (what the expenses list shows later)."""
+    return (name or display_domain(domain or "") or ip or "")[:128]
+
+
 class Ledger:
     def __init__(self, session: AsyncSession, clock: Clock, currency: str) -> None:
         self._session = session
@@ -116,8 +121,7 @@ class Ledger:
         rows = await self._session.execute(
             select(Service.id, Service.tariff_id, Service.name, Service.domain, Service.ip_address)
             .where(Service.id.in_(wanted)))
-        return {row.id: (row.tariff_id, (row.name or display_domain(row.domain or "") or row.ip_address or "")[:128])
-                for row in rows}
+        return {row.id: (row.tariff_id, bought_label(row.name, row.domain, row.ip_address)) for row in rows}
 
     async def tariffs(self, tariff_ids: set[int]) -> dict[int, Tariff]:
         """The tariffs charges were made under, for their names."""

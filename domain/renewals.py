@@ -27,7 +27,7 @@ from domain.clock import Clock
 from domain.db import rowcount, upsert
 from domain.discounts import Discounts, Offer, price_line
 from domain.errors import DomainError, NotFound
-from domain.ledger import InsufficientFunds, Ledger
+from domain.ledger import InsufficientFunds, Ledger, bought_label
 from domain.models import (
     Actor,
     Balance,
@@ -319,7 +319,9 @@ class Renewals:
             .returning(entries.c.reference),
             [{"user_id": service.user_id, "kind": EntryKind.CHARGE, "amount": -price, "currency": self._ledger.currency,
               "reference": renewal_reference(service.id, service.expires_at), "service_id": service.id,
-              "payment_id": None, "created_at": now} for _, service, price in planned],
+              "payment_id": None, "created_at": now, "tariff_id": service.tariff_id,
+              "label": bought_label(service.name, service.domain, service.ip_address)}
+             for _, service, price in planned],
         )).scalars())
         if inserted != references:
             raise BatchRefused("a renewal was charged meanwhile")

@@ -199,6 +199,8 @@ async def test_the_batch_leaves_a_balance_that_moved_to_the_one_by_one_verdict(a
         due.append(DueRenewal(1001, short, service.expires_at))  # as if planned before the balance moved
         renewed, left = await domain.renewals.renew_due(due)
     assert [r.service_id for r in renewed] == [fine] and [item.service_id for item in left] == [short]
+    [charge] = await rows(running, LedgerEntry, LedgerEntry.reference.like("renewal:%"))
+    assert (charge.label, charge.tariff_id) == ("web-2", (await one(running, Service, Service.id == fine)).tariff_id)
     assert (await one(running, Balance, Balance.user_id == 1002)).amount == 0
     assert (await one(running, Balance, Balance.user_id == 1001)).amount == 0
     [event] = await rows(running, ServiceEvent, ServiceEvent.action == "renewal")
