@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from enum import Enum
+from typing import Any, Self
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -14,6 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
 from pydantic import field_validator
+from pydantic_core import PydanticUndefined
 
 from handlers.common.screens import Screen, ScreenBook, current_book, sending_screen
 
@@ -24,7 +26,19 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 class Callback(CallbackData, prefix="_"):
-    """The base of every callback data factory of the bot."""
+    """The base of every callback data factory of the bot.
+
+    A factory may gain fields at its end, with defaults: a button sent before has fewer parts, and decodes with
+    the new fields at their defaults (buttons already in customers' chats keep working)."""
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        parts = value.split(cls.__separator__)
+        fields = list(cls.model_fields.values())
+        missing = fields[len(parts) - 1:]
+        if 0 < len(missing) < len(fields) and all(f.default is not PydanticUndefined for f in missing):
+            value = cls.__separator__.join([*parts, *(_packed(f.default) for f in missing)])
+        return super().unpack(value)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -32,6 +46,15 @@ class Callback(CallbackData, prefix="_"):
         if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
             raise ValueError("number out of range")
         return value
+
+
+def _packed(default: Any) -> str:
+    """A field's default as aiogram packs it."""
+    if isinstance(default, Enum):
+        return str(default.value)
+    if isinstance(default, bool):
+        return str(int(default))
+    return "" if default is None else str(default)
 
 
 class MenuCb(Callback, prefix="m"):

@@ -243,7 +243,7 @@ async def test_history_in_russian(ivan, running, clock) -> None:
     await open_licence(ivan, licence, "🔑 Лицензии")
     await ivan.press("📜 История")
     history = ivan.screen.text
-    assert "система: приостановка\nСтатус: ✅ Активна → ⏸ Приостановлена" in history
+    assert "система: приостановка\nСтатус: ✅ Действует → ⏸ Действие приостановлено" in history
     assert "вы: заказ\nТариф: Pro, 1 месяц, 12,90\xa0€" in history
 
 

@@ -100,7 +100,7 @@ async def test_a_transfer_pays_the_cart_of_its_invoice(domain) -> None:
     recorded = await domain.invoices.record_transfer(invoice.number, staff_id=99)
     assert recorded.credited and recorded.order is not None and recorded.cart_refused is None
     assert (recorded.number, recorded.user_id, recorded.amount) == (invoice.number, 1, invoice.net)
-    assert await notes(domain) == ["invoices-paid-note", "invoices-order-note"]
+    assert await notes(domain) == ["invoices-paid-note", "licence-notification-key", "invoices-order-note"]
     again = await domain.invoices.record_transfer(invoice.number, staff_id=99)
     assert not again.credited and await domain.ledger.balance(1) == 0
 

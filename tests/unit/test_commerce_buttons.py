@@ -36,7 +36,8 @@ def test_a_button_sent_before_decodes_to_the_same_fields(factory: type[Callback]
                                                          fields: dict[str, object]) -> None:
     data = factory.unpack(packed)
     assert {name: getattr(data, name) for name in fields} == fields
-    assert data.pack() == packed
+    # Packed again it is the same button, with any field added since at its default on the end.
+    assert data.pack().startswith(packed) and factory.unpack(data.pack()) == data
 
 
 @pytest.mark.parametrize("packed", ["c:buy:0:0::0", "b:refund:0:", "iv:paid:1:0:0", "ap:on!:0", "rn:x:1:",
@@ -46,3 +47,12 @@ def test_an_unknown_action_is_not_a_button(packed: str) -> None:
                "t": TopupCb}[packed.split(":", 1)[0]]
     with pytest.raises(ValueError):
         factory.unpack(packed)
+
+
+def test_a_factory_that_gained_a_field_still_decodes_buttons_sent_before() -> None:
+    """RenewCb gained `c` (where Back leads): a button packed before it decodes with `c` at its default, and a
+    button with a part too many is still not a button."""
+    assert RenewCb.unpack("rn:r:12:20261126") == RenewCb(action=RenewAction.RENEW, id=12, p="20261126", c=0)
+    assert RenewCb.unpack("rn:r:12:20261126:1").c == 1
+    with pytest.raises(TypeError):
+        RenewCb.unpack("rn:r:12:20261126:1:9")
