@@ -52,8 +52,8 @@ from domain.acme.port import AcmeAuthority
 from domain.ca import CertificateAuthority, LocalTestCA
 from domain.clock import Clock, SystemClock
 from domain.crypto import Cipher
+from domain.db import rowcount, upsert
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.ledger import upsert
 from domain.models import Certificate, Product, Service, ServiceEvent, Tariff
 from domain.models.ssl import AcmeOrder, AcmeRevocation
 from domain.notifications import Notifications, button
@@ -99,7 +99,7 @@ class SslSettings:
         """The signing CA; with an ACME CA configured only its name, trust and methods are read through this."""
         if self.ca is None:
             return _memory_ca()
-        return self.ca  # type: ignore[return-value]
+        return self.ca  # type: ignore[return-value]  # the port's Protocol is narrower than what mypy infers
 
 
 class NotEditable(DomainError):
@@ -417,7 +417,7 @@ class Certificates:
         now = self._clock.now()
         for service in missing:
             await self._session.execute(
-                upsert(self._session, Certificate)  # type: ignore[attr-defined]
+                upsert(self._session, Certificate)  # type: ignore[attr-defined]  # union of dialect inserts
                 .values(service_id=service.id, status="csr", sans=default_sans(service.domain or ""),
                         dcv_method="dns", dcv_token=secrets.token_hex(16), validated=False, created_at=now)
                 .on_conflict_do_nothing(index_elements=["service_id"])
@@ -721,11 +721,11 @@ class Certificates:
         # Claim the step first: the scheduled re-check and the customer's "check now" (or two instances) racing
         # for the same certificate issue it once; the loser sees WrongStep.
         now = self._clock.now()
-        claimed = await self._session.execute(
+        claimed = await rowcount(self._session,
             update(Certificate).where(Certificate.id == cert.id, Certificate.status == cert.status,
                                       Certificate.issued_at == cert.issued_at)
             .values(status="issued", issued_at=now).execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if claimed != 1:
             raise WrongStep()
         issued = await self._settings.authority.issue(cert.csr_pem, view.names, now, view.service.expires_at)
         before = {"serial": cert.serial} if cert.serial else None
@@ -848,7 +848,7 @@ class Certificates:
         leaf = x509.load_pem_x509_certificate((cert.cert_pem or "").encode())
         cas = x509.load_pem_x509_certificates(((cert.chain_pem or "") + (cert.root_pem or "")).encode())
         data = pkcs12.serialize_key_and_certificates(
-            view.domain.encode(), key, leaf, cas,  # type: ignore[arg-type]
+            view.domain.encode(), key, leaf, cas,  # type: ignore[arg-type]  # a loaded key of any type; ours are EC/RSA
             serialization.BestAvailableEncryption(password.encode()))
         self._event(view, user_id, "ssl-p12", None, {"serial": cert.serial})
         await self._session.flush()
@@ -1066,10 +1066,10 @@ class Certificates:
         chain = await acme.advance(row, view.certificate.csr_pem)
         # Claim the step: another instance that polled the same order meanwhile leaves this one to roll back.
         with self._session.no_autoflush:
-            claimed = await self._session.execute(
+            claimed = await rowcount(self._session,
                 update(AcmeOrder).where(AcmeOrder.id == row.id, AcmeOrder.attempts == version)
                 .values(attempts=row.attempts).execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if claimed != 1:
             raise WrongStep()
         if row.state == "failed":
             await self._fail_order(view, acme, row, None, None)

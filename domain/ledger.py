@@ -9,8 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
-from domain.db import rowcount
-from domain.db import upsert as upsert  # domain/certificates.py takes it from here
+from domain.db import rowcount, upsert
 from domain.errors import DomainError
 from domain.models import Balance, EntryKind, LedgerEntry, Service, Tariff
 from domain.validation import display_domain

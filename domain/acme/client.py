@@ -115,7 +115,7 @@ class AcmeClient:
 
     # plumbing ---------------------------------------------------------------------------------------------
     def _network(self, key_pem: str) -> _Network:
-        return _Network(key=jwk(key_pem), alg=ES256, verify_ssl=self._verify,  # type: ignore[arg-type,unused-ignore]
+        return _Network(key=jwk(key_pem), alg=ES256, verify_ssl=self._verify,  # type: ignore[arg-type,unused-ignore]  # a CA bundle path works too
                         user_agent=USER_AGENT, timeout=self._timeout, on_request=self._count,
                         on_bad_nonce=self._count_bad_nonce)
 

@@ -33,7 +33,7 @@ from domain.acme.port import (
 )
 from domain.clock import Clock
 from domain.crypto import Cipher
-from domain.ledger import upsert
+from domain.db import upsert
 from domain.models.ssl import AcmeAccount, AcmeOrder, AcmeRevocation
 
 ACTIVE = ("awaiting", "validating", "ready", "finalizing")
