@@ -212,10 +212,12 @@ class Orders:
         as it is (the automatic checkout after a shortfall top-up). The order's idempotency key makes a
         double tap or a concurrent attempt produce one order."""
         view = await self.cart(user_id)
-        if not view.lines:
-            raise EmptyCart()
-        if revision is not None and revision != view.revision:
-            raise CartChanged()
+        if (revision is not None and revision != view.revision) or not view.lines:
+            # An old Pay button: say what became of the cart it was shown for.
+            paid = await self.paid_with_revision(user_id, revision) if revision is not None else None
+            if paid is not None:
+                raise AlreadyPaid(order=paid.id, paid=paid.created_at)
+            raise CartChanged() if view.lines else EmptyCart()
         if not view.payable:
             raise DomainError("cart-item-unavailable")
         balance = await self._ledger.balance(user_id)

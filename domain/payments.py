@@ -339,9 +339,12 @@ class Payments:
         await give_back(charge.user_id, telegram_charge_id)
         await self.record_refund(charge)
         if self._notifications is not None:
+            # The refund takes the credit back off the balance: the notice says by how much and what is left.
+            balance = await self._ledger.balance(charge.user_id)
             await self._notifications.notify(
                 charge.user_id, category=NotificationCategory.FINANCE, key="refund-customer",
-                args={"amount": money_arg(charge.credited, self._ledger.currency)},
+                args={"amount": money_arg(charge.credited, self._ledger.currency),
+                      "balance": money_arg(balance, self._ledger.currency)},
                 dedupe_key=f"refund:{telegram_charge_id}")
         return Refund(charge.user_id, charge.credited)
 

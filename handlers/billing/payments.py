@@ -99,9 +99,15 @@ async def tell_staff_of(bot: Bot, i18n: I18nContext, staff_chat_id: int | None, 
         log.warning("staff not told of charge %s: %s", charge.telegram_charge_id, exc)
 
 
+async def refund_arrived(message: Message) -> None:
+    """Telegram's own note of a refund in the customer's chat: the customer is told by the refund notice (with
+    what it did to the balance), so this needs no answer of its own."""
+
+
 def router() -> Router:
     """Telegram Payments' updates, tried before any chat's branch."""
     routes = Router(name=__name__)
     routes.pre_checkout_query.register(pre_checkout)
     routes.message.register(payment_received, F.successful_payment)
+    routes.message.register(refund_arrived, F.refunded_payment)
     return routes

@@ -92,8 +92,9 @@ async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Do
         await refuse(callback, i18n, exc, user.time_zone)
         await render_cart(callback, domain, i18n, user)
         return
+    # A paid cart's receipt is the customer's to keep: a message of its own that navigation never edits.
     await show(callback, *payment_screen(i18n, domain.ledger.currency, user, outcome, callback_data.rev,
-                                         callback_data.payer))
+                                         callback_data.payer), keep=outcome.order is not None)
 
 
 def router() -> Router:

@@ -116,7 +116,8 @@ async def test_a_double_pay_charges_once(ann, running, sandbox) -> None:
     assert sorted(e.amount for e in charges) == [-1500, -1290]
     assert [b.amount for b in await rows(running, Balance)] == [100_000 - 2790]
     assert ann.screen.text.startswith("✅ Paid — order #1, €27.90.")
-    assert ann.last_callback_answer.text == "Your cart is empty."
+    assert ann.last_callback_answer.text == \
+        "This cart was already paid on 26 Nov 2026, 09:00 (order #1): nothing was charged again."
 
 
 async def test_a_forged_callback_for_another_customers_item_changes_nothing(ann, running, sandbox) -> None:
