@@ -41,15 +41,13 @@ async def remove_pressed(callback: CallbackQuery, callback_data: CartCb, domain:
 
 async def periods_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
-    """The periods the line's product is sold for, each with its price."""
+    """The periods the line's product is sold for, each with what the customer pays for it (their discounts
+    in it, as the cart prices it)."""
     item, product, tariff = await domain.orders.periods_for_item(user.id, callback_data.item)
     currency = domain.ledger.currency
-    options = []
-    for period in product.periods:
-        price = await domain.catalogue.price(tariff, period["months"])
-        options.append((period["months"], i18n.get("order-period-option", months=period["months"],
-                                                   price=money(price.total, currency, i18n.locale)),
-                        period["months"] == item.months))
+    options = [(months, i18n.get("order-period-option", months=months,
+                                 price=money(priced.price.total, currency, i18n.locale)), months == item.months)
+               for months, priced in await domain.orders.period_prices(user.id, product, tariff)]
     text = i18n.get("cart-choose-period", product=escape(text_of(product.names, i18n.locale)),
                     tariff=escape(text_of(tariff.names, i18n.locale)))
     await show(callback, text, periods_markup(i18n, item.id, options))

@@ -7,7 +7,7 @@ import pytest
 
 from domain.models import Balance, LedgerEntry, Order, Payment
 from tests.e2e.conftest import make_settings
-from tests.e2e.flows import GROUP, credit, current, deliver, order_licence, rows
+from tests.e2e.flows import GROUP, credit, current, deliver, order_licence, rows, starting
 
 
 @pytest.fixture
@@ -88,3 +88,38 @@ async def test_an_old_cart_top_up_button_says_the_cart_was_paid(ann, running) ->
     assert ann.last_callback_answer.text == \
         "This cart was already paid on 26 Nov 2026, 09:00 (order #1): nothing was charged again."
     assert await money_state(running) == paid
+
+
+async def test_a_discounted_customer_sees_one_price_from_the_order_to_the_charge(ann, running) -> None:
+    await ann.send("/start promo_welcome10")
+    await ann.press("✅ Apply the code")
+    await ann.send("/menu")
+    await ann.press("🛒 Order")
+    await ann.press("SSL certificate")
+    await ann.press(starting(ann, "Organisation validation (OV)"))
+    periods = ann.screen.button_texts
+    assert "12 months — €116.10" in periods  # €129.00 less the code's 10 %
+    await ann.press(starting(ann, "12 months"))
+    await ann.send("example.com")
+    assert "Price: €129.00\nDiscount: −€12.90\n🎁 10 % (promo code WELCOME10): −€12.90\n<b>Total: €116.10</b>" \
+        in ann.screen.html
+    await ann.press("✅ To cart")
+    await ann.press("🧺 Cart")
+    assert "Total: €116.10" in ann.screen.text and "💳 Pay €116.10" in ann.screen.button_texts
+    await credit(running, 1001, 20_000, "test:gift")
+    await ann.press("💳 Pay €116.10")
+    assert [e.amount for e in await rows(running, LedgerEntry, LedgerEntry.kind == "charge")] == [-11610]
+
+
+async def test_without_a_discount_the_summary_has_no_discount_line(ann, running) -> None:
+    await order_licence(ann, tariff="Lite", months="1 month")
+    await ann.press("🧺 Cart")
+    await ann.send("/menu")
+    await ann.press("🛒 Order")
+    await ann.press("ispmanager licence")
+    await ann.press(starting(ann, "Lite"))
+    await ann.press(starting(ann, "1 month"))
+    await ann.press("Skip")
+    await ann.send("93.184.216.34")
+    assert "Discount" not in ann.screen.text and "Price:" not in ann.screen.text
+    assert ann.screen.text.endswith("Total: €5.90")
