@@ -42,6 +42,7 @@ invoices-line-item = { $product } — { $tariff }, { $months ->
 }
 invoices-subtotal = Subtotal
 invoices-vat = VAT { $rate }%
+invoices-vat-none = VAT not applicable.
 invoices-total = Total
 invoices-pay-by-transfer = Please pay by bank transfer, quoting the invoice number { $number } as the payment reference:
 invoices-pay-in-bot = Payable in the client area bot.

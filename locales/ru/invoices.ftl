@@ -43,6 +43,7 @@ invoices-line-item = { $product } — { $tariff }, { $months ->
 }
 invoices-subtotal = Сумма без НДС
 invoices-vat = НДС { $rate }%
+invoices-vat-none = НДС не облагается.
 invoices-total = Итого
 invoices-pay-by-transfer = Оплатите банковским переводом, указав в назначении платежа номер счёта { $number }:
 invoices-pay-in-bot = Оплата в боте личного кабинета.

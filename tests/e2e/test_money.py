@@ -3,11 +3,24 @@ the price the cart charges, and a refund says what it did to the balance."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from domain.models import Balance, LedgerEntry, Order, Payment
 from tests.e2e.conftest import make_settings
-from tests.e2e.flows import GROUP, credit, current, deliver, order_licence, rows, starting
+from tests.e2e.flows import (
+    COMPANY,
+    GROUP,
+    credit,
+    current,
+    deliver,
+    eventually,
+    order_licence,
+    rows,
+    starting,
+)
 
 
 @pytest.fixture
@@ -123,3 +136,29 @@ async def test_without_a_discount_the_summary_has_no_discount_line(ann, running)
     await ann.send("93.184.216.34")
     assert "Discount" not in ann.screen.text and "Price:" not in ann.screen.text
     assert ann.screen.text.endswith("Total: €5.90")
+
+
+def pdf_text(message) -> str:
+    reader = PdfReader(io.BytesIO(message.file_bytes()))
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\xa0", " ")
+
+
+async def newest_document(customer):
+    await eventually(lambda: customer.screen.document is not None)
+    return customer.screen
+
+
+@pytest.mark.parametrize("settings", [{"vendor_bank_details": "", "vat_rate_bp": 0}], indirect=True)
+async def test_a_company_invoice_without_bank_details_or_vat_leaves_both_out(ann, running) -> None:
+    await ann.send("/start")
+    async with running.app.domain() as domain:
+        await domain.payers.create(1001, "legal", COMPANY)
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("🧾 Invoices")
+    await ann.press("➕ Invoice for a top-up")
+    await ann.send("250")
+    text = pdf_text(await newest_document(ann))
+    assert "Total €250.00" in text and "VAT not applicable." in text
+    assert "Subtotal" not in text and "payment reference" not in text
+    assert not text.rstrip().endswith(":")
