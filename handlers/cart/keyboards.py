@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram_i18n import I18nContext
 
+from domain.models import Service, ServiceKind
 from domain.orders import CartView
+from domain.validation import display_domain
+from handlers.certificates import CertAction, CertCb
 from handlers.common.format import money
 from handlers.common.ui import Callback, MenuCb, TopupCb, button, keyboard, nav_row
 
@@ -66,8 +70,12 @@ def clear_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
                      button(i18n.get("cart-clear-no"), CART)])
 
 
-def paid_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
-    return keyboard([button(i18n.get("menu-button-billing"), MenuCb(section="billing"))], nav_row(i18n))
+def paid_markup(i18n: I18nContext, services: Sequence[Service] = ()) -> InlineKeyboardMarkup:
+    """What comes next after a paid order: each new SSL certificate's setup (its key or CSR), then billing."""
+    rows = [[button(i18n.get("checkout-setup-certificate", domain=display_domain(service.domain or "")),
+                    CertCb(action=CertAction.KEY, id=service.id))]
+            for service in services if service.kind == ServiceKind.SSL]
+    return keyboard(*rows, [button(i18n.get("menu-button-billing"), MenuCb(section="billing"))], nav_row(i18n))
 
 
 def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str, revision: str,

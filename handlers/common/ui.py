@@ -26,6 +26,18 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 class Callback(CallbackData, prefix="_"):
     """The base of every callback data factory of the bot."""
 
+    @classmethod
+    def unpack(cls, value: str) -> Any:
+        """As aiogram's, and a button sent before fields were added at the end still decodes: the missing trailing
+        fields take their defaults (so a new field never makes the buttons already in chats dead)."""
+        parts = value.split(cls.__separator__)
+        fields = list(cls.model_fields.values())
+        missing = len(fields) + 1 - len(parts)
+        if 0 < missing < len(fields) and all(not f.is_required() for f in fields[-missing:]):
+            parts += [str(int(f.default)) if isinstance(f.default, bool) else "" if f.default is None
+                      else str(f.default) for f in fields[-missing:]]
+        return super().unpack(cls.__separator__.join(parts))
+
     @field_validator("*", mode="after")
     @classmethod
     def _within_columns(cls, value: Any) -> Any:
@@ -46,12 +58,14 @@ HOME = MenuCb(section="home")
 class TopupCb(Callback, prefix="t"):
     """A top-up, offered by several sections (billing, the cart, licences, automatic payments, notifications) and
     sent as an invoice by billing: `amount` in minor units of a preset; `then` tops up what the cart of revision
-    `rev` lacks (computed by the domain, never taken from the button) and buys that cart once it is paid."""
+    `rev` lacks (computed by the domain, never taken from the button) and buys that cart once it is paid;
+    `resume` names the flow the top-up is for (`tariff.<service>.<tariff>`), shown again once it is paid."""
 
     amount: int = 0
     then: bool = False
     payer: int = 0
     rev: str = ""
+    resume: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ topup-credited = ✅ Payment received: { $amount } added. Balance: { $balance }.
 invoice-title = Balance top-up
 invoice-description = Top-up of your client area balance by { $amount }.
 invoice-description-checkout = Top-up of { $amount } to pay for your cart; the cart is paid as soon as this payment arrives.
+invoice-description-invoice = Payment of invoice { $number }: { $total }; { $amount } goes to your balance.
 invoice-label = Top-up { $amount }
 payment-rejected = This payment cannot be accepted.
 payment-rejected-unknown = This invoice is unknown or not yours. Please request a new one in the bot.

@@ -23,6 +23,7 @@ topup-credited = ✅ Платёж получен: зачислено { $amount }
 invoice-title = Пополнение баланса
 invoice-description = Пополнение баланса личного кабинета на { $amount }.
 invoice-description-checkout = Пополнение на { $amount } для оплаты корзины; корзина оплатится, как только придёт платёж.
+invoice-description-invoice = Оплата счёта { $number }: { $total }; на баланс поступит { $amount }.
 invoice-label = Пополнение { $amount }
 payment-rejected = Этот платёж не может быть принят.
 payment-rejected-unknown = Счёт неизвестен или не ваш. Запросите новый в боте.

@@ -8,16 +8,19 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from domain.models import Balance, LedgerEntry, Order, Payment
+from domain.models import Balance, Invoice, LedgerEntry, Order, Payment, ServiceEvent
 from tests.e2e.conftest import make_settings
 from tests.e2e.flows import (
     COMPANY,
     GROUP,
+    buy,
     credit,
     current,
     deliver,
     eventually,
+    open_licence,
     order_licence,
+    order_ssl,
     rows,
     starting,
 )
@@ -162,3 +165,89 @@ async def test_a_company_invoice_without_bank_details_or_vat_leaves_both_out(ann
     assert "Total €250.00" in text and "VAT not applicable." in text
     assert "Subtotal" not in text and "payment reference" not in text
     assert not text.rstrip().endswith(":")
+
+
+async def test_a_top_up_for_a_tariff_change_lands_on_its_confirmation_and_an_old_switch_changes_nothing(
+        ann, running, clock) -> None:
+    await ann.send("/start")
+    licence = await buy(running, 1001, name="web-1")  # Pro, 12 months
+    clock.move(days=65)
+    await open_licence(ann, licence)
+    await ann.press("📦 Change tariff")
+    await ann.press("Host · pay €142.52")
+    short = ann.screen
+    assert "Your balance is short by €142.52" in short.text
+    await ann.press(next(b for b in short.button_texts if b.endswith("€142.52")))
+    await ann.pay()
+    receipt, confirm = ann.bot_messages[-2:]
+    assert receipt.text == "✅ Payment received: €142.52 added. Balance: €142.52."
+    assert receipt.button_texts == ["💰 Billing", "☰ Main menu"]
+    assert "Difference: pay €142.52" in confirm.text and "short" not in confirm.text
+    switch = data_of(confirm, "✅ Switch to Host")
+    await ann.press("✅ Switch to Host")
+    assert "✅ Tariff changed to Host: pay €142.52. Balance: €0.00." in ann.screen.text
+
+    switched = await money_state(running)
+    await ann.press(callback_data=switch, message=confirm)
+    assert ann.last_callback_answer.text == \
+        "This licence's tariff was already changed on 30 Jan 2027, 09:00: nothing was charged again."
+    assert await money_state(running) == switched
+    assert [e.after["tariff"] for e in await rows(running, ServiceEvent, ServiceEvent.action == "tariff")] == ["host"]
+
+
+async def open_invoices(customer) -> None:
+    await customer.send("/menu")
+    await customer.press("💰 Billing")
+    await customer.press("🧾 Invoices")
+
+
+async def test_a_private_person_pays_an_invoice_in_the_bot_once(ann, running) -> None:
+    await open_invoices(ann)
+    await ann.press("➕ Invoice for a top-up")
+    await ann.send("20")
+    await newest_document(ann)
+    screen = ann.bot_messages[-2]
+    assert "Invoice 2026-000001 — issued" in screen.text
+    pay = data_of(screen, "💳 Pay €20.00")
+    await ann.press("💳 Pay €20.00", message=screen)
+    assert ann.screen.invoice["total_amount"] == 1000  # 50 stars a euro
+    await ann.pay()
+    receipt = ann.screen
+    assert receipt.text == "✅ Payment received: €20.00 added. Balance: €20.00.\nInvoice 2026-000001 is paid."
+    assert receipt.button_texts[0] == "🧾 Invoice 2026-000001"
+    [invoice] = await rows(running, Invoice)
+    assert invoice.status == "paid" and invoice.paid_at is not None
+
+    paid = await money_state(running)
+    await ann.press(callback_data=pay, message=screen)
+    assert ann.last_callback_answer.text == \
+        "Invoice 2026-000001 was already paid on 26 Nov 2026, 09:00: nothing was charged again."
+    assert await money_state(running) == paid
+    await ann.press("🧾 Invoice 2026-000001", message=receipt)
+    assert "Invoice 2026-000001 — paid" in ann.screen.text and "💳 Pay €20.00" not in ann.screen.button_texts
+
+
+async def test_an_old_invoice_for_the_cart_button_issues_nothing_once_the_cart_is_paid(ann, running) -> None:
+    await order_ssl(ann, domain="example.com")
+    await open_invoices(ann)
+    listing = ann.screen
+    for_cart = data_of(listing, "➕ Invoice for the cart")
+    await ann.press("➕ Invoice for the cart")
+    await newest_document(ann)
+    screen = ann.bot_messages[-2]
+    await ann.press("💳 Pay €15.00", message=screen)
+    await ann.pay()
+    paid = ann.screen
+    assert paid.text.startswith("✅ Paid — order #1, €15.00.")
+    assert paid.button_texts[0] == "🔐 Set up the certificate for example.com"
+    [invoice] = await rows(running, Invoice)
+    [order] = await rows(running, Order)
+    assert (invoice.status, invoice.order_id) == ("paid", order.id)
+
+    state = await money_state(running)
+    await ann.press(callback_data=for_cart, message=listing)
+    assert ann.last_callback_answer.text == \
+        "This cart was already paid on 26 Nov 2026, 09:00 (order #1): nothing was charged again."
+    assert await money_state(running) == state and len(await rows(running, Invoice)) == 1
+    await ann.press("🔐 Set up the certificate for example.com", message=paid)
+    assert "Make an EC P-256 key (recommended)" in ann.screen.button_texts
