@@ -122,6 +122,9 @@ async def test_a_discounted_customer_sees_one_price_from_the_order_to_the_charge
     await ann.press("✅ To cart")
     await ann.press("🧺 Cart")
     assert "Total: €116.10" in ann.screen.text and "💳 Pay €116.10" in ann.screen.button_texts
+    await ann.press("✏ Period 1")  # the change-period screen prices each period as the cart will
+    assert ann.screen.button_texts[:2] == ["• 12 months — €116.10", "24 months — €208.98"]
+    await ann.press("• 12 months — €116.10")
     await credit(running, 1001, 20_000, "test:gift")
     await ann.press("💳 Pay €116.10")
     assert [e.amount for e in await rows(running, LedgerEntry, LedgerEntry.kind == "charge")] == [-11610]
@@ -251,3 +254,22 @@ async def test_an_old_invoice_for_the_cart_button_issues_nothing_once_the_cart_i
     assert await money_state(running) == state and len(await rows(running, Invoice)) == 1
     await ann.press("🔐 Set up the certificate for example.com", message=paid)
     assert "Make an EC P-256 key (recommended)" in ann.screen.button_texts
+
+
+async def test_a_russian_customer_pays_an_invoice_and_an_old_pay_says_when(ivan, running) -> None:
+    await ivan.send("/menu")
+    await ivan.press("💰 Финансы")
+    await ivan.press("🧾 Счета")
+    await ivan.press("➕ Счёт на пополнение")
+    await ivan.send("20")
+    assert "НДС не облагается." in pdf_text(await newest_document(ivan))
+    screen = ivan.bot_messages[-2]
+    pay = data_of(screen, "💳 Оплатить 20,00\xa0€")
+    await ivan.press("💳 Оплатить 20,00\xa0€", message=screen)
+    await ivan.pay()
+    assert ivan.screen.text == "✅ Платёж получен: зачислено 20,00\xa0€. Баланс: 20,00\xa0€.\nСчёт 2026-000001 оплачен."
+    paid = await money_state(running)
+    await ivan.press(callback_data=pay, message=screen)
+    assert ivan.last_callback_answer.text.startswith("Счёт 2026-000001 уже оплачен 26 ")
+    assert ivan.last_callback_answer.text.endswith(": повторно ничего не списано.")
+    assert await money_state(running) == paid
