@@ -228,6 +228,8 @@ async def test_a_private_person_pays_an_invoice_in_the_bot_once(ann, running) ->
     assert await money_state(running) == paid
     await ann.press("🧾 Invoice 2026-000001", message=receipt)
     assert "Invoice 2026-000001 — paid" in ann.screen.text and "💳 Pay €20.00" not in ann.screen.button_texts
+    await ann.press("« Back")
+    assert current(ann, receipt).text == receipt.text  # the receipt stays as it was
 
 
 async def test_an_old_invoice_for_the_cart_button_issues_nothing_once_the_cart_is_paid(ann, running) -> None:
@@ -273,3 +275,18 @@ async def test_a_russian_customer_pays_an_invoice_and_an_old_pay_says_when(ivan,
     assert ivan.last_callback_answer.text.startswith("Счёт 2026-000001 уже оплачен 26 ")
     assert ivan.last_callback_answer.text.endswith(": повторно ничего не списано.")
     assert await money_state(running) == paid
+
+
+async def test_an_invoice_for_a_cart_that_changed_since_is_not_issued(ann, running) -> None:
+    await order_licence(ann, tariff="Lite", months="1 month")
+    await open_invoices(ann)
+    listing = ann.screen
+    for_cart = data_of(listing, "➕ Invoice for the cart")
+    await order_licence(ann, tariff="Lite", months="1 month")
+    await ann.press(callback_data=for_cart, message=listing)
+    assert ann.screen.text.startswith("The cart changed since this list was shown.")
+    assert await rows(running, Invoice) == []
+    await ann.press("➕ Invoice for the cart")
+    assert "ispmanager licence — Lite, 1 month web-1 €5.90" in pdf_text(await newest_document(ann))
+    [invoice] = await rows(running, Invoice)
+    assert invoice.total == 1180
