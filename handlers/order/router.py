@@ -38,7 +38,7 @@ async def go(step: OrderStep, event: Message | CallbackQuery, domain: Domain, i1
         text, markup = await products_screen(domain, i18n)
         await state.set_state(OrderWizard.product)
     elif step == OrderStep.TARIFFS:
-        text, markup = await tariffs_screen(domain, i18n, await domain.catalogue.product(data.product or ""))
+        text, markup = await tariffs_screen(domain, i18n, user, await domain.catalogue.product(data.product or ""))
         await state.set_state(OrderWizard.tariff)
     elif step == OrderStep.PERIODS:
         product = await domain.catalogue.product(data.product or "")

@@ -37,12 +37,15 @@ async def products_screen(domain: Domain, i18n: I18nContext) -> Screen:
     return "\n".join(lines), choices_markup(i18n, OrderAction.PRODUCT, choices, None)
 
 
-async def tariffs_screen(domain: Domain, i18n: I18nContext, product: Product) -> Screen:
+async def tariffs_screen(domain: Domain, i18n: I18nContext, user: Customer, product: Product) -> Screen:
+    """Each tariff with what this customer pays for its base period (their discounts in it)."""
     currency = domain.ledger.currency
     lines = [i18n.get("order-choose-tariff", product=escape(text_of(product.names, i18n.locale)))]
     choices = []
+    offers = await domain.orders.offers(user.id)
     for tariff in await domain.catalogue.tariffs(product.code):
-        price = money(tariff.price, currency, i18n.locale)
+        priced = domain.orders.line_price(product, tariff, product.base_months, offers)
+        price = money(priced.price.total if priced is not None else tariff.price, currency, i18n.locale)
         per = i18n.get("order-price-per-month" if product.base_months == 1 else "order-price-per-year", price=price)
         lines.append(f"\n<b>{escape(text_of(tariff.names, i18n.locale))}</b> — {per}\n"
                      f"{escape(text_of(tariff.descriptions, i18n.locale))}")

@@ -112,6 +112,7 @@ async def test_a_discounted_customer_sees_one_price_from_the_order_to_the_charge
     await ann.send("/menu")
     await ann.press("🛒 Order")
     await ann.press("SSL certificate")
+    assert "Organisation validation (OV) · €116.10/year" in ann.screen.button_texts
     await ann.press(starting(ann, "Organisation validation (OV)"))
     periods = ann.screen.button_texts
     assert "12 months — €116.10" in periods  # €129.00 less the code's 10 %
