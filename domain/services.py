@@ -82,6 +82,12 @@ class TariffAlreadyChanged(DomainError):
     message_id = "licence-tariff-already-changed"
 
 
+class TariffCovered(DomainError):
+    """The balance already pays for the tariff change: no top-up is needed."""
+
+    message_id = "licence-tariff-covered"
+
+
 class QuoteChanged(DomainError):
     """The tariff change costs something else than the customer was shown (a day passed, prices changed)."""
 
@@ -397,6 +403,19 @@ class Services:
             if quote.tariff.id == tariff_id:
                 return row, quote
         raise NotFound()
+
+    async def tariff_shortfall(self, user_id: int, service_id: int, tariff_id: int) -> int:
+        """What the balance lacks now for switching to `tariff_id` (a top-up's amount, computed here, never taken
+        from a button). Switched already: TariffAlreadyChanged; nothing lacking: TariffCovered."""
+        current = await self._own(user_id, service_id)
+        if current.tariff_id == tariff_id:
+            last = await self._last_event(current.id, ServiceAction.TARIFF)
+            raise TariffAlreadyChanged(changed=last.created_at if last else self._clock.now())
+        _, quote = await self.quote(user_id, service_id, tariff_id)
+        shortfall = quote.amount - await self._ledger.balance(user_id)
+        if shortfall <= 0:
+            raise TariffCovered()
+        return shortfall
 
     async def change_tariff(self, user_id: int, service_id: int, tariff_id: int, expected: int,
                             from_tariff: int | None = None) -> TariffChanged:

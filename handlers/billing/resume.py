@@ -19,13 +19,34 @@ log = logging.getLogger(__name__)
 # (the chat's message, domain, i18n, customer, the flow's numbers) -> shows the flow's screen as a new one.
 Resume = Callable[[Message, Any, I18nContext, Any, list[int]], Awaitable[None]]
 
+# (domain, customer, the flow's numbers) -> what to top up now for the flow; raises a DomainError saying what
+# happened when nothing is (an old button: the flow went on without it).
+Amount = Callable[[Any, Any, list[int]], Awaitable[int]]
+
 _FLOWS: dict[str, Resume] = {}
+_AMOUNTS: dict[str, Amount] = {}
 # `kind.1.2`: what TopupCb.resume carries and the payment keeps (callback data cannot hold ':').
 RESUME_RE = re.compile(r"^[a-z]{1,16}(?:\.\d{1,10}){0,3}$")
 
 
-def register_resume(kind: str, resume: Resume) -> None:
+def register_resume(kind: str, resume: Resume, amount: Amount | None = None) -> None:
+    """`resume` shows the flow's screen again once its top-up is paid; `amount`, when given, computes the
+    top-up itself at the press (so an old top-up button of a finished flow opens nothing)."""
     _FLOWS[kind] = resume
+    if amount is not None:
+        _AMOUNTS[kind] = amount
+
+
+async def topup_amount(domain: Any, user: Any, key: str, shown: int) -> int:
+    """The amount to top up for the flow `key` names: computed by the flow when it registered how, else the one
+    shown on the button (a preset checked against the limits like any other)."""
+    if not RESUME_RE.match(key):
+        return shown
+    kind, *numbers = key.split(".")
+    amount = _AMOUNTS.get(kind)
+    if amount is None:
+        return shown
+    return max(await amount(domain, user, [int(n) for n in numbers]), domain.payments.settings.topup_min)
 
 
 def resume_key(kind: str, *numbers: int) -> str:

@@ -37,6 +37,7 @@ from handlers.billing.keyboards import (
     months_markup,
     topup_markup,
 )
+from handlers.billing.resume import topup_amount
 from handlers.billing.states import InvoiceForm, InvoiceFormData, TopupAmount
 from handlers.billing.views import (
     billing_text,
@@ -130,7 +131,10 @@ async def topup_chosen(callback: CallbackQuery, callback_data: TopupCb, bot: Bot
             MenuCb(section="cart" if cart else "billing")):
         return
     try:
-        payment = await domain.payments.open_topup(user.id, callback_data.amount,
+        amount = callback_data.amount
+        if callback_data.resume:
+            amount = await topup_amount(domain, user, callback_data.resume, amount)
+        payment = await domain.payments.open_topup(user.id, amount,
                                                    cart_revision=callback_data.rev if cart else None,
                                                    payer_id=callback_data.payer or None,
                                                    resume=callback_data.resume or None)

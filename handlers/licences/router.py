@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotFound
 from domain.ledger import InsufficientFunds
 from domain.services import FILTERS, IpChangeLimited, KeyLimited, QuoteChanged, TariffAlreadyChanged
 from domain.unit import Domain
@@ -254,7 +254,14 @@ async def tariff_resumed(message: Message, domain: Domain, i18n: I18nContext, us
         await render_tariff_confirm(message, domain, i18n, user, numbers[0], numbers[1])
 
 
-register_resume("tariff", tariff_resumed)
+async def tariff_topup_amount(domain: Domain, user: Customer, numbers: list[int]) -> int:
+    """A tariff change's top-up: what the switch lacks at the press (switched already or covered: refused)."""
+    if len(numbers) != 2:
+        raise NotFound()
+    return await domain.services.tariff_shortfall(user.id, numbers[0], numbers[1])
+
+
+register_resume("tariff", tariff_resumed, tariff_topup_amount)
 
 
 async def tariff_chosen(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,

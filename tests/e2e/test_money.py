@@ -181,7 +181,9 @@ async def test_a_top_up_for_a_tariff_change_lands_on_its_confirmation_and_an_old
     await ann.press("Host · pay €142.52")
     short = ann.screen
     assert "Your balance is short by €142.52" in short.text
-    await ann.press(next(b for b in short.button_texts if b.endswith("€142.52")))
+    topup_label = next(b for b in short.button_texts if b.endswith("€142.52"))
+    topup = data_of(short, topup_label)
+    await ann.press(topup_label)
     await ann.pay()
     receipt, confirm = ann.bot_messages[-2:]
     assert receipt.text == "✅ Payment received: €142.52 added. Balance: €142.52."
@@ -193,6 +195,10 @@ async def test_a_top_up_for_a_tariff_change_lands_on_its_confirmation_and_an_old
 
     switched = await money_state(running)
     await ann.press(callback_data=switch, message=confirm)
+    assert ann.last_callback_answer.text == \
+        "This licence's tariff was already changed on 30 Jan 2027, 09:00: nothing was charged again."
+    assert await money_state(running) == switched
+    await ann.press(callback_data=topup, message=short)  # its top-up button too: no new invoice
     assert ann.last_callback_answer.text == \
         "This licence's tariff was already changed on 30 Jan 2027, 09:00: nothing was charged again."
     assert await money_state(running) == switched
