@@ -213,6 +213,11 @@ class Payments:
             raise PaymentRejected("payment-rejected-paid")
         if currency != payment.invoice_currency or total_amount != payment.invoice_amount:
             raise PaymentRejected("payment-rejected-amount")
+        if payment.then_checkout and payment.invoice_id is None and payment.cart_revision and self._orders is not None:
+            # A cart top-up's invoice paid later (an old Pay): the cart it was for is bought already.
+            order = await self._orders.paid_with_revision(user_id, payment.cart_revision)
+            if order is not None:
+                raise PaymentRejected("payment-rejected-cart-paid", order=order.id)
         if payment.invoice_id is not None:
             invoice = await self._session.get(Invoice, payment.invoice_id)
             if invoice is None or invoice.status not in OPEN_INVOICE:

@@ -28,6 +28,7 @@ invoice-label = Top-up { $amount }
 payment-rejected = This payment cannot be accepted.
 payment-rejected-unknown = This invoice is unknown or not yours. Please request a new one in the bot.
 payment-rejected-paid = This invoice has already been paid.
+payment-rejected-cart-paid = The cart this top-up was for is already paid (order #{ $order }): nothing was charged.
 payment-rejected-amount = The amount differs from the invoice. Please request a new one in the bot.
 payment-duplicate-charge = This invoice was already paid with another charge; support will sort it out.
 billing-payments-title = Payments

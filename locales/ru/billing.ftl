@@ -28,6 +28,7 @@ invoice-label = Пополнение { $amount }
 payment-rejected = Этот платёж не может быть принят.
 payment-rejected-unknown = Счёт неизвестен или не ваш. Запросите новый в боте.
 payment-rejected-paid = Этот счёт уже оплачен.
+payment-rejected-cart-paid = Корзина, для которой было это пополнение, уже оплачена (заказ №{ $order }): ничего не списано.
 payment-rejected-amount = Сумма не совпадает со счётом. Запросите новый в боте.
 payment-duplicate-charge = Этот счёт уже оплачен другим платежом; поддержка разберётся.
 billing-payments-title = Платежи

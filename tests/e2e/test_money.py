@@ -297,3 +297,22 @@ async def test_an_invoice_for_a_cart_that_changed_since_is_not_issued(ann, runni
     assert "ispmanager licence — Lite, 1 month web-1 €5.90" in pdf_text(await newest_document(ann))
     [invoice] = await rows(running, Invoice)
     assert invoice.total == 1180
+
+
+async def test_an_old_cart_top_up_invoice_is_refused_once_the_cart_is_paid(ann, running) -> None:
+    await ann.send("/start")
+    await order_licence(ann, tariff="Lite", months="1 month")
+    await ann.press("🧺 Cart")
+    await ann.press("💳 Pay €5.90")
+    await ann.press("Top up €5.90")
+    invoice = ann.screen
+    await credit(running, 1001, 1_000, "test:gift")  # meanwhile the balance pays the cart
+    await ann.send("/menu")
+    await ann.press("🧺 Cart")
+    await ann.press("💳 Pay €5.90")
+    assert ann.screen.text.startswith("✅ Paid — order #1, €5.90.")
+    paid = await money_state(running)
+    result = await ann.pay(invoice)
+    assert result.status != "paid"
+    assert result.error_message == "The cart this top-up was for is already paid (order #1): nothing was charged."
+    assert await money_state(running) == paid
