@@ -61,7 +61,8 @@ async def payment_received(message: Message, bot: Bot, domain: Domain, i18n: I18
     assert payment is not None
     if receipt.outcome == EXTRA:
         await message.answer(i18n.get("payment-extra-customer", amount=money(receipt.credited, currency, locale),
-                                      balance=money(receipt.balance, currency, locale)))
+                                      balance=money(receipt.balance, currency, locale)),
+                             reply_markup=receipt_markup(i18n, None))
         return
     # The balance the top-up made, before the cart it was for took its part.
     before_cart = receipt.balance + (receipt.order.total if receipt.order else 0)
