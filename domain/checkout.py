@@ -138,4 +138,4 @@ class Checkout:
         quote = await self._renewals.quote(user_id, service_id)
         if not quote.shortfall:
             raise RenewalCovered()
-        return await self._payments.open_topup(user_id, quote.shortfall, exact=True)
+        return await self._payments.open_topup(user_id, quote.shortfall, exact=True, resume=f"renew.{service_id}")

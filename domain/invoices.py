@@ -30,12 +30,14 @@ from domain.models import (
     Order,
     Payer,
     PayerKind,
+    Payment,
+    PaymentStatus,
     User,
 )
 from domain.models.notifications import NotificationCategory
 from domain.notifications import Notifications, money_arg
 from domain.notifications import button as note_button
-from domain.orders import CheckoutResult, EmptyCart, Orders
+from domain.orders import AlreadyPaid, CartChanged, CheckoutResult, EmptyCart, Orders
 from domain.payers import BANK_TRANSFER_KINDS, Payers
 from domain.payments import Payments
 
@@ -65,6 +67,8 @@ def format_number(year: int, seq: int) -> str:
 
 
 class InvoiceAlreadyPaid(DomainError):
+    """An invoice paid before (an old Pay button): `number` and when it was `paid`."""
+
     message_id = "invoices-error-already-paid"
 
 
@@ -162,9 +166,16 @@ class Invoices:
         return await self._issue(user_id, payer_id, InvoicePurpose.TOPUP,
                                  [{"kind": InvoiceLineKind.TOPUP, "amount": amount}], amount)
 
-    async def issue_for_cart(self, user_id: int, payer_id: int | None) -> Invoice:
-        """An invoice for the cart as it is now; paying it pays exactly this cart."""
+    async def issue_for_cart(self, user_id: int, payer_id: int | None, revision: str | None = None) -> Invoice:
+        """An invoice for the cart as it is now (the one of `revision`, the cart the customer was shown, when
+        given); paying it pays exactly this cart. A cart paid since raises AlreadyPaid, one changed since
+        CartChanged: nothing is issued."""
         view = await self._orders.cart(user_id)
+        if revision is not None and revision != view.revision:
+            paid = await self._orders.paid_with_revision(user_id, revision)
+            if paid is not None:
+                raise AlreadyPaid(order=paid.id, paid=paid.created_at)
+            raise CartChanged()
         if not view.lines:
             raise EmptyCart()
         if not view.payable:
@@ -208,6 +219,29 @@ class Invoices:
             raise DomainError("invoices-error-not-open")
         await self._session.refresh(invoice)
         return invoice
+
+    async def pay(self, user_id: int, invoice_id: int) -> Payment:
+        """The top-up that pays a private person's invoice in the bot: its total asked, its net credited, the
+        invoice marked paid (and a cart invoice's cart bought) when the payment arrives. Pressed again before
+        paying, the same payment is sent again (so the invoice is paid once); pressed after, InvoiceAlreadyPaid
+        says when, and nothing changes."""
+        invoice = await self.get(user_id, invoice_id)
+        if invoice.status == InvoiceStatus.PAID:
+            raise InvoiceAlreadyPaid(number=invoice.number, paid=invoice.paid_at or invoice.issued_at)
+        if invoice.status not in OPEN:
+            raise DomainError("invoices-error-not-open")
+        if invoice.bank_transfer:
+            raise DomainError("invoices-error-bank-transfer")
+        pending = await self._session.scalar(select(Payment).where(
+            Payment.invoice_id == invoice.id, Payment.status == PaymentStatus.PENDING).order_by(Payment.id.desc()))
+        if pending is not None:
+            return pending
+        cart = invoice.purpose == InvoicePurpose.CART
+        payment = await self._payments.create_topup(
+            user_id, invoice.net, exact=True, price=invoice.total, payer_id=invoice.payer_id, invoice_id=invoice.id,
+            then_checkout=cart, cart_revision=invoice.cart_revision if cart else None)
+        await self._payments.commit()
+        return payment
 
     # staff ------------------------------------------------------------------------------------------------
     async def for_transfer(self, number: str | None = None, invoice_id: int | None = None) -> Invoice:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from calendar import monthrange
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from domain.catalogue import Catalogue, Price, period_price
 from domain.clock import Clock
 from domain.crypto import Cipher
 from domain.db import rowcount, upsert
-from domain.discounts import Applied, Discounts
+from domain.discounts import Applied, Discounts, Offer
 from domain.errors import DomainError, NotFound
 from domain.ledger import InsufficientFunds, Ledger
 from domain.models import (
@@ -69,6 +70,14 @@ def add_months(moment: datetime, months: int) -> datetime:
 def new_activation_key() -> str:
     raw = secrets.token_hex(10).upper()
     return "-".join(raw[i : i + 5] for i in range(0, len(raw), 5))
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPrice:
+    """A line's price for one customer: `price` with every discount in it, `applied` the customer's own."""
+
+    price: Price
+    applied: Applied | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +175,40 @@ class Orders:
             raise NotFound()
         return item
 
+    # prices -----------------------------------------------------------------------------------------------
+    async def offers(self, user_id: int) -> list[Offer]:
+        """The discounts that price this customer's lines now (a redeemed promo code is one of them)."""
+        return await self._discounts.offers(user_id) if self._discounts is not None else []
+
+    def line_price(self, product: Product, tariff: Tariff, months: int,
+                   offers: Sequence[Offer]) -> CustomerPrice | None:
+        """What the customer pays for `tariff` over `months`: the catalogue's period price, less the customer's
+        best discount. The one rule the order wizard, the cart and the checkout share; None when the period is
+        not sold (or the tariff withdrawn)."""
+        discount = next((p["discount_bp"] for p in product.periods if p["months"] == months), None)
+        if not (tariff.active and product.active) or discount is None:
+            return None
+        price = period_price(tariff.price, product.base_months, months, discount)
+        applied = None
+        if offers and self._discounts is not None:
+            price, applied = self._discounts.price(price, product.code, tariff.code, months, offers)
+        return CustomerPrice(price, applied)
+
+    async def price(self, user_id: int, tariff_id: int, months: int) -> CustomerPrice:
+        """`line_price` for one choice of the order wizard; a period not sold is refused."""
+        tariff = await self._catalogue.tariff(tariff_id)
+        product = await self._catalogue.product(tariff.product_code)
+        await self._catalogue.price(tariff, months)  # the period exists
+        priced = self.line_price(product, tariff, months, await self.offers(user_id))
+        assert priced is not None
+        return priced
+
+    async def period_prices(self, user_id: int, product: Product, tariff: Tariff) -> list[tuple[int, CustomerPrice]]:
+        """Each period the product is sold for with what this customer pays for it."""
+        offers = await self.offers(user_id)
+        priced = [(p["months"], self.line_price(product, tariff, p["months"], offers)) for p in product.periods]
+        return [(months, price) for months, price in priced if price is not None]
+
     async def cart(self, user_id: int) -> CartView:
         rows = await self._session.execute(
             select(CartItem, Tariff, Product)
@@ -173,16 +216,13 @@ class Orders:
             .where(CartItem.user_id == user_id).order_by(CartItem.id)
         )
         lines = []
-        offers = await self._discounts.offers(user_id) if self._discounts is not None else []
+        offers = await self.offers(user_id)
         for item, tariff, product in rows:
-            discount = next((p["discount_bp"] for p in product.periods if p["months"] == item.months), None)
-            available = tariff.active and product.active and discount is not None
-            price = period_price(tariff.price, product.base_months, item.months, discount or 0) if available \
-                else Price(0, 0, 0)
-            applied = None
-            if available and offers and self._discounts is not None:
-                price, applied = self._discounts.price(price, product.code, tariff.code, item.months, offers)
-            lines.append(CartLine(item, product, tariff, price, available, applied))
+            priced = self.line_price(product, tariff, item.months, offers)
+            if priced is None:
+                lines.append(CartLine(item, product, tariff, Price(0, 0, 0), False))
+            else:
+                lines.append(CartLine(item, product, tariff, priced.price, True, priced.applied))
         digest = hashlib.sha256(repr([(li.item.id, li.item.tariff_id, li.item.months, li.price.total,
                                        li.applied.discount_id if li.applied else None)
                                       for li in lines]).encode()).hexdigest()[:12]
@@ -216,10 +256,12 @@ class Orders:
         as it is (the automatic checkout after a shortfall top-up). The order's idempotency key makes a
         double tap or a concurrent attempt produce one order."""
         view = await self.cart(user_id)
-        if not view.lines:
-            raise EmptyCart()
-        if revision is not None and revision != view.revision:
-            raise CartChanged()
+        if (revision is not None and revision != view.revision) or not view.lines:
+            # An old Pay button: say what became of the cart it was shown for.
+            paid = await self.paid_with_revision(user_id, revision) if revision is not None else None
+            if paid is not None:
+                raise AlreadyPaid(order=paid.id, paid=paid.created_at)
+            raise CartChanged() if view.lines else EmptyCart()
         if not view.payable:
             raise DomainError("cart-item-unavailable")
         balance = await self._ledger.balance(user_id)

@@ -22,6 +22,8 @@ from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import Ledger
 from domain.models import (
     EntryKind,
+    Invoice,
+    InvoiceStatus,
     Payment,
     PaymentCharge,
     PaymentChargeOutcome,
@@ -39,6 +41,7 @@ METHODS = tuple(TopupMethod)
 # How long a pre-checkout that was let through holds its invoice: Telegram reports the payment within seconds.
 CHECKOUT_LEASE = timedelta(minutes=2)
 
+OPEN_INVOICE = (InvoiceStatus.AWAITING, InvoiceStatus.ISSUED)
 APPLIED, EXTRA, UNMATCHED = PaymentChargeOutcome.APPLIED, PaymentChargeOutcome.EXTRA, PaymentChargeOutcome.UNMATCHED
 
 
@@ -139,21 +142,25 @@ class Payments:
         return amount
 
     async def create_topup(self, user_id: int, amount: int, *, exact: bool = False, then_checkout: bool = False,
-                           cart_revision: str | None = None, payer_id: int | None = None) -> Payment:
+                           cart_revision: str | None = None, payer_id: int | None = None, price: int | None = None,
+                           invoice_id: int | None = None, resume: str | None = None) -> Payment:
         """A pending payment and its invoice terms. `exact` is for an amount the domain computed itself (a
-        renewal's or a cart's shortfall), which may be below the minimum; an amount a customer chose is
-        checked against the minimum and the maximum."""
+        renewal's or a cart's shortfall, an invoice's), which may be below the minimum; an amount a customer chose
+        is checked against the minimum and the maximum. `price` is what the customer pays when it is not what
+        the balance gets (an invoice's total with its VAT); `resume` the flow to go on with once it is paid."""
         if not exact:
             self.check_amount(amount)
         elif amount <= 0 or amount > self.settings.topup_max:
             raise InvalidInput("topup-error-too-large", maximum=Money(self.settings.topup_max, self._ledger.currency))
         method = self.settings.method
         stars = method == STARS
+        asked = amount if price is None else price
         payment = Payment(
             user_id=user_id, payload=f"topup:{secrets.token_urlsafe(18)}", method=method, amount=amount,
-            currency=self._ledger.currency, invoice_amount=self.stars_for(amount) if stars else amount,
+            currency=self._ledger.currency, invoice_amount=self.stars_for(asked) if stars else asked,
             invoice_currency="XTR" if stars else self._ledger.currency, status=PaymentStatus.PENDING,
             then_checkout=then_checkout, cart_revision=cart_revision, created_at=self._clock.now(),
+            invoice_id=invoice_id, resume=resume[:64] if resume else None,
         )
         if self._payers is not None:
             payment.payer_id = await self._payers.resolve(user_id, payer_id)
@@ -178,17 +185,20 @@ class Payments:
                                        payer_id=payer_id)
 
     async def open_topup(self, user_id: int, amount: int = 0, *, cart_revision: str | None = None,
-                         payer_id: int | None = None, exact: bool = False) -> Payment:
+                         payer_id: int | None = None, exact: bool = False, resume: str | None = None) -> Payment:
         """A top-up the customer is about to pay: of `amount`, or with `cart_revision` of what that cart lacks now
-        (`topup_for_cart`). Committed before it is returned: Telegram may report the invoice paid as soon as it
-        is sent, and the payment must be on disk by then."""
+        (`topup_for_cart`); `resume` names the flow it is for. Committed before it is returned: Telegram may
+        report the invoice paid as soon as it is sent, and the payment must be on disk by then."""
         if cart_revision is not None:
             payment = await self.topup_for_cart(user_id, cart_revision, payer_id)
         else:
-            payment = await self.create_topup(user_id, amount, exact=exact, payer_id=payer_id)
+            payment = await self.create_topup(user_id, amount, exact=exact, payer_id=payer_id, resume=resume)
+        await self.commit()
+        return payment
+
+    async def commit(self) -> None:
         if self._commit is not None:
             await self._commit()
-        return payment
 
     async def _by_payload(self, payload: str) -> Payment | None:
         return await self._session.scalar(select(Payment).where(Payment.payload == payload))
@@ -203,6 +213,15 @@ class Payments:
             raise PaymentRejected("payment-rejected-paid")
         if currency != payment.invoice_currency or total_amount != payment.invoice_amount:
             raise PaymentRejected("payment-rejected-amount")
+        if payment.then_checkout and payment.invoice_id is None and payment.cart_revision and self._orders is not None:
+            # A cart top-up's invoice paid later (an old Pay): the cart it was for is bought already.
+            order = await self._orders.paid_with_revision(user_id, payment.cart_revision)
+            if order is not None:
+                raise PaymentRejected("payment-rejected-cart-paid", order=order.id)
+        if payment.invoice_id is not None:
+            invoice = await self._session.get(Invoice, payment.invoice_id)
+            if invoice is None or invoice.status not in OPEN_INVOICE:
+                raise PaymentRejected("payment-rejected-paid")  # cancelled (or paid otherwise) since
         now = self._clock.now()
         held = await rowcount(
             self._session,
@@ -240,8 +259,16 @@ class Payments:
         payment = receipt.payment
         if receipt.outcome == UNMATCHED or payment is None:
             return receipt
+        if receipt.outcome == APPLIED and payment.invoice_id is not None:
+            await self._session.execute(
+                update(Invoice).where(Invoice.id == payment.invoice_id, Invoice.status.in_(OPEN_INVOICE))
+                .values(status=InvoiceStatus.PAID, paid_at=now).execution_options(synchronize_session=False))
         if receipt.outcome == APPLIED and payment.then_checkout and self._orders is not None:
             receipt = await self._checkout(receipt, payment)
+            if receipt.order is not None and payment.invoice_id is not None:
+                await self._session.execute(
+                    update(Invoice).where(Invoice.id == payment.invoice_id)
+                    .values(order_id=receipt.order.order_id).execution_options(synchronize_session=False))
         if self._notifications is not None:
             await self._notifications.notify(
                 user_id, category=NotificationCategory.FINANCE, key="topup-credited-note", push=False,
@@ -346,9 +373,12 @@ class Payments:
         await give_back(charge.user_id, telegram_charge_id)
         await self.record_refund(charge)
         if self._notifications is not None:
+            # The refund takes the credit back off the balance: the notice says by how much and what is left.
+            balance = await self._ledger.balance(charge.user_id)
             await self._notifications.notify(
                 charge.user_id, category=NotificationCategory.FINANCE, key="refund-customer",
-                args={"amount": money_arg(charge.credited, self._ledger.currency)},
+                args={"amount": money_arg(charge.credited, self._ledger.currency),
+                      "balance": money_arg(balance, self._ledger.currency)},
                 dedupe_key=f"refund:{telegram_charge_id}")
         return Refund(charge.user_id, charge.credited)
 

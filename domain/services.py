@@ -76,6 +76,18 @@ class KeyLimited(DomainError):
         self.available = available
 
 
+class TariffAlreadyChanged(DomainError):
+    """The tariff a change was confirmed from is not the service's any more (an old button): `changed` when."""
+
+    message_id = "licence-tariff-already-changed"
+
+
+class TariffCovered(DomainError):
+    """The balance already pays for the tariff change: no top-up is needed."""
+
+    message_id = "licence-tariff-covered"
+
+
 class QuoteChanged(DomainError):
     """The tariff change costs something else than the customer was shown (a day passed, prices changed)."""
 
@@ -412,9 +424,30 @@ class Services:
                 return row, quote
         raise NotFound()
 
-    async def change_tariff(self, user_id: int, service_id: int, tariff_id: int, expected: int) -> TariffChanged:
+    async def tariff_shortfall(self, user_id: int, service_id: int, tariff_id: int) -> int:
+        """What the balance lacks now for switching to `tariff_id` (a top-up's amount, computed here, never taken
+        from a button). Switched already: TariffAlreadyChanged; nothing lacking: TariffCovered."""
+        current = await self._own(user_id, service_id)
+        if current.tariff_id == tariff_id:
+            last = await self._last_event(current.id, ServiceAction.TARIFF)
+            raise TariffAlreadyChanged(changed=last.created_at if last else self._clock.now())
+        _, quote = await self.quote(user_id, service_id, tariff_id)
+        shortfall = quote.amount - await self._ledger.balance(user_id)
+        if shortfall <= 0:
+            raise TariffCovered()
+        return shortfall
+
+    async def change_tariff(self, user_id: int, service_id: int, tariff_id: int, expected: int,
+                            from_tariff: int | None = None) -> TariffChanged:
         """Switch to another tariff of the same product for the rest of the period. `expected` is the amount the
-        customer confirmed; anything else is QuoteChanged. A short balance raises InsufficientFunds."""
+        customer confirmed; anything else is QuoteChanged. `from_tariff` is the tariff the confirmation was shown
+        for: changed since (an old button), TariffAlreadyChanged says when and nothing is charged. A short
+        balance raises InsufficientFunds."""
+        if from_tariff:
+            current = await self._own(user_id, service_id)
+            if current.tariff_id != from_tariff:
+                last = await self._last_event(current.id, ServiceAction.TARIFF)
+                raise TariffAlreadyChanged(changed=last.created_at if last else self._clock.now())
         row, quote = await self.quote(user_id, service_id, tariff_id)
         if quote.amount != expected:
             raise QuoteChanged()

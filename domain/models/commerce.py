@@ -269,6 +269,9 @@ class Payment(Base):
     # Set by the pre-checkout query that lets a payment through: a second one meanwhile is refused.
     checkout_started_at: Mapped[datetime | None]
     cart_revision: Mapped[str | None] = mapped_column(String(64))  # the cart a shortfall top-up pays for
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)  # the invoice it pays
+    # The flow the top-up was made for ("tariff:<service>:<tariff>", "renew:<service>"), resumed once it is paid.
+    resume: Mapped[str | None] = mapped_column(String(64))
 
 
 class PaymentCharge(Base):

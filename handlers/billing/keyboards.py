@@ -45,18 +45,21 @@ class InvoiceAction(StrEnum):
     TOPUP = "topup"  # an invoice for a top-up: ask the amount
     CART = "cart"  # an invoice for the cart as it is now
     VIEW = "view"
+    PAY = "pay"  # a private person's invoice, paid in the bot
     PDF = "pdf"
     CANCEL = "cancel"
     CANCEL_CONFIRM = "cancel-yes"
 
 
 class InvoiceCb(Callback, prefix="iv"):
-    """An invoice screen or action: `id` the invoice, `payer` the one picked, `page` of the list."""
+    """An invoice screen or action: `id` the invoice, `payer` the one picked, `page` of the list, `rev` the cart
+    revision an invoice for the cart is asked for (the cart shown when the list was)."""
 
     action: InvoiceAction
     id: int = 0
     payer: int = 0
     page: int = 0
+    rev: str = ""
 
 
 INVOICES = InvoiceCb(action=InvoiceAction.LIST)
@@ -103,7 +106,8 @@ def months_markup(i18n: I18nContext, months: list[str]) -> InlineKeyboardMarkup:
     return keyboard(*rows, nav_row(i18n, BILLING))
 
 
-def invoices_markup(i18n: I18nContext, invoices: list[Invoice], page: int, pages: int) -> InlineKeyboardMarkup:
+def invoices_markup(i18n: I18nContext, invoices: list[Invoice], page: int, pages: int,
+                    cart_revision: str = "") -> InlineKeyboardMarkup:
     rows: list[list[InlineKeyboardButton]] = [
         [button(i18n.get("invoices-list-item", number=inv.number, total=money(inv.total, inv.currency, i18n.locale),
                          status=i18n.get(f"invoices-status-{inv.status}")),
@@ -116,13 +120,18 @@ def invoices_markup(i18n: I18nContext, invoices: list[Invoice], page: int, pages
         pager.append(button("›", InvoiceCb(action=InvoiceAction.LIST, page=page + 1)))
     rows.append(pager)
     rows.append([button(i18n.get("invoices-new-topup"), InvoiceCb(action=InvoiceAction.TOPUP))])
-    rows.append([button(i18n.get("invoices-new-cart"), InvoiceCb(action=InvoiceAction.CART))])
+    rows.append([button(i18n.get("invoices-new-cart"), InvoiceCb(action=InvoiceAction.CART, rev=cart_revision))])
     return keyboard(*rows, nav_row(i18n, BILLING))
 
 
 def invoice_markup(i18n: I18nContext, invoice: Invoice) -> InlineKeyboardMarkup:
-    """The PDF always; Cancel only while the invoice is open."""
-    rows = [[button(i18n.get("invoices-pdf"), InvoiceCb(action=InvoiceAction.PDF, id=invoice.id))]]
+    """Pay while a private person's invoice is open (a bank transfer is paid outside the bot); the PDF always;
+    Cancel only while the invoice is open."""
+    rows = []
+    if invoice.status in OPEN and not invoice.bank_transfer:
+        rows.append([button(i18n.get("invoices-pay", total=money(invoice.total, invoice.currency, i18n.locale)),
+                            InvoiceCb(action=InvoiceAction.PAY, id=invoice.id))])
+    rows.append([button(i18n.get("invoices-pdf"), InvoiceCb(action=InvoiceAction.PDF, id=invoice.id))])
     if invoice.status in OPEN:
         rows.append([button(i18n.get("invoices-cancel"), InvoiceCb(action=InvoiceAction.CANCEL, id=invoice.id))])
     return keyboard(*rows, nav_row(i18n, INVOICES))

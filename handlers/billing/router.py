@@ -16,6 +16,7 @@ from domain.errors import DomainError, InvalidInput, NotFound
 from domain.invoice_pdf import render_pdf
 from domain.ledger import EXPENSE_KINDS, PAYMENT_KINDS
 from domain.models import Invoice, LedgerEntry, Payment
+from domain.orders import CartChanged
 from domain.payments import STARS
 from domain.unit import Domain
 from handlers.billing.keyboards import (
@@ -36,6 +37,7 @@ from handlers.billing.keyboards import (
     months_markup,
     topup_markup,
 )
+from handlers.billing.resume import topup_amount
 from handlers.billing.states import InvoiceForm, InvoiceFormData, TopupAmount
 from handlers.billing.views import (
     billing_text,
@@ -63,17 +65,28 @@ async def billing_pressed(callback: CallbackQuery, domain: Domain, i18n: I18nCon
 
 
 # top-ups -------------------------------------------------------------------------------------------------
-async def send_invoice(bot: Bot, chat_id: int, payment: Payment, i18n: I18nContext, provider_token: str) -> None:
-    """The Telegram invoice of a top-up (its payment row is on disk already: the domain committed it)."""
+async def send_invoice(bot: Bot, chat_id: int, payment: Payment, i18n: I18nContext, provider_token: str,
+                       invoice: Invoice | None = None) -> None:
+    """The Telegram invoice of a top-up (its payment row is on disk already: the domain committed it); with
+    `invoice`, the payment of that invoice (its total, VAT included)."""
     amount = money(payment.amount, payment.currency, i18n.locale)
+    if invoice is not None:
+        total = money(invoice.total, invoice.currency, i18n.locale)
+        title = i18n.get("invoices-pdf-title", number=invoice.number)
+        description = i18n.get("invoice-description-invoice", number=invoice.number, total=total, amount=amount)
+        label = title
+    else:
+        title = i18n.get("invoice-title")
+        description = i18n.get("invoice-description-checkout" if payment.then_checkout else "invoice-description",
+                               amount=amount)
+        label = i18n.get("invoice-label", amount=amount)
     await bot.send_invoice(
         chat_id=chat_id,
-        title=i18n.get("invoice-title"),
-        description=i18n.get("invoice-description-checkout" if payment.then_checkout else "invoice-description",
-                             amount=amount),
+        title=title,
+        description=description,
         payload=payment.payload,
         currency=payment.invoice_currency,
-        prices=[LabeledPrice(label=i18n.get("invoice-label", amount=amount), amount=payment.invoice_amount)],
+        prices=[LabeledPrice(label=label, amount=payment.invoice_amount)],
         provider_token="" if payment.method == STARS else provider_token,
     )
 
@@ -118,9 +131,13 @@ async def topup_chosen(callback: CallbackQuery, callback_data: TopupCb, bot: Bot
             MenuCb(section="cart" if cart else "billing")):
         return
     try:
-        payment = await domain.payments.open_topup(user.id, callback_data.amount,
+        amount = callback_data.amount
+        if callback_data.resume:
+            amount = await topup_amount(domain, user, callback_data.resume, amount)
+        payment = await domain.payments.open_topup(user.id, amount,
                                                    cart_revision=callback_data.rev if cart else None,
-                                                   payer_id=callback_data.payer or None)
+                                                   payer_id=callback_data.payer or None,
+                                                   resume=callback_data.resume or None)
     except DomainError as exc:
         if isinstance(exc, NotFound):
             raise
@@ -175,10 +192,12 @@ async def csv_pressed(callback: CallbackQuery, callback_data: BillCb, domain: Do
 
 # invoices ------------------------------------------------------------------------------------------------
 async def show_invoices(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
-                        page: int = 0) -> None:
+                        page: int = 0, notice: str | None = None) -> None:
+    """The list; its "Invoice for the cart" is bound to the cart as it is now."""
     result = await domain.invoices.page(user.id, page)
-    await show(event, invoices_text(i18n, result.invoices), invoices_markup(i18n, result.invoices, result.page,
-                                                                           result.pages))
+    cart = await domain.orders.cart(user.id)
+    await show(event, invoices_text(i18n, result.invoices, notice),
+               invoices_markup(i18n, result.invoices, result.page, result.pages, cart.revision if cart.lines else ""))
 
 
 async def invoices_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
@@ -226,6 +245,21 @@ async def invoice_pdf_pressed(callback: CallbackQuery, callback_data: InvoiceCb,
     data = await render(domain, i18n, user, invoice)
     await callback.answer()
     await send_pdf(callback, i18n, invoice, data)
+
+
+async def invoice_pay_pressed(callback: CallbackQuery, callback_data: InvoiceCb, bot: Bot, domain: Domain,
+                              i18n: I18nContext, user: Customer, payment_provider_token: str) -> None:
+    """Pay a private person's invoice in the bot; one paid already says when, and nothing is charged again."""
+    try:
+        payment = await domain.invoices.pay(user.id, callback_data.id)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        await refuse(callback, i18n, exc, user.time_zone)
+        return
+    invoice = await domain.invoices.get(user.id, callback_data.id)
+    await callback.answer()
+    await send_invoice(bot, user.id, payment, i18n, payment_provider_token, invoice)
 
 
 async def invoice_cancel_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain,
@@ -279,12 +313,18 @@ async def invoice_amount_entered(message: Message, domain: Domain, i18n: I18nCon
 
 async def invoice_cart_pressed(callback: CallbackQuery, callback_data: InvoiceCb, domain: Domain, i18n: I18nContext,
                                user: Customer) -> None:
-    """An invoice for the cart as it is now."""
+    """An invoice for the cart the list was shown with; one paid or changed since is said so, and nothing is
+    issued."""
     if not callback_data.payer and await pick_payer(
-            callback, domain, i18n, user, lambda payer: InvoiceCb(action=InvoiceAction.CART, payer=payer), INVOICES):
+            callback, domain, i18n, user,
+            lambda payer: InvoiceCb(action=InvoiceAction.CART, payer=payer, rev=callback_data.rev), INVOICES):
         return
     try:
-        invoice = await domain.invoices.issue_for_cart(user.id, callback_data.payer or None)
+        invoice = await domain.invoices.issue_for_cart(user.id, callback_data.payer or None,
+                                                       callback_data.rev or None)
+    except CartChanged:
+        await show_invoices(callback, domain, i18n, user, notice=i18n.get("invoices-cart-changed"))
+        return
     except DomainError as exc:
         if isinstance(exc, NotFound):
             raise
@@ -307,6 +347,7 @@ def router() -> Router:
     routes.callback_query.register(invoices_pressed, InvoiceCb.filter(F.action == InvoiceAction.LIST))
     routes.callback_query.register(invoice_pressed, InvoiceCb.filter(F.action == InvoiceAction.VIEW))
     routes.callback_query.register(invoice_pdf_pressed, InvoiceCb.filter(F.action == InvoiceAction.PDF))
+    routes.callback_query.register(invoice_pay_pressed, InvoiceCb.filter(F.action == InvoiceAction.PAY))
     routes.callback_query.register(invoice_cancel_pressed, InvoiceCb.filter(F.action == InvoiceAction.CANCEL))
     routes.callback_query.register(invoice_cancel_confirmed,
                                    InvoiceCb.filter(F.action == InvoiceAction.CANCEL_CONFIRM))

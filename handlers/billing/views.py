@@ -153,17 +153,21 @@ def vat_label(t: Translate, invoice: Invoice) -> str:
 
 def document_of(t: Translate, invoice: Invoice, vendor: VendorDetails, locale: str, time_zone: str) -> InvoiceDocument:
     cur = invoice.currency
-    totals = [(t("invoices-subtotal"), money(invoice.net, cur, locale))]
+    # The amount without VAT is a line of its own only above a VAT line; without VAT the locale's note says so.
+    totals = []
     if invoice.vat_rate_bp:
-        totals.append((vat_label(t, invoice), money(invoice.vat, cur, locale)))
+        totals += [(t("invoices-subtotal"), money(invoice.net, cur, locale)),
+                   (vat_label(t, invoice), money(invoice.vat, cur, locale))]
     totals.append((t("invoices-total"), money(invoice.total, cur, locale)))
     seller = [vendor.name, *vendor.address.splitlines()]
     if vendor.tax_id:
         seller.append(t("invoices-vendor-tax-id", value=vendor.tax_id))
-    if invoice.bank_transfer:
-        notes = [t("invoices-pay-by-transfer", number=invoice.number), *vendor.bank_details.splitlines()]
-    else:
-        notes = [t("invoices-pay-in-bot")]
+    notes = [] if invoice.vat_rate_bp else [t("invoices-vat-none")]
+    bank = [line for line in vendor.bank_details.splitlines() if line.strip()]
+    if not invoice.bank_transfer:
+        notes.append(t("invoices-pay-in-bot"))
+    elif bank:  # the sentence ends with a colon: it is printed only with the details it introduces
+        notes += [t("invoices-pay-by-transfer", number=invoice.number), *bank]
     return InvoiceDocument(
         title=t("invoices-pdf-title", number=invoice.number),
         meta=[t("invoices-issued", date=day(invoice.issued_at, time_zone, locale)),

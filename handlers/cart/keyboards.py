@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram_i18n import I18nContext
 
+from domain.models import Service
 from domain.orders import CartView
 from handlers.common.format import money
-from handlers.common.ui import Callback, MenuCb, TopupCb, button, keyboard, nav_row
+from handlers.common.ui import Callback, MenuCb, TopupCb, button, keyboard, nav_row, next_steps
 
 CART = MenuCb(section="cart")
 
@@ -66,8 +68,11 @@ def clear_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
                      button(i18n.get("cart-clear-no"), CART)])
 
 
-def paid_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
-    return keyboard([button(i18n.get("menu-button-billing"), MenuCb(section="billing"))], nav_row(i18n))
+def paid_markup(i18n: I18nContext, services: Sequence[Service] = ()) -> InlineKeyboardMarkup:
+    """What comes next after a paid order: each bought service's next step its section registered (a new SSL
+    certificate's setup: its key or CSR), then billing."""
+    return keyboard(*next_steps(i18n, services),
+                    [button(i18n.get("menu-button-billing"), MenuCb(section="billing"))], nav_row(i18n))
 
 
 def shortfall_markup(i18n: I18nContext, shortfall: int, currency: str, revision: str,

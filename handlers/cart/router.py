@@ -41,15 +41,13 @@ async def remove_pressed(callback: CallbackQuery, callback_data: CartCb, domain:
 
 async def periods_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Domain, i18n: I18nContext,
                           user: Customer) -> None:
-    """The periods the line's product is sold for, each with its price."""
+    """The periods the line's product is sold for, each with what the customer pays for it (their discounts
+    in it, as the cart prices it)."""
     item, product, tariff = await domain.orders.periods_for_item(user.id, callback_data.item)
     currency = domain.ledger.currency
-    options = []
-    for period in product.periods:
-        price = await domain.catalogue.price(tariff, period["months"])
-        options.append((period["months"], i18n.get("order-period-option", months=period["months"],
-                                                   price=money(price.total, currency, i18n.locale)),
-                        period["months"] == item.months))
+    options = [(months, i18n.get("order-period-option", months=months,
+                                 price=money(priced.price.total, currency, i18n.locale)), months == item.months)
+               for months, priced in await domain.orders.period_prices(user.id, product, tariff)]
     text = i18n.get("cart-choose-period", product=escape(text_of(product.names, i18n.locale)),
                     tariff=escape(text_of(tariff.names, i18n.locale)))
     await show(callback, text, periods_markup(i18n, item.id, options))
@@ -92,8 +90,9 @@ async def pay_pressed(callback: CallbackQuery, callback_data: CartCb, domain: Do
         await refuse(callback, i18n, exc, user.time_zone)
         await render_cart(callback, domain, i18n, user)
         return
+    # A paid cart's receipt is the customer's to keep: a message of its own that navigation never edits.
     await show(callback, *payment_screen(i18n, domain.ledger.currency, user, outcome, callback_data.rev,
-                                         callback_data.payer))
+                                         callback_data.payer), keep=outcome.order is not None)
 
 
 def router() -> Router:

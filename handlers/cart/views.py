@@ -90,7 +90,7 @@ def payment_screen(i18n: I18nContext, currency: str, user: Customer, outcome: Ca
     lines = [card_notice(i18n, outcome.card, currency)] if outcome.card is not None else []
     if outcome.order is not None:
         lines.append(paid_text(i18n, outcome.order, currency, user.time_zone))
-        return "\n\n".join(lines), paid_markup(i18n)
+        return "\n\n".join(lines), paid_markup(i18n, outcome.order.services)
     if outcome.refused is not None:
         lines.append(error_text(i18n, outcome.refused, user.time_zone))
         return "\n\n".join(lines), back_to_cart(i18n)

@@ -54,7 +54,7 @@ from handlers.certificates.views import (
 from handlers.common.errors import error_text, refuse
 from handlers.common.guard import GUARDED, forget_code_message
 from handlers.common.screen import drop_pressed
-from handlers.common.ui import MenuCb, MenuSection, register_section, show
+from handlers.common.ui import MenuCb, MenuSection, button, register_next_step, register_section, show
 from handlers.notifications import register_action
 from handlers.renewals import card_renew_button, register_card
 
@@ -473,3 +473,6 @@ def router() -> Router:
 register_section(MenuSection(key="certificates", text_key="menu-button-certificates", order=210))
 register_action("certificate", lambda args: details_cb(int(args["service_id"])))
 register_card("ssl", details_cb)
+register_next_step("ssl", lambda i18n, service: button(
+    i18n.get("checkout-setup-certificate", domain=display_domain(service.domain or "")),
+    CertCb(action=CertAction.KEY, id=service.id)))

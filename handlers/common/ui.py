@@ -69,12 +69,14 @@ HOME = MenuCb(section="home")
 class TopupCb(Callback, prefix="t"):
     """A top-up, offered by several sections (billing, the cart, licences, automatic payments, notifications) and
     sent as an invoice by billing: `amount` in minor units of a preset; `then` tops up what the cart of revision
-    `rev` lacks (computed by the domain, never taken from the button) and buys that cart once it is paid."""
+    `rev` lacks (computed by the domain, never taken from the button) and buys that cart once it is paid;
+    `resume` names the flow the top-up is for (`tariff.<service>.<tariff>`), shown again once it is paid."""
 
     amount: int = 0
     then: bool = False
     payer: int = 0
     rev: str = ""
+    resume: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,27 @@ def register_section(section: MenuSection) -> None:
 
 def sections() -> list[MenuSection]:
     return sorted((s for s in _SECTIONS.values() if s.visible()), key=lambda s: s.order)
+
+
+# What a section offers to do next with a service just bought (a certificate's setup): the cart's receipt asks each
+# kind's section without importing it.
+NextStep = Callable[[I18nContext, Any], InlineKeyboardButton | None]
+_NEXT_STEPS: dict[str, NextStep] = {}
+
+
+def register_next_step(kind: str, step: NextStep) -> None:
+    _NEXT_STEPS[kind] = step
+
+
+def next_steps(i18n: I18nContext, services: Any) -> list[list[InlineKeyboardButton]]:
+    """One row per bought service whose section has a next step for it."""
+    rows = []
+    for service in services:
+        step = _NEXT_STEPS.get(str(service.kind))
+        made = step(i18n, service) if step is not None else None
+        if made is not None:
+            rows.append([made])
+    return rows
 
 
 def button(text: str, callback: CallbackData | str) -> InlineKeyboardButton:

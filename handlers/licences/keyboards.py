@@ -51,12 +51,14 @@ class ServiceAction(StrEnum):
 
 
 class SvcCb(Callback, prefix="sv"):
-    """A service's screen and actions. `v`: a tariff id, on/off or a page; `x`: the amount confirmed."""
+    """A service's screen and actions. `v`: a tariff id, on/off or a page; `x`: the amount confirmed; `f`: the
+    tariff a change was confirmed from."""
 
     action: ServiceAction
     id: int
     v: int = 0
     x: int = 0
+    f: int = 0
 
 
 def details_markup(i18n: I18nContext, details: Details, renew: InlineKeyboardButton | None = None
@@ -112,8 +114,9 @@ def form_markup(i18n: I18nContext, service_id: int) -> InlineKeyboardMarkup:
                      button(i18n.get("button-cancel"), "cancel")])
 
 
-def shortfall_button(i18n: I18nContext, domain: Domain, shortfall: int) -> InlineKeyboardButton:
+def shortfall_button(i18n: I18nContext, domain: Domain, shortfall: int, resume: str = "") -> InlineKeyboardButton:
+    """A top-up of the shortfall; `resume` names the flow shown again once it is paid."""
     # A top-up below the shop's minimum would be refused; top up at least that much.
     amount = max(shortfall, domain.payments.settings.topup_min)
     return button(i18n.get("checkout-topup-shortfall", amount=money(amount, domain.ledger.currency, i18n.locale)),
-                  TopupCb(amount=amount))
+                  TopupCb(amount=amount, resume=resume))

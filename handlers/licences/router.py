@@ -13,10 +13,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InvalidInput, NotFound
 from domain.ledger import InsufficientFunds
-from domain.services import FILTERS, IpChangeLimited, KeyLimited, QuoteChanged
+from domain.services import FILTERS, IpChangeLimited, KeyLimited, QuoteChanged, TariffAlreadyChanged
 from domain.unit import Domain
+from handlers.billing import register_resume, resume_key
 from handlers.common.errors import refuse
 from handlers.common.format import day, money, text_of, when
 from handlers.common.guard import GUARDED
@@ -258,8 +259,8 @@ async def tariffs_pressed(callback: CallbackQuery, callback_data: SvcCb, domain:
     await show(callback, "\n".join(lines), keyboard(*rows, nav_row(i18n, back)))
 
 
-async def render_tariff_confirm(callback: CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
-                                service_id: int, tariff_id: int, notice: str | None = None) -> None:
+async def render_tariff_confirm(callback: CallbackQuery | Message, domain: Domain, i18n: I18nContext,
+                                user: Customer, service_id: int, tariff_id: int, notice: str | None = None) -> None:
     row, quote = await domain.services.quote(user.id, service_id, tariff_id)
     currency, locale = domain.ledger.currency, i18n.locale
     balance = await domain.ledger.balance(user.id)
@@ -275,13 +276,32 @@ async def render_tariff_confirm(callback: CallbackQuery, domain: Domain, i18n: I
     rows = []
     if quote.amount > balance:
         lines.append(i18n.get("licence-tariff-short", shortfall=money(quote.amount - balance, currency, locale)))
-        rows.append([shortfall_button(i18n, domain, quote.amount - balance)])
+        rows.append([shortfall_button(i18n, domain, quote.amount - balance,
+                                      resume_key("tariff", row.service.id, quote.tariff.id))])
     else:
+        # Bound to the amount and to the tariff it switches from: an old button cannot switch (and charge) twice.
         rows.append([button(i18n.get("licence-button-tariff-confirm", tariff=text_of(quote.tariff.names, locale)),
                             SvcCb(action=ServiceAction.TARIFF_CONFIRM, id=row.service.id, v=quote.tariff.id,
-                                  x=quote.amount))])
+                                  x=quote.amount, f=row.tariff.id))])
     back = SvcCb(action=ServiceAction.TARIFFS, id=row.service.id)
     await show(callback, "\n".join(lines), keyboard(*rows, nav_row(i18n, back)))
+
+
+async def tariff_resumed(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
+                         numbers: list[int]) -> None:
+    """After a top-up made for a tariff change: its confirmation again, now that the balance covers it."""
+    if len(numbers) == 2:
+        await render_tariff_confirm(message, domain, i18n, user, numbers[0], numbers[1])
+
+
+async def tariff_topup_amount(domain: Domain, user: Customer, numbers: list[int]) -> int:
+    """A tariff change's top-up: what the switch lacks at the press (switched already or covered: refused)."""
+    if len(numbers) != 2:
+        raise NotFound()
+    return await domain.services.tariff_shortfall(user.id, numbers[0], numbers[1])
+
+
+register_resume("tariff", tariff_resumed, tariff_topup_amount)
 
 
 async def tariff_chosen(callback: CallbackQuery, callback_data: SvcCb, domain: Domain, i18n: I18nContext,
@@ -294,10 +314,15 @@ async def tariff_confirmed(callback: CallbackQuery, callback_data: SvcCb, domain
     """Switch, with one ledger entry for the difference (a charge, or a credit when cheaper)."""
     currency = domain.ledger.currency
     try:
-        changed = await domain.services.change_tariff(user.id, callback_data.id, callback_data.v, callback_data.x)
+        changed = await domain.services.change_tariff(user.id, callback_data.id, callback_data.v, callback_data.x,
+                                                      callback_data.f or None)
+    except TariffAlreadyChanged as exc:
+        await refuse(callback, i18n, exc, user.time_zone)
+        return
     except InsufficientFunds as exc:
         text = i18n.get("licence-tariff-short", shortfall=money(exc.shortfall, currency, i18n.locale))
-        await show(callback, text, keyboard([shortfall_button(i18n, domain, exc.shortfall)],
+        resume = resume_key("tariff", callback_data.id, callback_data.v)
+        await show(callback, text, keyboard([shortfall_button(i18n, domain, exc.shortfall, resume)],
                                             nav_row(i18n, SvcCb(action=ServiceAction.TARIFFS, id=callback_data.id))))
         return
     except QuoteChanged as exc:

@@ -38,11 +38,12 @@ async def go(step: OrderStep, event: Message | CallbackQuery, domain: Domain, i1
         text, markup = await products_screen(domain, i18n)
         await state.set_state(OrderWizard.product)
     elif step == OrderStep.TARIFFS:
-        text, markup = await tariffs_screen(domain, i18n, await domain.catalogue.product(data.product or ""))
+        text, markup = await tariffs_screen(domain, i18n, user, await domain.catalogue.product(data.product or ""))
         await state.set_state(OrderWizard.tariff)
     elif step == OrderStep.PERIODS:
         product = await domain.catalogue.product(data.product or "")
-        text, markup = await periods_screen(domain, i18n, product, await domain.catalogue.tariff(data.tariff or 0))
+        text, markup = await periods_screen(domain, i18n, user, product,
+                                            await domain.catalogue.tariff(data.tariff or 0))
         await state.set_state(OrderWizard.period)
     elif step == OrderStep.NAME:
         text = i18n.get("order-ask-name", current=escape(data.name or "—"))
@@ -61,7 +62,7 @@ async def go(step: OrderStep, event: Message | CallbackQuery, domain: Domain, i1
         text, markup = await licences_screen(domain, i18n, user)
         await state.set_state(OrderWizard.licence)
     else:
-        text, markup = await summary_screen(domain, i18n, data)
+        text, markup = await summary_screen(domain, i18n, user, data)
         await state.set_state(OrderWizard.summary)
     await show(event, text, markup)
 

@@ -12,6 +12,7 @@ from domain.models import Product, Tariff
 from domain.unit import Domain
 from domain.validation import display_domain
 from handlers.common.format import money, text_of
+from handlers.discounts import cart_discount_line
 from handlers.order.keyboards import (
     LAST_PARAM,
     OrderAction,
@@ -36,12 +37,15 @@ async def products_screen(domain: Domain, i18n: I18nContext) -> Screen:
     return "\n".join(lines), choices_markup(i18n, OrderAction.PRODUCT, choices, None)
 
 
-async def tariffs_screen(domain: Domain, i18n: I18nContext, product: Product) -> Screen:
+async def tariffs_screen(domain: Domain, i18n: I18nContext, user: Customer, product: Product) -> Screen:
+    """Each tariff with what this customer pays for its base period (their discounts in it)."""
     currency = domain.ledger.currency
     lines = [i18n.get("order-choose-tariff", product=escape(text_of(product.names, i18n.locale)))]
     choices = []
+    offers = await domain.orders.offers(user.id)
     for tariff in await domain.catalogue.tariffs(product.code):
-        price = money(tariff.price, currency, i18n.locale)
+        priced = domain.orders.line_price(product, tariff, product.base_months, offers)
+        price = money(priced.price.total if priced is not None else tariff.price, currency, i18n.locale)
         per = i18n.get("order-price-per-month" if product.base_months == 1 else "order-price-per-year", price=price)
         lines.append(f"\n<b>{escape(text_of(tariff.names, i18n.locale))}</b> — {per}\n"
                      f"{escape(text_of(tariff.descriptions, i18n.locale))}")
@@ -49,16 +53,18 @@ async def tariffs_screen(domain: Domain, i18n: I18nContext, product: Product) ->
     return "\n".join(lines), choices_markup(i18n, OrderAction.TARIFF, choices, OrderStep.PRODUCTS)
 
 
-async def periods_screen(domain: Domain, i18n: I18nContext, product: Product, tariff: Tariff) -> Screen:
+async def periods_screen(domain: Domain, i18n: I18nContext, user: Customer, product: Product,
+                         tariff: Tariff) -> Screen:
+    """Each period with what this customer pays for it: the price the cart will show."""
     currency = domain.ledger.currency
+    discounts = {p["months"]: p["discount_bp"] for p in product.periods}
     choices = []
-    for period in product.periods:
-        price = await domain.catalogue.price(tariff, period["months"])
-        label = i18n.get("order-period-option", months=period["months"],
-                         price=money(price.total, currency, i18n.locale))
-        if price.discount:
-            label += " " + i18n.get("order-period-discount", percent=period["discount_bp"] // 100)
-        choices.append((label, str(period["months"])))
+    for months, priced in await domain.orders.period_prices(user.id, product, tariff):
+        label = i18n.get("order-period-option", months=months,
+                         price=money(priced.price.total, currency, i18n.locale))
+        if discounts.get(months):
+            label += " " + i18n.get("order-period-discount", percent=discounts[months] // 100)
+        choices.append((label, str(months)))
     text = i18n.get("order-choose-period", product=escape(text_of(product.names, i18n.locale)),
                     tariff=escape(text_of(tariff.names, i18n.locale)))
     return text, choices_markup(i18n, OrderAction.PERIOD, choices, OrderStep.TARIFFS)
@@ -72,12 +78,14 @@ async def licences_screen(domain: Domain, i18n: I18nContext, user: Customer) -> 
     return i18n.get("order-choose-licence"), choices_markup(i18n, OrderAction.LICENCE, choices, OrderStep.PERIODS)
 
 
-async def summary_screen(domain: Domain, i18n: I18nContext, data: OrderData) -> Screen:
+async def summary_screen(domain: Domain, i18n: I18nContext, user: Customer, data: OrderData) -> Screen:
+    """What the order will cost in the cart: the same price rule, with the customer's discounts in it."""
     product = await domain.catalogue.product(data.product or "")
     tariff = await domain.catalogue.tariff(data.tariff or 0)
     months = data.months or 0
-    price = await domain.catalogue.price(tariff, months)
-    currency = domain.ledger.currency
+    priced = await domain.orders.price(user.id, tariff.id, months)
+    price = priced.price
+    currency, locale = domain.ledger.currency, i18n.locale
     params = []
     if data.name:
         params.append(i18n.get("order-param-name", name=escape(data.name)))
@@ -87,14 +95,17 @@ async def summary_screen(domain: Domain, i18n: I18nContext, data: OrderData) -> 
         params.append(i18n.get("order-param-domain", domain=escape(display_domain(data.domain))))
     if data.licence_id:
         params.append(i18n.get("order-param-licence", licence=str(data.licence_id)))
-    text = i18n.get(
+    lines = [i18n.get(
         "order-summary",
-        product=escape(text_of(product.names, i18n.locale)),
-        tariff=escape(text_of(tariff.names, i18n.locale)),
+        product=escape(text_of(product.names, locale)),
+        tariff=escape(text_of(tariff.names, locale)),
         months=months,
         params="\n".join(params) or "—",
-        list_price=money(price.list_price, currency, i18n.locale),
-        discount=money(price.discount, currency, i18n.locale),
-        total=money(price.total, currency, i18n.locale),
-    )
-    return text, summary_markup(i18n, LAST_PARAM[product.kind])
+    ), ""]
+    if price.discount:
+        lines.append(i18n.get("order-summary-price", list_price=money(price.list_price, currency, locale)))
+        lines.append(i18n.get("order-summary-discount", discount=money(price.discount, currency, locale)))
+    if priced.applied is not None:
+        lines.append(cart_discount_line(i18n, priced.applied, currency))
+    lines.append(i18n.get("order-summary-total", total=money(price.total, currency, locale)))
+    return "\n".join(lines), summary_markup(i18n, LAST_PARAM[product.kind])

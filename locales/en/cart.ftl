@@ -31,6 +31,7 @@ cart-full = The cart holds at most { $max } items.
 cart-item-unavailable = Something in the cart is no longer sold. Remove it and pay for the rest.
 checkout-paid = ✅ <b>Paid</b> — order #{ $order }, { $total }. Balance: { $balance }.
 checkout-service = • #{ $id } { $kind } { $what } — until { $expires }
+checkout-setup-certificate = 🔐 Set up the certificate for { $domain }
 checkout-short =
     Your balance is not enough for this cart.
     Total: { $total }

@@ -120,6 +120,8 @@ licence-tariff-confirm =
 licence-tariff-short = Your balance is short by { $shortfall }. Top up, then change the tariff.
 licence-button-tariff-confirm = ✅ Switch to { $tariff }
 licence-tariff-quote-changed = The price changed since it was shown. Here is the current one.
+licence-tariff-already-changed = This licence's tariff was already changed on { $changed }: nothing was charged again.
+licence-tariff-covered = Your balance already covers this tariff change: no top-up is needed.
 licence-tariff-changed = ✅ Tariff changed to { $tariff }: { $total }. Balance: { $balance }.
 licence-not-active = Only an active service can be changed.
 

@@ -34,10 +34,9 @@ order-summary =
        *[other] months
     }
     { $params }
-
-    Price: { $list_price }
-    Discount: −{ $discount }
-    <b>Total: { $total }</b>
+order-summary-price = Price: { $list_price }
+order-summary-discount = Discount: −{ $discount }
+order-summary-total = <b>Total: { $total }</b>
 order-to-cart = ✅ To cart
 order-added = Added to the cart. The cart has { $count } { $count ->
     [one] item

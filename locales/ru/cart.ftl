@@ -33,6 +33,7 @@ cart-full = В корзине может быть не больше { $max } п�
 cart-item-unavailable = Что-то в корзине больше не продаётся. Удалите это и оплатите остальное.
 checkout-paid = ✅ <b>Оплачено</b> — заказ #{ $order }, { $total }. Баланс: { $balance }.
 checkout-service = • #{ $id } { $kind } { $what } — до { $expires }
+checkout-setup-certificate = 🔐 Настроить сертификат для { $domain }
 checkout-short =
     На балансе не хватает денег для этой корзины.
     Итого: { $total }

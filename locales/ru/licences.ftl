@@ -123,6 +123,8 @@ licence-tariff-confirm =
 licence-tariff-short = На балансе не хватает { $shortfall }. Пополните баланс и смените тариф.
 licence-button-tariff-confirm = ✅ Перейти на { $tariff }
 licence-tariff-quote-changed = Цена изменилась с момента показа. Вот актуальная.
+licence-tariff-already-changed = Тариф этой лицензии уже изменён { $changed }: повторно ничего не списано.
+licence-tariff-covered = Баланса уже хватает на смену тарифа: пополнять не нужно.
 licence-tariff-changed = ✅ Тариф изменён на { $tariff }: { $total }. Баланс: { $balance }.
 licence-not-active = Изменить можно только активную услугу.
 

@@ -36,10 +36,9 @@ order-summary =
        *[other] месяцев
     }
     { $params }
-
-    Цена: { $list_price }
-    Скидка: −{ $discount }
-    <b>Итого: { $total }</b>
+order-summary-price = Цена: { $list_price }
+order-summary-discount = Скидка: −{ $discount }
+order-summary-total = <b>Итого: { $total }</b>
 order-to-cart = ✅ В корзину
 order-added = Добавлено в корзину. В корзине { $count } { $count ->
     [one] позиция

@@ -88,7 +88,8 @@ async def test_a_short_cart_is_paid_with_the_card(ann, running, clock, webhook) 
     assert [c["amount"] for c in fake.charges] == [10000]
     # The old Pay button again: already paid, nothing charged.
     await ann.press(callback_data=pay_data, message=pay)
-    assert ann.last_callback_answer.text == "Your cart is empty."
+    assert ann.last_callback_answer.text == \
+        "This cart was already paid on 26 Nov 2026, 09:00 (order #1): nothing was charged again."
     assert len(fake.charges) == 1
     entries = await rows(running, LedgerEntry, LedgerEntry.kind == "topup")
     assert [(e.amount, e.reference) for e in entries] == [(10000, "autopay:1")]

@@ -119,7 +119,8 @@ async def test_a_double_pay_charges_once(ann, running, sandbox) -> None:
     assert [b.amount for b in await rows(running, Balance)] == [100_000 - 2790]
     # The receipt (the licence's key notice may have come below it since).
     assert any(m.text.startswith("✅ Paid — order #1, €27.90.") for m in ann.bot_messages)
-    assert ann.last_callback_answer.text == "Your cart is empty."
+    assert ann.last_callback_answer.text == \
+        "This cart was already paid on 26 Nov 2026, 09:00 (order #1): nothing was charged again."
 
 
 async def test_a_forged_callback_for_another_customers_item_changes_nothing(ann, running, sandbox) -> None:

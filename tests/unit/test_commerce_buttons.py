@@ -1,5 +1,6 @@
 """Buttons already sent keep working: the callback data of the order, cart, billing, invoice, automatic-payment
-and renewal buttons, packed as the bot sends them, decodes to the same fields and packs back the same."""
+and renewal buttons, packed as the bot sends them (or sent before fields were added at the end), decodes to the same
+fields."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from handlers.autopay import ApCb, AutopayAction
 from handlers.billing import BillAction, BillCb, InvoiceAction, InvoiceCb
 from handlers.cart import CartAction, CartCb
 from handlers.common.ui import Callback, TopupCb
+from handlers.licences.keyboards import ServiceAction, SvcCb
 from handlers.order.keyboards import OrderAction, OrderCb, OrderStep
 from handlers.renewals import RenewAction, RenewCb
 
@@ -18,6 +20,10 @@ SENT: list[tuple[type[Callback], str, dict[str, object]]] = [
     (CartCb, "c:clear-yes:0:0::0", {"action": CartAction.CLEAR_CONFIRM}),
     (TopupCb, "t:0:1:7:1a2b3c4d5e6f", {"amount": 0, "then": True, "payer": 7, "rev": "1a2b3c4d5e6f"}),
     (TopupCb, "t:2500:0:0:", {"amount": 2500, "then": False, "payer": 0, "rev": ""}),
+    (TopupCb, "t:1500:0:0::tariff.12.3", {"amount": 1500, "resume": "tariff.12.3"}),
+    (SvcCb, "sv:tx:12:3:14252", {"action": ServiceAction.TARIFF_CONFIRM, "id": 12, "v": 3, "x": 14252, "f": 0}),
+    (SvcCb, "sv:tx:12:3:14252:2", {"action": ServiceAction.TARIFF_CONFIRM, "v": 3, "x": 14252, "f": 2}),
+    (InvoiceCb, "iv:cart:0:0:0:1a2b3c4d5e6f", {"action": InvoiceAction.CART, "rev": "1a2b3c4d5e6f"}),
     (BillCb, "b:payments:2:", {"action": BillAction.PAYMENTS, "page": 2}),
     (BillCb, "b:csv:0:2026-11", {"action": BillAction.CSV, "month": "2026-11"}),
     (InvoiceCb, "iv:cancel-yes:42:0:0", {"action": InvoiceAction.CANCEL_CONFIRM, "id": 42}),
