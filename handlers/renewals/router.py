@@ -7,14 +7,14 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from domain.accounts import Customer
 from domain.errors import DomainError
 from domain.renewals import period_key
 from domain.unit import Domain
-from handlers.billing import send_invoice
+from handlers.billing import register_resume, send_invoice
 from handlers.common import format as fmt
 from handlers.common.errors import refuse
 from handlers.common.ui import keyboard, nav_row, show
@@ -26,21 +26,26 @@ from handlers.renewals.views import quote_args, renewed_text
 async def renew_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext, domain: Domain,
                         user: Customer) -> None:
     """What renewing costs and the new expiry date; confirm, or top up the shortfall first."""
+    await render_offer(callback, domain, i18n, user, callback_data.id, callback_data.p, callback_data.c)
+
+
+async def render_offer(event: CallbackQuery | Message, domain: Domain, i18n: I18nContext, user: Customer,
+                       service_id: int, period_shown: str = "", c: int = 0) -> None:
     try:
-        offer = await domain.checkout.renewal_offer(user.id, callback_data.id)
+        offer = await domain.checkout.renewal_offer(user.id, service_id)
     except DomainError as exc:
-        await refuse(callback, i18n, exc, user.time_zone)
+        await refuse(event, i18n, exc, user.time_zone)
         return
     quote = offer.quote
     period = period_key(quote.service.expires_at)
     args = quote_args(quote, i18n, domain.ledger.currency, user)
-    back, c = back_of(quote.service.kind, quote.service.id, bool(callback_data.c)), callback_data.c
-    if callback_data.p and callback_data.p != period:
-        await show(callback, i18n.get("renew-already", service=args["service"], expires=args["expires"]),
+    back = back_of(quote.service.kind, quote.service.id, bool(c))
+    if period_shown and period_shown != period:
+        await show(event, i18n.get("renew-already", service=args["service"], expires=args["expires"]),
                    keyboard(nav_row(i18n, back)))
         return
     if not quote.shortfall:
-        await show(callback, i18n.get("renew-confirm", **args),
+        await show(event, i18n.get("renew-confirm", **args),
                    confirm_markup(i18n, quote.service.id, args["price"], period, back, c))
         return
     text = i18n.get("renew-short", **args)
@@ -49,8 +54,15 @@ async def renew_pressed(callback: CallbackQuery, callback_data: RenewCb, i18n: I
         card = i18n.get("methods-card-label", brand=escape((offer.card.brand or "").title()),
                         last4=escape(offer.card.last4 or ""))
         text += "\n" + i18n.get("renew-by-card-hint", shortfall=args["shortfall"], card=card)
-    await show(callback, text, short_markup(i18n, quote.service.id, args["shortfall"], period,
-                                            args["price"] if offer.card is not None else None, back, c))
+    await show(event, text, short_markup(i18n, quote.service.id, args["shortfall"], period,
+                                         args["price"] if offer.card is not None else None, back, c))
+
+
+async def renewal_resumed(message: Message, domain: Domain, i18n: I18nContext, user: Customer,
+                          numbers: list[int]) -> None:
+    """After a top-up made for a renewal: its confirmation, now that the balance covers it."""
+    if len(numbers) == 1:
+        await render_offer(message, domain, i18n, user, numbers[0])
 
 
 async def renew_confirmed(callback: CallbackQuery, callback_data: RenewCb, i18n: I18nContext, domain: Domain,
@@ -98,3 +110,4 @@ def router() -> Router:
 register_action("renew", lambda args: RenewCb(action=RenewAction.QUOTE, id=int(args["service_id"]),
                                               p=str(args.get("period", ""))))
 register_action("renewal-topup", lambda args: RenewCb(action=RenewAction.TOPUP, id=int(args["service_id"])))
+register_resume("renew", renewal_resumed)

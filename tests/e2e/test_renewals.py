@@ -76,6 +76,11 @@ async def test_top_up_then_renew_now_charges_once_and_stops_the_reminders(ann, r
     await ann.press("💳 Top up €12.90", message=reminder)
     assert ann.screen.invoice["total_amount"] == 645  # €12.90 at 50 stars per euro
     assert (await ann.pay()).status == "paid"
+    # Paid: the customer lands on the renewal's confirmation, below the receipt, now that the balance covers it.
+    landed = ann.screen
+    assert "Now until 26 Dec 2026; after renewal until 26 Jan 2027." in landed.text
+    assert landed.button_texts[0] == "✅ Renew for €12.90"
+    assert any((m.text or "").startswith("✅ Payment received") for m in ann.bot_messages[-3:])
     await ann.press("🔄 Renew now", message=reminder)
     confirm = ann.screen  # a reminder is not the current screen: the answer comes as a new one
     assert confirm.message_id != reminder.message_id
