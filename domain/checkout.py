@@ -63,7 +63,7 @@ class Checkout:
 
     async def _buy(self, user_id: int, revision: str, payer_id: int | None) -> CheckoutResult:
         async with self._session.begin_nested():  # all or nothing; the caller's work stays
-            order = await self._orders.checkout(user_id, revision)
+            order = await self._orders.checkout(user_id, revision, push_keys=False)  # the receipt shows them
             await self._payers.stamp_order(user_id, order.order_id, payer_id)
         return order
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import Catalogue, Price, period_price
@@ -128,6 +128,13 @@ class Orders:
             select(Service).where(Service.user_id == user_id, Service.kind == ServiceKind.LICENCE,
                                   Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
         ))
+
+    async def licences_in_cart(self, user_id: int) -> int:
+        """How many licences wait in the cart: a module can be ordered for one once the cart is paid."""
+        return await self._session.scalar(
+            select(func.count()).select_from(CartItem).join(Tariff, Tariff.id == CartItem.tariff_id)
+            .join(Product, Product.code == Tariff.product_code)
+            .where(CartItem.user_id == user_id, Product.kind == ServiceKind.LICENCE)) or 0
 
     async def _own_active_licence(self, user_id: int, licence_id: int) -> Service:
         licence = await self._session.get(Service, licence_id)
@@ -251,10 +258,11 @@ class Orders:
         return item, product, tariff
 
     # checkout ---------------------------------------------------------------------------------------------
-    async def checkout(self, user_id: int, revision: str | None = None) -> CheckoutResult:
+    async def checkout(self, user_id: int, revision: str | None = None, *, push_keys: bool = True) -> CheckoutResult:
         """Pay the whole cart from the balance. `revision` is the cart the customer saw; None takes the cart
         as it is (the automatic checkout after a shortfall top-up). The order's idempotency key makes a
-        double tap or a concurrent attempt produce one order."""
+        double tap or a concurrent attempt produce one order. `push_keys`: the bought licences' key notices are
+        pushed too (off when the purchase is answered in the chat by a receipt that offers the keys itself)."""
         view = await self.cart(user_id)
         if (revision is not None and revision != view.revision) or not view.lines:
             # An old Pay button: say what became of the cart it was shown for.
@@ -321,11 +329,11 @@ class Orders:
         ])
         await self._session.execute(delete(CartItem).where(CartItem.id.in_([li.item.id for li in view.lines])))
         await self._deliver_keys(user_id, [(line, service) for line, service in zip(view.lines, services, strict=True)
-                                           if service.kind == ServiceKind.LICENCE])
+                                           if service.kind == ServiceKind.LICENCE], push=push_keys)
         await self._session.flush()
         return CheckoutResult(order_id, services, view.total, balance - view.total)
 
-    async def _deliver_keys(self, user_id: int, licences: list[tuple[CartLine, Service]]) -> None:
+    async def _deliver_keys(self, user_id: int, licences: list[tuple[CartLine, Service]], *, push: bool) -> None:
         """A bought licence comes with its activation key: a notice with the button that shows it (the key itself
         stays encrypted; the notice and the outbox keep no copy). Part of the purchase, so never muted."""
         if self._notifications is None or not licences:
@@ -335,7 +343,7 @@ class Orders:
              "args": {"service": f"#{service.id} {service.name}" if service.name else f"#{service.id}",
                       "product": localized_arg(line.product.names)},
              "buttons": [button("licence-button-show-key", action="licence-key", service_id=service.id)],
-             "dedupe_key": f"licence-key:{service.id}"}
+             "dedupe_key": f"licence-key:{service.id}", "push": push}
             for line, service in licences])
 
     async def paid_with_revision(self, user_id: int, revision: str) -> Order | None:

@@ -30,6 +30,7 @@ from handlers.common.ui import (
     keyboard,
     nav_row,
     pager,
+    register_next_step,
     register_section,
     send_screen,
     show,
@@ -424,5 +425,8 @@ def router() -> Router:
 register_section(MenuSection(key="licences", text_key="menu-button-licences", order=200))
 # The key that comes with a purchase (domain/orders.py names the button by this action).
 register_action("licence-key", lambda args: SvcCb(action=ServiceAction.SHOW_KEY, id=int(args["service_id"])))
+register_next_step("licence", lambda i18n, service: button(
+    i18n.get("licence-button-show-key-of", service=f"#{service.id} {service.name or ''}".strip()),
+    SvcCb(action=ServiceAction.SHOW_KEY, id=service.id)))
 for _kind in ListKind:
     register_card(_kind, lambda service_id: SvcCb(action=ServiceAction.DETAILS, id=service_id))

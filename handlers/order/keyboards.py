@@ -75,6 +75,11 @@ def needs_licence_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
                     cancel_row(i18n, OrderStep.PERIODS))
 
 
+def licence_in_cart_markup(i18n: I18nContext) -> InlineKeyboardMarkup:
+    """A module whose licence waits in the cart: pay the cart first."""
+    return keyboard([button(i18n.get("menu-button-cart"), MenuCb(section="cart"))], cancel_row(i18n, OrderStep.PERIODS))
+
+
 def summary_markup(i18n: I18nContext, back_to: OrderStep) -> InlineKeyboardMarkup:
     return keyboard([button(i18n.get("order-to-cart"), OrderCb(action=OrderAction.CART))], cancel_row(i18n, back_to))
 

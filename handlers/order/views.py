@@ -18,6 +18,7 @@ from handlers.order.keyboards import (
     OrderAction,
     OrderStep,
     choices_markup,
+    licence_in_cart_markup,
     needs_licence_markup,
     summary_markup,
 )
@@ -73,6 +74,9 @@ async def periods_screen(domain: Domain, i18n: I18nContext, user: Customer, prod
 async def licences_screen(domain: Domain, i18n: I18nContext, user: Customer) -> Screen:
     licences = await domain.orders.licences_for_modules(user.id)
     if not licences:
+        if await domain.orders.licences_in_cart(user.id):
+            # The licence is bought with the cart: the module follows once it is active.
+            return i18n.get("order-module-licence-in-cart"), licence_in_cart_markup(i18n)
         return i18n.get("order-module-needs-licence"), needs_licence_markup(i18n)
     choices = [(f"#{lic.id} {lic.name or ''} {lic.ip_address}".replace("  ", " "), str(lic.id)) for lic in licences]
     return i18n.get("order-choose-licence"), choices_markup(i18n, OrderAction.LICENCE, choices, OrderStep.PERIODS)

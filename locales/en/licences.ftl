@@ -85,6 +85,7 @@ licence-key-new =
 
     Tap it to copy. The old key no longer works; “Show key” on the licence card shows this one again.
 licence-button-show-key = 🔑 Show key
+licence-button-show-key-of = 🔑 Key of licence { $service }
 licence-key-current =
     Activation key of { $title }:
 

@@ -12,6 +12,7 @@ order-period-option = { $months } { $months ->
 order-period-discount = (−{ $percent }%)
 order-choose-period = <b>{ $product } { $tariff }</b> — choose the period:
 order-module-needs-licence = A module is installed on one of your ispmanager licences, and you have no active licence yet. Order a licence first.
+order-module-licence-in-cart = A module is installed on an active ispmanager licence. Your licence is still in the cart: pay the cart, and once the licence is active, order the module for it here.
 order-licence-first = Order a licence
 order-choose-licence = Which licence is the module for?
 order-ask-name =

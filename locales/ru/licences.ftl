@@ -86,6 +86,7 @@ licence-key-new =
 
     Нажмите, чтобы скопировать. Старый ключ больше не действует; новый можно снова посмотреть кнопкой «Показать ключ» в карточке лицензии.
 licence-button-show-key = 🔑 Показать ключ
+licence-button-show-key-of = 🔑 Ключ лицензии { $service }
 licence-key-current =
     Ключ активации { $title }:
 

@@ -13,6 +13,7 @@ order-period-option = { $months } { $months ->
 order-period-discount = (−{ $percent }%)
 order-choose-period = <b>{ $product } { $tariff }</b> — выберите период:
 order-module-needs-licence = Модуль устанавливается на одну из ваших лицензий ispmanager, а активных лицензий у вас пока нет. Сначала закажите лицензию.
+order-module-licence-in-cart = Модуль устанавливается на действующую лицензию ispmanager, а ваша лицензия пока в корзине. Оплатите корзину — когда лицензия заработает, закажите модуль для неё здесь.
 order-licence-first = Заказать лицензию
 order-choose-licence = Для какой лицензии модуль?
 order-ask-name =

@@ -65,9 +65,11 @@ async def credit(running, user_id: int, amount: int, reference: str) -> None:
 
 
 async def buy(running, user_id: int, tariff: str = "pro", months: int = 12, product: str = "ispmanager", *,
-              extra: int = 0, auto_renew: bool = False, **params) -> int:
+              extra: int = 0, auto_renew: bool = False, push_keys: bool = False, **params) -> int:
     """A service bought through the real cart and checkout, paid with a gift of its price plus `extra` (which is
-    left on the balance); `params` are the order's (name, ip, domain, licence_id). Returns the service's id."""
+    left on the balance); `params` are the order's (name, ip, domain, licence_id). Returns the service's id.
+    `push_keys`: a licence's key notice is pushed too, as for a purchase not answered in the chat (by default it
+    waits in the inbox, as after a purchase in the chat, so no push lands in the middle of a test's flow)."""
     async with running.app.domain() as domain:
         chosen = next(t for t in await domain.catalogue.tariffs(product) if t.code == tariff)
         price = await domain.catalogue.price(chosen, months)
@@ -76,7 +78,7 @@ async def buy(running, user_id: int, tariff: str = "pro", months: int = 12, prod
         if product == "ispmanager":
             params.setdefault("ip", PUBLIC_IP)
         await domain.orders.add_to_cart(user_id, chosen.id, months, params)
-        service = (await domain.orders.checkout(user_id)).services[0]
+        service = (await domain.orders.checkout(user_id, push_keys=push_keys)).services[0]
         if auto_renew:
             await domain.renewals.set_auto_renew(user_id, service.id, True)
         return service.id

@@ -58,6 +58,8 @@ async def test_a_refund_tells_the_customer_only_what_it_did_to_the_balance(ann, 
     await deliver(running, clock)
     before = len(ann.bot_messages)
     await sam.send(f"/refund {charge}", chat_id=GROUP)
+    assert ann.bot_messages[before:] == []  # the command only asks staff to confirm
+    await sam.press("↩️ Refund €10.00", message=group.bot_messages()[-1])
     await deliver(running, clock)
     after = [m.text for m in ann.bot_messages[before:]]
     assert after == ["↩️ Your payment of €10.00 has been refunded, so your balance went down by €10.00. "
