@@ -24,6 +24,7 @@ from handlers.autopay.states import AutopayForm, AutopayFormData
 from handlers.common.errors import refuse
 from handlers.common.format import method_label, money, parse_amount
 from handlers.common.ui import MenuCb, TopupCb, show
+from handlers.menu import on_cancel
 from handlers.notifications import register_action
 
 
@@ -115,3 +116,11 @@ def router() -> Router:
 # Buttons under notifications of automatic payments: top up a short cart by hand, or open these settings.
 register_action("autopay-topup", lambda args: TopupCb(then=True, rev=str(args.get("rev", ""))))
 register_action("autopay", lambda args: AUTOPAY)
+
+
+@on_cancel(AutopayForm)
+async def autopay_form_cancelled(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                                 state: FSMContext, note: str) -> None:
+    """Cancel while the monthly limit is asked: back to automatic payments."""
+    await state.clear()
+    await show_autopay(event, domain, i18n, user, note)

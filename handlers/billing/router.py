@@ -54,6 +54,7 @@ from handlers.billing.views import (
 from handlers.common.errors import refuse
 from handlers.common.format import money, month_name, parse_amount
 from handlers.common.ui import MenuCb, MenuSection, TopupCb, bot_of, chat_id_of, register_section, show
+from handlers.menu import on_cancel
 from handlers.payers import pick_payer
 
 
@@ -358,3 +359,13 @@ def router() -> Router:
 
 
 register_section(MenuSection(key="billing", text_key="menu-button-billing", order=300))
+
+
+@on_cancel(TopupAmount)
+@on_cancel(InvoiceForm)
+async def billing_form_cancelled(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                                 state: FSMContext, note: str) -> None:
+    """Cancel while a top-up or an invoice's amount is asked: back to billing."""
+    await state.clear()
+    balance = await domain.ledger.balance(user.id)
+    await show(event, f"{note}\n\n{billing_text(i18n, balance, domain.ledger.currency)}", billing_markup(i18n))

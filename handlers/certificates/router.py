@@ -55,6 +55,7 @@ from handlers.common.errors import error_text, refuse
 from handlers.common.guard import GUARDED, forget_code_message
 from handlers.common.screen import drop_pressed
 from handlers.common.ui import MenuCb, MenuSection, button, register_next_step, register_section, show
+from handlers.menu import on_cancel
 from handlers.notifications import register_action
 from handlers.renewals import card_renew_button, register_card
 
@@ -476,3 +477,15 @@ register_card("ssl", details_cb)
 register_next_step("ssl", lambda i18n, service: button(
     i18n.get("checkout-setup-certificate", domain=display_domain(service.domain or "")),
     CertCb(action=CertAction.KEY, id=service.id)))
+
+
+@on_cancel(CertForm)
+async def cert_form_cancelled(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                              state: FSMContext, note: str) -> None:
+    """Cancel while a CSR, the additional names or a PKCS#12 password is asked: back to the certificate."""
+    service_id = (await state.get_data()).get("service")
+    await state.clear()
+    if isinstance(service_id, int):
+        await render_details(event, domain, i18n, user, service_id, note)
+    else:
+        await render_list(event, domain, i18n, user)

@@ -27,7 +27,7 @@ from handlers.discounts.keyboards import (
 )
 from handlers.discounts.states import PromoForm
 from handlers.discounts.views import discounts_text, redeemed_text
-from handlers.menu import deep_link
+from handlers.menu import deep_link, on_cancel
 from handlers.notifications import register_action
 
 
@@ -116,3 +116,11 @@ def router() -> Router:
     routes.message.register(code_not_text, PromoForm.code)
     routes.callback_query.register(redeem_pressed, DiscountCb.filter(F.action == DiscountAction.REDEEM))
     return routes
+
+
+@on_cancel(PromoForm)
+async def promo_form_cancelled(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                               state: FSMContext, note: str) -> None:
+    """Cancel while a promo code is asked: back to the discounts."""
+    await state.clear()
+    await show_discounts(event, domain, i18n, user, note)

@@ -56,6 +56,7 @@ from handlers.licences.views import (
     signed,
     title,
 )
+from handlers.menu import on_cancel
 from handlers.notifications import register_action
 from handlers.renewals import card_renew_button, register_card
 
@@ -430,3 +431,15 @@ register_next_step("licence", lambda i18n, service: button(
     SvcCb(action=ServiceAction.SHOW_KEY, id=service.id)))
 for _kind in ListKind:
     register_card(_kind, lambda service_id: SvcCb(action=ServiceAction.DETAILS, id=service_id))
+
+
+@on_cancel(ServiceForm)
+async def service_form_cancelled(event: Message | CallbackQuery, domain: Domain, i18n: I18nContext, user: Customer,
+                                 state: FSMContext, note: str) -> None:
+    """Cancel while renaming a service or changing its IP address: back to its card."""
+    service_id = (await state.get_data()).get("service")
+    await state.clear()
+    if isinstance(service_id, int):
+        await render_details(event, domain, i18n, user, service_id, note)
+    else:
+        await render_list(event, domain, i18n, user, ListCb(), note)

@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from domain.models import Balance, Invoice, LedgerEntry, Order, Payment, ServiceEvent
+from domain.models import Balance, Invoice, LedgerEntry, Order, Payment, Service, ServiceEvent
 from tests.e2e.conftest import make_settings
 from tests.e2e.flows import (
     COMPANY,
@@ -18,6 +18,7 @@ from tests.e2e.flows import (
     current,
     deliver,
     eventually,
+    one,
     open_licence,
     order_licence,
     order_ssl,
@@ -318,3 +319,33 @@ async def test_an_old_cart_top_up_invoice_is_refused_once_the_cart_is_paid(ann, 
     assert result.status != "paid"
     assert result.error_message == "The cart this top-up was for is already paid (order #1): nothing was charged."
     assert await money_state(running) == paid
+
+
+async def test_cancel_in_a_step_returns_to_its_section_and_changes_nothing(ann, running) -> None:
+    """Cancel (the button or /cancel) from a licence's rename, a top-up's amount and a promo code leads back to
+    the screen the step came from, not to the main menu, and the text typed after it is not taken."""
+    await ann.send("/start")
+    licence = await buy(running, 1001, name="web-1")
+    await open_licence(ann, licence)
+    await ann.press("✏ Rename")
+    await ann.press("✖ Cancel")
+    assert ann.screen.text.startswith(f"Cancelled. Nothing was changed.\n\nLicence #{licence} web-1")
+    await ann.send("db-1")
+    assert (await one(running, Service, Service.id == licence)).name == "web-1"
+
+    await ann.send("/menu")
+    await ann.press("💰 Billing")
+    await ann.press("➕ Top up")
+    await ann.press("Another amount")
+    await ann.send("/cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\nBilling\n\nBalance: €0.00")
+    await ann.send("25")
+    assert await rows(running, Payment) == []
+
+    await ann.send("/menu")
+    await ann.press("👤 Client")
+    await ann.press(next(b for b in ann.screen.button_texts if "Discounts" in b))
+    await ann.press("🎟 Enter a promo code")
+    await ann.press("✖ Cancel")
+    assert ann.screen.text.startswith("Cancelled. Nothing was changed.\n\n")
+    assert "🎟 Enter a promo code" in ann.screen.button_texts
