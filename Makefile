@@ -38,6 +38,8 @@ bench: $(VENV)/.dev  ## Benchmarks (JSON on stdout, a summary line each on stder
 	$(BIN)/python -m bench.checkout
 	$(BIN)/python -m bench.delivery
 	$(BIN)/python -m bench.notify
+	$(BIN)/python -m bench.screens --customers $${BENCH_SCREENS_CUSTOMERS:-100000} \
+	  $${BENCH_DATABASE_URL:+--database-url "$$BENCH_DATABASE_URL"} $${BENCH_REDIS_URL:+--redis-url "$$BENCH_REDIS_URL"}
 	@if [ -n "$$BENCH_DATABASE_URL" ] && [ -n "$$BENCH_REDIS_URL" ]; then \
 	  $(BIN)/python -m bench.scaleout --database-url "$$BENCH_DATABASE_URL" --redis-url "$$BENCH_REDIS_URL"; \
 	else echo "bench.scaleout skipped: set BENCH_DATABASE_URL (PostgreSQL, wiped) and BENCH_REDIS_URL" >&2; fi
