@@ -146,7 +146,7 @@ class LocalTestCA:
             x509.CertificateBuilder()
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
             .issuer_name(self.intermediate.subject)
-            .public_key(public)  # type: ignore[arg-type]  # CSR keys are checked to be EC or RSA
+            .public_key(public)
             .serial_number(serial)
             .not_valid_before(now - BACKDATE)
             .not_valid_after(not_after)
@@ -157,7 +157,7 @@ class LocalTestCA:
                                          data_encipherment=False, key_agreement=False, key_cert_sign=False,
                                          crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public),  # type: ignore[arg-type]  # EC or RSA
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public),
                            critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                 self.intermediate.public_key()), critical=False)  # type: ignore[arg-type]  # our own EC key

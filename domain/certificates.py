@@ -417,7 +417,7 @@ class Certificates:
         now = self._clock.now()
         for service in missing:
             await self._session.execute(
-                upsert(self._session, Certificate)  # type: ignore[attr-defined]  # union of dialect inserts
+                upsert(self._session, Certificate)
                 .values(service_id=service.id, status="csr", sans=default_sans(service.domain or ""),
                         dcv_method="dns", dcv_token=secrets.token_hex(16), validated=False, created_at=now)
                 .on_conflict_do_nothing(index_elements=["service_id"])

@@ -102,7 +102,7 @@ class DnsPythonResolver:
             raise LookupFailed("timeout") from None
         except dns.exception.DNSException:
             raise LookupFailed("no-answer") from None
-        return [b"".join(rdata.strings).decode(errors="replace")  # type: ignore[attr-defined]  # TXT rdata
+        return [b"".join(rdata.strings).decode(errors="replace")
                 for rdata in answer]
 
 
