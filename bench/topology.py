@@ -116,7 +116,9 @@ async def topology(sandbox: object, workdir: Path, database_url: str, redis_url:
            "SECRET_KEY_FILE": str(workdir / "secret.key"), "WEBHOOK_URL": f"http://127.0.0.1:{front}/tg",
            "WEBHOOK_HOST": "127.0.0.1", "LOG_LEVEL": "INFO", **(extra_env or {})}
     env["PATH"] = env.get("PATH", "") + ":/usr/sbin"
-    migrate = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "migrate", env=env, cwd=ROOT)
+    # Its report goes to stderr: a bench's stdout is its JSON alone.
+    migrate = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "migrate", env=env, cwd=ROOT,
+                                                   stdout=sys.stderr.fileno())
     if await migrate.wait() != 0:
         raise RuntimeError("migrate failed")
     config = workdir / "haproxy.cfg"
