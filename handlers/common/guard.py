@@ -14,8 +14,9 @@ lock code entry for fifteen minutes). A guarded *message* handler (a command) is
 it": Telegram has no button to re-offer for it.
 
 Guarded today: disabling two-step authentication, new recovery codes, changing or removing the e-mail, deleting
-a service, a new activation key, downloading an SSL private key, changing or deleting a payment method, deleting
-a payer. The domain should refuse those changes without the guard too where it matters (`Security.is_unlocked`).
+a service, showing or replacing an activation key, downloading an SSL private key, changing or deleting a payment
+method, deleting a payer. The domain should refuse those changes without the guard too where it matters
+(`Security.is_unlocked`).
 """
 
 from __future__ import annotations
